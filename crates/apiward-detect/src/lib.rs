@@ -1,0 +1,1 @@
+//! Sensitive-data detection (see README.md).

@@ -1,0 +1,1 @@
+//! OpenAPI loading (see README.md).

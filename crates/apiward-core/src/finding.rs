@@ -1,4 +1,5 @@
 use crate::{AccessLevel, Category, Confidence, Severity};
+
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -15,8 +16,11 @@ pub struct RuleMeta {
     pub cwe: &'static [u32],
     /// OWASP API Security Top 10 2023 id (or OWASP LLM Top 10 for `llm_security`).
     pub owasp: &'static str,
-    /// The least access this rule needs.
+    /// The access the runtime half of the rule needs, or `Static` for a rule that only reads the spec.
     pub level: AccessLevel,
+    /// The rule also (or only) reads the spec. A rule with both halves reports one finding per problem:
+    /// runtime evidence joins the spec finding of the same operation.
+    pub spec_check: bool,
     /// One line: what the rule finds.
     pub summary: &'static str,
     /// Why it matters.
@@ -197,6 +201,7 @@ impl Finding {
     /// one operation (a property name, a parameter name, a data type); it feeds the fingerprint.
     pub fn new(
         rule: &RuleMeta,
+        source: FindingSource,
         location: Location,
         discriminator: &str,
         title: impl Into<String>,
@@ -222,11 +227,7 @@ impl Finding {
             evidence: Vec::new(),
             remediation: rule.fix.to_string(),
             fastapi_fix: rule.fastapi_fix.map(str::to_string),
-            source: if rule.level == AccessLevel::Static {
-                FindingSource::Spec
-            } else {
-                FindingSource::Runtime
-            },
+            source,
             undocumented: false,
             fingerprint,
             baseline_state: None,

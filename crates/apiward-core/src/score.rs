@@ -233,6 +233,7 @@ mod tests {
             cwe: &[200],
             owasp: "API3:2023",
             level: AccessLevel::Static,
+            spec_check: true,
             summary: "",
             why: "",
             example: "",
@@ -244,6 +245,7 @@ mod tests {
     fn finding(id: &'static str, c: Category, s: Severity, n: usize) -> Finding {
         Finding::new(
             &rule(id, c, s),
+            crate::FindingSource::Spec,
             Location::operation("GET", &format!("/r{n}")),
             "",
             "t",

@@ -1,0 +1,705 @@
+//! The engine: one reqwest client behind the policy, the bounds and the log.
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use apiward_core::{Diagnostic, DiagnosticLevel, RequestStats};
+use futures_util::StreamExt;
+use reqwest::header::{HeaderName, HeaderValue};
+use reqwest::{Method, Url};
+use tokio::sync::Semaphore;
+use tokio::time::{Instant, timeout_at};
+
+use crate::error::{HttpError, classify};
+use crate::policy::Policy;
+use crate::redact::{redact_headers, redact_url_with};
+use crate::resolve::SafeResolver;
+use crate::tls::TlsFacts;
+use crate::{EngineConfig, Exchange, LogEntry, Request};
+
+/// Diagnostics kept per code; further ones are counted and summarised.
+const DIAGNOSTICS_PER_CODE: usize = 20;
+
+/// The scan's HTTP engine. Cheap to clone; all clones share policy, bounds, log and statistics.
+#[derive(Clone)]
+pub struct Engine {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    cfg: EngineConfig,
+    policy: Policy,
+    client: reqwest::Client,
+    budget_end: Instant,
+    next_id: AtomicUsize,
+    network_requests: AtomicUsize,
+    semaphore: Semaphore,
+    rate: Option<RateLimiter>,
+    budget_reported: AtomicBool,
+    limit_reported: AtomicBool,
+    state: Mutex<State>,
+}
+
+#[derive(Default)]
+struct State {
+    log: Vec<LogEntry>,
+    diagnostics: Vec<Diagnostic>,
+    per_code: BTreeMap<String, usize>,
+    stats: RequestStats,
+}
+
+/// A global pacing limiter: request slots are handed out `interval` apart (a token bucket of depth 1).
+struct RateLimiter {
+    interval: Duration,
+    next: Mutex<Instant>,
+}
+
+impl RateLimiter {
+    /// The instant this caller may send at.
+    fn reserve(&self) -> Instant {
+        let now = Instant::now();
+        let mut next = self.next.lock().unwrap_or_else(|p| p.into_inner());
+        let slot = if *next > now { *next } else { now };
+        *next = slot + self.interval;
+        slot
+    }
+}
+
+/// What one hop produced.
+struct Hop {
+    response: reqwest::Response,
+    status: u16,
+    headers: Vec<(String, String)>,
+}
+
+impl Engine {
+    pub fn new(cfg: EngineConfig) -> Result<Engine, String> {
+        if cfg.origins.is_empty() {
+            return Err("no origin in scope: give the target's base URL".to_string());
+        }
+        if cfg.concurrency == 0 {
+            return Err("concurrency must be at least 1".to_string());
+        }
+        if cfg.timeout.is_zero() {
+            return Err("timeout must be positive".to_string());
+        }
+        let rate = match cfg.rate {
+            Some(r) if !r.is_finite() || r < 0.0 => {
+                return Err(format!("rate must be a non-negative number, got {r}"));
+            }
+            Some(r) if r > 0.0 => Some(RateLimiter {
+                interval: Duration::from_secs_f64(1.0 / r),
+                next: Mutex::new(Instant::now()),
+            }),
+            _ => None,
+        };
+        // reqwest is built without a crypto provider: install ring once per process. An error only
+        // means a provider is already installed, which is fine.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+
+        let mut builder = reqwest::Client::builder()
+            // Redirects are followed by the engine itself, so each hop passes the policy.
+            .redirect(reqwest::redirect::Policy::none())
+            // Never read HTTP_PROXY and friends from the environment.
+            .no_proxy()
+            .dns_resolver(Arc::new(SafeResolver))
+            .connect_timeout(cfg.timeout)
+            .user_agent(cfg.user_agent.clone())
+            .referer(false)
+            .tls_info(true)
+            .gzip(true)
+            .brotli(true)
+            .deflate(true)
+            .zstd(true)
+            .tcp_nodelay(true)
+            .pool_max_idle_per_host(cfg.concurrency)
+            .pool_idle_timeout(Duration::from_secs(30));
+        if let Some(p) = &cfg.proxy {
+            let proxy = reqwest::Proxy::all(p.as_str())
+                .map_err(|e| format!("invalid proxy `{}`: {e}", crate::redact_url(p)))?;
+            builder = builder.proxy(proxy);
+        }
+        if cfg.insecure {
+            builder = builder.tls_danger_accept_invalid_certs(true);
+        }
+        let client = builder
+            .build()
+            .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
+        let now = Instant::now();
+        Ok(Engine {
+            inner: Arc::new(Inner {
+                policy: Policy::new(cfg.origins.clone(), cfg.active),
+                client,
+                budget_end: now + cfg.budget,
+                next_id: AtomicUsize::new(0),
+                network_requests: AtomicUsize::new(0),
+                semaphore: Semaphore::new(cfg.concurrency),
+                rate,
+                budget_reported: AtomicBool::new(false),
+                limit_reported: AtomicBool::new(false),
+                state: Mutex::new(State::default()),
+                cfg,
+            }),
+        })
+    }
+
+    pub fn config(&self) -> &EngineConfig {
+        &self.inner.cfg
+    }
+
+    pub fn policy(&self) -> &Policy {
+        &self.inner.policy
+    }
+
+    /// Time left in the scan budget.
+    pub fn remaining_budget(&self) -> Duration {
+        self.inner
+            .budget_end
+            .saturating_duration_since(Instant::now())
+    }
+
+    /// Every call to [`Engine::send`] so far, by id, credentials redacted.
+    pub fn log(&self) -> Vec<LogEntry> {
+        let mut log = self.state().log.clone();
+        log.sort_by_key(|e| e.id);
+        log
+    }
+
+    pub fn stats(&self) -> RequestStats {
+        self.state().stats.clone()
+    }
+
+    /// Problems seen so far (at most 20 per code, plus a count of the rest).
+    pub fn diagnostics(&self) -> Vec<Diagnostic> {
+        let st = self.state();
+        let mut out = st.diagnostics.clone();
+        for (code, n) in &st.per_code {
+            if *n > DIAGNOSTICS_PER_CODE {
+                out.push(Diagnostic::new(
+                    DiagnosticLevel::Note,
+                    code,
+                    format!(
+                        "{} more `{code}` diagnostics not shown",
+                        n - DIAGNOSTICS_PER_CODE
+                    ),
+                ));
+            }
+        }
+        out
+    }
+
+    fn state(&self) -> MutexGuard<'_, State> {
+        self.inner.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn diag(&self, level: DiagnosticLevel, code: &str, message: String) {
+        let mut st = self.state();
+        let n = st.per_code.entry(code.to_string()).or_insert(0);
+        *n += 1;
+        if *n <= DIAGNOSTICS_PER_CODE {
+            st.diagnostics.push(Diagnostic::new(level, code, message));
+        }
+    }
+
+    fn diag_error(&self, method: &Method, url: &str, err: &HttpError) {
+        if matches!(
+            err,
+            HttpError::TooManyRedirects(_)
+                | HttpError::BudgetExhausted
+                | HttpError::TooManyRequests
+        ) {
+            // Reported once, where they are detected.
+            return;
+        }
+        let level = match err {
+            HttpError::MethodNotAllowed(_) | HttpError::OutOfScope(_) => DiagnosticLevel::Note,
+            _ => DiagnosticLevel::Warning,
+        };
+        let code = format!("http.{}", err.kind());
+        let message = match err {
+            // These carry the URL already.
+            HttpError::MethodNotAllowed(_)
+            | HttpError::OutOfScope(_)
+            | HttpError::MetadataAddress(_) => err.to_string(),
+            _ => format!("{method} {url}: {err}"),
+        };
+        self.diag(level, &code, message);
+    }
+
+    /// Send one request through the policy and the bounds.
+    ///
+    /// Refusals (method, scope, metadata, budget, request cap) come back as errors without any
+    /// network activity. Body problems (cap, timeout, reset, bad chunking) keep the response and
+    /// set `truncated` / `body_error`. A redirect that may not be followed returns the 3xx with
+    /// `redirect_blocked` set.
+    pub async fn send(&self, req: Request) -> Result<Exchange, HttpError> {
+        let id = self.inner.next_id.fetch_add(1, Ordering::Relaxed);
+        let started = Instant::now();
+        let extra = &req.sensitive_headers;
+        let shown_url = redact_url_with(&req.url, extra);
+        let mut entry = LogEntry {
+            id,
+            method: req.method.to_string(),
+            url: shown_url.clone(),
+            request_headers: redact_headers(&req.headers, extra),
+            status: None,
+            elapsed: Duration::ZERO,
+            bytes: 0,
+            truncated: false,
+            sent: false,
+            error: None,
+            redirects: Vec::new(),
+        };
+        let mut result = self.send_inner(&req, &shown_url, &mut entry, started).await;
+        if let Ok(x) = &mut result {
+            x.id = id;
+        }
+        entry.elapsed = started.elapsed();
+        match &result {
+            Ok(x) => {
+                entry.status = Some(x.status);
+                entry.bytes = x.body.len() as u64;
+                entry.truncated = x.truncated;
+                if let Some(e) = &x.body_error {
+                    entry.error = Some(e.kind().to_string());
+                }
+            }
+            Err(e) => {
+                entry.error = Some(e.kind().to_string());
+                self.diag_error(&req.method, &shown_url, e);
+            }
+        }
+        let mut st = self.state();
+        if result.is_err() && entry.sent {
+            st.stats.errors += 1;
+        }
+        st.stats.bytes_received += entry.bytes;
+        st.log.push(entry);
+        drop(st);
+        result
+    }
+
+    async fn send_inner(
+        &self,
+        req: &Request,
+        shown_url: &str,
+        entry: &mut LogEntry,
+        started: Instant,
+    ) -> Result<Exchange, HttpError> {
+        let inner = &*self.inner;
+        let cfg = &inner.cfg;
+        let mut url = Url::parse(&req.url)
+            .map_err(|e| HttpError::InvalidRequest(format!("{shown_url}: {e}")))?;
+        let mut method = req.method.clone();
+        inner.policy.check(&method, &url)?;
+        let headers = build_headers(&req.headers)?;
+        self.check_budget()?;
+
+        // Concurrency cap, for the whole exchange (all hops and the body).
+        let _permit = match timeout_at(inner.budget_end, inner.semaphore.acquire()).await {
+            Ok(Ok(p)) => p,
+            Ok(Err(_)) => return Err(HttpError::BudgetExhausted),
+            Err(_) => return Err(self.budget_error()),
+        };
+
+        let mut body = req.body.clone();
+        let mut headers = headers;
+        let mut hops: Vec<String> = Vec::new();
+        let mut seen: Vec<Url> = vec![url.clone()];
+        loop {
+            let hop_start = self.pace().await?;
+            let deadline = (hop_start + cfg.timeout).min(inner.budget_end);
+            entry.sent = true;
+            {
+                let mut st = self.state();
+                st.stats.requests += 1;
+                *st.stats.by_method.entry(method.to_string()).or_insert(0) += 1;
+            }
+            let hop = self
+                .one_hop(&method, &url, &headers, body.clone(), deadline)
+                .await?;
+
+            let redirect = req.follow_redirects
+                && matches!(hop.status, 301 | 302 | 303 | 307 | 308)
+                && hop
+                    .response
+                    .headers()
+                    .contains_key(reqwest::header::LOCATION);
+            if !redirect {
+                return self
+                    .finish(
+                        hop,
+                        &method,
+                        &url,
+                        hops,
+                        deadline,
+                        started,
+                        None,
+                        extra_of(req),
+                    )
+                    .await;
+            }
+
+            // Where does it point?
+            let location = hop
+                .response
+                .headers()
+                .get(reqwest::header::LOCATION)
+                .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+                .unwrap_or_default();
+            let next = match url.join(location.trim()) {
+                Ok(u) => u,
+                Err(e) => {
+                    let err = HttpError::Protocol(format!("bad redirect Location: {e}"));
+                    self.diag(
+                        DiagnosticLevel::Warning,
+                        "http.bad-redirect",
+                        format!(
+                            "{method} {}: {err}",
+                            redact_url_with(url.as_str(), extra_of(req))
+                        ),
+                    );
+                    return self
+                        .finish(
+                            hop,
+                            &method,
+                            &url,
+                            hops,
+                            deadline,
+                            started,
+                            Some(err),
+                            extra_of(req),
+                        )
+                        .await;
+                }
+            };
+            let next_method = match hop.status {
+                // 303 always becomes GET; 301/302 turn POST into GET as browsers do.
+                303 => Method::GET,
+                301 | 302 if method == Method::POST => Method::GET,
+                _ => method.clone(),
+            };
+            let shown_next = redact_url_with(next.as_str(), extra_of(req));
+            entry.redirects.push((hop.status, shown_next.clone()));
+
+            // The same policy, for every hop.
+            if let Err(err) = inner.policy.check(&next_method, &next) {
+                let (code, what) = match &err {
+                    HttpError::MetadataAddress(_) => {
+                        ("http.redirect-metadata", "to a cloud metadata address")
+                    }
+                    HttpError::MethodNotAllowed(_) => {
+                        ("http.redirect-method", "with a method that is not allowed")
+                    }
+                    _ => ("http.redirect-out-of-scope", "out of scope"),
+                };
+                self.diag(
+                    DiagnosticLevel::Warning,
+                    code,
+                    format!(
+                        "{method} {} redirects {what} ({}), not followed: {shown_next}",
+                        redact_url_with(url.as_str(), extra_of(req)),
+                        hop.status
+                    ),
+                );
+                return self
+                    .finish(
+                        hop,
+                        &method,
+                        &url,
+                        hops,
+                        deadline,
+                        started,
+                        Some(err),
+                        extra_of(req),
+                    )
+                    .await;
+            }
+            if hops.len() >= cfg.max_redirects {
+                let looped = seen.contains(&next);
+                let (code, what) = if looped {
+                    ("http.redirect-loop", "redirect loop")
+                } else {
+                    ("http.too-many-redirects", "too many redirects")
+                };
+                self.diag(
+                    DiagnosticLevel::Warning,
+                    code,
+                    format!(
+                        "{method} {shown_url}: {what}, stopped after {} hops (limit {})",
+                        hops.len(),
+                        cfg.max_redirects
+                    ),
+                );
+                // Reported above with its own code; the generic error diagnostic would repeat it.
+                return Err(HttpError::TooManyRedirects(cfg.max_redirects));
+            }
+            drop(hop);
+
+            let origin_changed = crate::Origin::of(&url) != crate::Origin::of(&next);
+            if origin_changed {
+                // Credentials stay with the origin they were given for.
+                let drop_names: Vec<HeaderName> = headers
+                    .keys()
+                    .filter(|n| {
+                        crate::redact::is_sensitive_header(n.as_str(), &req.sensitive_headers)
+                    })
+                    .cloned()
+                    .collect();
+                for n in drop_names {
+                    headers.remove(n);
+                }
+            }
+            if next_method != method {
+                body = None;
+                headers.remove(reqwest::header::CONTENT_TYPE);
+                headers.remove(reqwest::header::CONTENT_LENGTH);
+            }
+            hops.push(redact_url_with(url.as_str(), extra_of(req)));
+            seen.push(next.clone());
+            method = next_method;
+            url = next;
+        }
+    }
+
+    /// Fail fast once the budget is spent.
+    fn check_budget(&self) -> Result<(), HttpError> {
+        if Instant::now() >= self.inner.budget_end {
+            return Err(self.budget_error());
+        }
+        Ok(())
+    }
+
+    fn budget_error(&self) -> HttpError {
+        if !self.inner.budget_reported.swap(true, Ordering::Relaxed) {
+            self.diag(
+                DiagnosticLevel::Warning,
+                "http.budget-exhausted",
+                format!(
+                    "scan time budget of {:?} exhausted; further requests were not sent",
+                    self.inner.cfg.budget
+                ),
+            );
+        }
+        HttpError::BudgetExhausted
+    }
+
+    /// Take one network request from the request cap and wait for the rate limiter.
+    async fn pace(&self) -> Result<Instant, HttpError> {
+        let inner = &*self.inner;
+        let n = inner.network_requests.fetch_add(1, Ordering::Relaxed);
+        if n >= inner.cfg.max_requests {
+            if !inner.limit_reported.swap(true, Ordering::Relaxed) {
+                self.diag(
+                    DiagnosticLevel::Warning,
+                    "http.request-limit",
+                    format!(
+                        "request limit of {} reached; further requests were not sent",
+                        inner.cfg.max_requests
+                    ),
+                );
+            }
+            return Err(HttpError::TooManyRequests);
+        }
+        if let Some(rate) = &inner.rate {
+            let slot = rate.reserve();
+            if slot >= inner.budget_end {
+                return Err(self.budget_error());
+            }
+            tokio::time::sleep_until(slot).await;
+        }
+        self.check_budget()?;
+        Ok(Instant::now())
+    }
+
+    async fn one_hop(
+        &self,
+        method: &Method,
+        url: &Url,
+        headers: &reqwest::header::HeaderMap,
+        body: Option<Vec<u8>>,
+        deadline: Instant,
+    ) -> Result<Hop, HttpError> {
+        let inner = &*self.inner;
+        let mut rb = inner
+            .client
+            .request(method.clone(), url.clone())
+            .headers(headers.clone());
+        if let Some(b) = body {
+            rb = rb.body(b);
+        }
+        let response = match timeout_at(deadline, rb.send()).await {
+            Err(_) => return Err(self.deadline_error(deadline)),
+            Ok(Err(e)) => return Err(classify(&e)),
+            Ok(Ok(r)) => r,
+        };
+        let status = response.status().as_u16();
+        let mut size = 0usize;
+        let mut invalid_utf8 = Vec::new();
+        let mut out = Vec::with_capacity(response.headers().len());
+        for (name, value) in response.headers() {
+            size += name.as_str().len() + value.len() + 4;
+            let v = match std::str::from_utf8(value.as_bytes()) {
+                Ok(s) => s.to_string(),
+                Err(_) => {
+                    invalid_utf8.push(name.as_str().to_string());
+                    String::from_utf8_lossy(value.as_bytes()).into_owned()
+                }
+            };
+            out.push((name.as_str().to_string(), v));
+        }
+        if size > inner.cfg.max_header_bytes {
+            return Err(HttpError::HeadersTooLarge);
+        }
+        if !invalid_utf8.is_empty() {
+            invalid_utf8.dedup();
+            self.diag(
+                DiagnosticLevel::Note,
+                "http.header-invalid-utf8",
+                format!(
+                    "{method} {}: header value not valid UTF-8 (decoded lossily): {}",
+                    crate::redact_url(url.as_str()),
+                    invalid_utf8.join(", ")
+                ),
+            );
+        }
+        Ok(Hop {
+            response,
+            status,
+            headers: out,
+        })
+    }
+
+    fn deadline_error(&self, deadline: Instant) -> HttpError {
+        if deadline >= self.inner.budget_end && Instant::now() >= self.inner.budget_end {
+            self.budget_error()
+        } else {
+            HttpError::Timeout
+        }
+    }
+
+    /// Read the body of the final hop, within the deadline and the cap.
+    #[allow(clippy::too_many_arguments)]
+    async fn finish(
+        &self,
+        hop: Hop,
+        method: &Method,
+        url: &Url,
+        hops: Vec<String>,
+        deadline: Instant,
+        started: Instant,
+        redirect_blocked: Option<HttpError>,
+        extra: &[String],
+    ) -> Result<Exchange, HttpError> {
+        let cfg = &self.inner.cfg;
+        let shown = redact_url_with(url.as_str(), extra);
+        let http_version = format!("{:?}", hop.response.version());
+        let tls = hop
+            .response
+            .extensions()
+            .get::<reqwest::tls::TlsInfo>()
+            .map(|info| TlsFacts::from_info(info, !cfg.insecure));
+        let encoding = hop
+            .response
+            .headers()
+            .get(reqwest::header::CONTENT_ENCODING)
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+        let hint = hop
+            .response
+            .content_length()
+            .map(|n| n.min(cfg.max_body as u64) as usize)
+            .unwrap_or(0)
+            .min(1024 * 1024);
+        let mut body: Vec<u8> = Vec::with_capacity(hint);
+        let mut truncated = false;
+        let mut body_error = None;
+        let mut stream = hop.response.bytes_stream();
+        loop {
+            match timeout_at(deadline, stream.next()).await {
+                Err(_) => {
+                    body_error = Some(self.deadline_error(deadline));
+                    break;
+                }
+                Ok(None) => break,
+                Ok(Some(Err(e))) => {
+                    body_error = Some(classify(&e));
+                    break;
+                }
+                Ok(Some(Ok(chunk))) => {
+                    let room = cfg.max_body - body.len();
+                    if chunk.len() > room {
+                        body.extend_from_slice(&chunk[..room]);
+                        truncated = true;
+                        break;
+                    }
+                    body.extend_from_slice(&chunk);
+                }
+            }
+        }
+        drop(stream);
+        if truncated {
+            let message = match &encoding {
+                Some(enc) => format!(
+                    "{method} {shown}: body larger than {} bytes after decompression (content-encoding {enc}; possible decompression bomb), truncated",
+                    cfg.max_body
+                ),
+                None => format!(
+                    "{method} {shown}: body larger than {} bytes, truncated",
+                    cfg.max_body
+                ),
+            };
+            self.diag(DiagnosticLevel::Warning, "http.body-too-large", message);
+        }
+        if let Some(err) = &body_error {
+            truncated = true;
+            let code = match err {
+                HttpError::Protocol(m) if m.to_ascii_lowercase().contains("chunk") => {
+                    "http.bad-chunking".to_string()
+                }
+                HttpError::Timeout => "http.body-timeout".to_string(),
+                e => format!("http.body-{}", e.kind()),
+            };
+            self.diag(
+                DiagnosticLevel::Warning,
+                &code,
+                format!(
+                    "{method} {shown}: body incomplete after {} bytes: {err}",
+                    body.len()
+                ),
+            );
+        }
+        Ok(Exchange {
+            id: 0,
+            method: method.clone(),
+            url: shown,
+            status: hop.status,
+            headers: hop.headers,
+            body,
+            truncated,
+            body_error,
+            redirect_blocked,
+            elapsed: started.elapsed(),
+            redirects: hops,
+            http_version,
+            tls,
+        })
+    }
+}
+
+fn extra_of(req: &Request) -> &[String] {
+    &req.sensitive_headers
+}
+
+fn build_headers(list: &[(String, String)]) -> Result<reqwest::header::HeaderMap, HttpError> {
+    let mut map = reqwest::header::HeaderMap::with_capacity(list.len());
+    for (n, v) in list {
+        let name = HeaderName::from_bytes(n.as_bytes())
+            .map_err(|_| HttpError::InvalidRequest(format!("invalid header name `{n}`")))?;
+        let value = HeaderValue::from_str(v)
+            .map_err(|_| HttpError::InvalidRequest(format!("invalid value for header `{n}`")))?;
+        map.append(name, value);
+    }
+    Ok(map)
+}

@@ -325,6 +325,11 @@ pub struct Schema {
     pub pattern: Option<String>,
     pub minimum: Option<f64>,
     pub maximum: Option<f64>,
+    /// `minimum` is exclusive (3.0 `exclusiveMinimum: true`, or 3.1 `exclusiveMinimum: N`).
+    pub exclusive_minimum: bool,
+    /// `maximum` is exclusive (3.0 `exclusiveMaximum: true`, or 3.1 `exclusiveMaximum: N`).
+    pub exclusive_maximum: bool,
+    pub min_items: Option<u64>,
     pub max_items: Option<u64>,
     pub read_only: bool,
     pub write_only: bool,
@@ -358,6 +363,9 @@ impl Schema {
             pattern: None,
             minimum: None,
             maximum: None,
+            exclusive_minimum: false,
+            exclusive_maximum: false,
+            min_items: None,
             max_items: None,
             read_only: false,
             write_only: false,

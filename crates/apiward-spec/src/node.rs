@@ -81,7 +81,7 @@ impl Node {
     }
 
     /// Follow an RFC 6901 pointer (already split and unescaped) from this node.
-    pub fn pointer<'a, I, S>(&'a self, tokens: I) -> Option<&'a Node>
+    pub fn pointer<I, S>(&self, tokens: I) -> Option<&Node>
     where
         I: IntoIterator<Item = S>,
         S: AsRef<str>,

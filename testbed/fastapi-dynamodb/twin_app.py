@@ -73,6 +73,8 @@ app = FastAPI(title="Acme Shop Orders API", version="2.3.1", debug=False, docs_u
               openapi_url=None, lifespan=lifespan, responses=COMMON_RESPONSES)
 
 # FIX input-cors-reflect: explicit allow-list.
+# FIX input-options-dangerous-methods: no catch-all OPTIONS handler; Starlette answers a plain OPTIONS
+# with 405 and an Allow header listing only the route's real methods.
 app.add_middleware(CORSMiddleware, allow_origins=CORS_ORIGINS, allow_credentials=True,
                    allow_methods=["GET", "POST", "PATCH"], allow_headers=["Authorization", "Content-Type"])
 
@@ -193,14 +195,16 @@ def current_user(creds: Optional[HTTPAuthorizationCredentials] = Depends(bearer)
 
 
 def admin_user(user: dict = Depends(current_user)) -> dict:
-    # FIX bfla-admin-unauth / bfla-internal-export-any-user: role checked server-side.
+    # FIX bfla-admin-unauth: admin routes require a token.  FIX bfla-internal-export-any-user: and the
+    # admin role, checked server-side from the user item (never from token claims).
     if user.get("role") != "admin":
         raise HTTPException(status_code=403, detail="Forbidden")
     return user
 
 
 def own_or_404(owner_id: str, user: dict) -> None:
-    # FIX bola-*: ownership check; other users' objects look like missing ones.
+    # FIX bola-sequential-orders / FIX bola-l2-payment-method: ownership check on every object route;
+    # other users' objects look like missing ones (404).
     if owner_id != user["user_id"] and user.get("role") != "admin":
         raise HTTPException(status_code=404, detail="Not found")
 

@@ -6,12 +6,12 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use apiward_core::{Diagnostic, DiagnosticLevel, RequestStats};
-use futures_util::StreamExt;
 use reqwest::header::{HeaderName, HeaderValue};
 use reqwest::{Method, Url};
 use tokio::sync::Semaphore;
 use tokio::time::{Instant, timeout_at};
 
+use crate::body::{ACCEPT_ENCODING, Coding, read_body};
 use crate::error::{HttpError, classify};
 use crate::policy::Policy;
 use crate::redact::{redact_headers, redact_url_with};
@@ -109,10 +109,6 @@ impl Engine {
             .user_agent(cfg.user_agent.clone())
             .referer(false)
             .tls_info(true)
-            .gzip(true)
-            .brotli(true)
-            .deflate(true)
-            .zstd(true)
             .tcp_nodelay(true)
             .pool_max_idle_per_host(cfg.concurrency)
             .pool_idle_timeout(Duration::from_secs(30));
@@ -294,7 +290,13 @@ impl Engine {
             .map_err(|e| HttpError::InvalidRequest(format!("{shown_url}: {e}")))?;
         let mut method = req.method.clone();
         inner.policy.check(&method, &url)?;
-        let headers = build_headers(&req.headers)?;
+        let mut headers = build_headers(&req.headers)?;
+        if !headers.contains_key(reqwest::header::ACCEPT_ENCODING) {
+            headers.insert(
+                reqwest::header::ACCEPT_ENCODING,
+                HeaderValue::from_static(ACCEPT_ENCODING),
+            );
+        }
         self.check_budget()?;
 
         // Concurrency cap, for the whole exchange (all hops and the body).
@@ -305,7 +307,6 @@ impl Engine {
         };
 
         let mut body = req.body.clone();
-        let mut headers = headers;
         let mut hops: Vec<String> = Vec::new();
         let mut seen: Vec<Url> = vec![url.clone()];
         loop {
@@ -601,60 +602,48 @@ impl Engine {
             .extensions()
             .get::<reqwest::tls::TlsInfo>()
             .map(|info| TlsFacts::from_info(info, !cfg.insecure));
-        let encoding = hop
-            .response
-            .headers()
-            .get(reqwest::header::CONTENT_ENCODING)
-            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
-        let hint = hop
-            .response
-            .content_length()
-            .map(|n| n.min(cfg.max_body as u64) as usize)
-            .unwrap_or(0)
-            .min(1024 * 1024);
-        let mut body: Vec<u8> = Vec::with_capacity(hint);
-        let mut truncated = false;
-        let mut body_error = None;
-        let mut stream = hop.response.bytes_stream();
-        loop {
-            match timeout_at(deadline, stream.next()).await {
-                Err(_) => {
-                    body_error = Some(self.deadline_error(deadline));
-                    break;
-                }
-                Ok(None) => break,
-                Ok(Some(Err(e))) => {
-                    body_error = Some(classify(&e));
-                    break;
-                }
-                Ok(Some(Ok(chunk))) => {
-                    let room = cfg.max_body - body.len();
-                    if chunk.len() > room {
-                        body.extend_from_slice(&chunk[..room]);
-                        truncated = true;
-                        break;
-                    }
-                    body.extend_from_slice(&chunk);
-                }
-            }
-        }
-        drop(stream);
+        let no_body = *method == Method::HEAD || matches!(hop.status, 100..=199 | 204 | 304);
+        let coding = if no_body {
+            Coding::Identity
+        } else {
+            Coding::from_header(
+                hop.headers
+                    .iter()
+                    .find(|(n, _)| n == "content-encoding")
+                    .map(|(_, v)| v.as_str()),
+            )
+        };
+        let outcome = read_body(hop.response, &coding, cfg.max_body, deadline).await;
+        let body = outcome.body;
+        let mut truncated = outcome.over_cap;
+        let body_error = match outcome.error {
+            Some(HttpError::Timeout) => Some(self.deadline_error(deadline)),
+            other => other,
+        };
         if truncated {
-            let message = match &encoding {
-                Some(enc) => format!(
-                    "{method} {shown}: body larger than {} bytes after decompression (content-encoding {enc}; possible decompression bomb), truncated",
-                    cfg.max_body
-                ),
-                None => format!(
+            let message = if coding.decodes() {
+                format!(
+                    "{method} {shown}: body larger than {} bytes after {} decompression ({} bytes on the wire; possible decompression bomb), truncated",
+                    cfg.max_body,
+                    coding.name(),
+                    outcome.wire_bytes
+                )
+            } else {
+                format!(
                     "{method} {shown}: body larger than {} bytes, truncated",
                     cfg.max_body
-                ),
+                )
             };
             self.diag(DiagnosticLevel::Warning, "http.body-too-large", message);
         }
         if let Some(err) = &body_error {
             truncated = true;
             let code = match err {
+                HttpError::Protocol(m)
+                    if m.starts_with("invalid ") && m.contains("encoded body") =>
+                {
+                    "http.bad-encoding".to_string()
+                }
                 HttpError::Protocol(m) if m.to_ascii_lowercase().contains("chunk") => {
                     "http.bad-chunking".to_string()
                 }
@@ -670,8 +659,27 @@ impl Engine {
                 ),
             );
         }
+        let is_json = hop
+            .headers
+            .iter()
+            .any(|(n, v)| n == "content-type" && v.to_ascii_lowercase().contains("json"))
+            || body.first() == Some(&b'[')
+            || body.first() == Some(&b'{');
+        let json_too_deep = is_json && crate::json_depth_exceeds(&body, cfg.max_json_depth);
+        if json_too_deep {
+            self.diag(
+                DiagnosticLevel::Warning,
+                "http.json-too-deep",
+                format!(
+                    "{method} {shown}: JSON nested deeper than {} levels",
+                    cfg.max_json_depth
+                ),
+            );
+        }
         Ok(Exchange {
             id: 0,
+            json_too_deep,
+            wire_bytes: outcome.wire_bytes,
             method: method.clone(),
             url: shown,
             status: hop.status,

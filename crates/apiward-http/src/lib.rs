@@ -8,6 +8,7 @@
 //! and a concurrency cap), and records every request in a credential-free log, with diagnostics for
 //! each problem seen.
 
+mod body;
 mod engine;
 mod error;
 mod policy;
@@ -41,6 +42,9 @@ pub struct EngineConfig {
     pub max_body: usize,
     /// Total size of the response head (names + values); larger heads are an error.
     pub max_header_bytes: usize,
+    /// JSON nesting depth beyond which a JSON response is flagged (`json_too_deep`): parsers
+    /// should refuse it (serde_json's own recursion limit is 128).
+    pub max_json_depth: usize,
     /// Redirect hops followed at most, when the request asks for redirects to be followed.
     pub max_redirects: usize,
     /// Global requests per second; `None` or `Some(0.0)` is unlimited.
@@ -75,6 +79,7 @@ impl Default for EngineConfig {
             max_requests: 5000,
             max_body: 8 * 1024 * 1024,
             max_header_bytes: 64 * 1024,
+            max_json_depth: 128,
             max_redirects: 5,
             rate: None,
             concurrency: 8,
@@ -149,14 +154,19 @@ pub struct Exchange {
     /// The final URL (after redirects), credentials redacted.
     pub url: String,
     pub status: u16,
-    /// Lower-case names, values decoded lossily as UTF-8, in wire order.
+    /// Lower-case names, values decoded lossily as UTF-8, in wire order (as received: a decoded
+    /// body keeps its `content-encoding` and `content-length` headers).
     pub headers: Vec<(String, String)>,
-    /// Decompressed body, at most `max_body` bytes.
+    /// Decoded body (gzip, deflate, br and zstd are decoded), at most `max_body` bytes.
     pub body: Vec<u8>,
+    /// Body bytes as received, before decoding `content-encoding`.
+    pub wire_bytes: u64,
     /// The body is incomplete: over the cap, or cut by `body_error`.
     pub truncated: bool,
     /// What ended the body early (timeout, reset, bad chunking...), if anything did.
     pub body_error: Option<HttpError>,
+    /// The body is JSON nested deeper than `max_json_depth`.
+    pub json_too_deep: bool,
     /// Why a redirect in this response was not followed (out of scope, metadata address...).
     pub redirect_blocked: Option<HttpError>,
     pub elapsed: Duration,
@@ -179,6 +189,50 @@ impl Exchange {
     /// The body as text, lossily decoded.
     pub fn text(&self) -> std::borrow::Cow<'_, str> {
         String::from_utf8_lossy(&self.body)
+    }
+}
+
+/// Whether JSON text nests arrays/objects deeper than `limit` (strings are skipped; the text need
+/// not be valid or complete). Linear time, no allocation.
+pub fn json_depth_exceeds(bytes: &[u8], limit: usize) -> bool {
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    for &b in bytes {
+        if in_string {
+            if escaped {
+                escaped = false;
+            } else if b == b'\\' {
+                escaped = true;
+            } else if b == b'"' {
+                in_string = false;
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > limit {
+                    return true;
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn json_depth() {
+        use super::json_depth_exceeds as d;
+        assert!(!d(br#"{"a":[1,{"b":"[[[[["}]}"#, 3));
+        assert!(d(b"[[[[", 3));
+        assert!(!d(b"[[[]]]", 3));
+        assert!(!d(br#"["\\\"[[[[["]"#, 1));
     }
 }
 

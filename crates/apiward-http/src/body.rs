@@ -1,0 +1,159 @@
+//! Bounded body reading: the engine decodes `Content-Encoding` itself (gzip, deflate, br, zstd) so
+//! that the cap counts decoded bytes, the wire size is known (decompression-bomb diagnostics) and
+//! the response keeps its real `content-encoding` header for the checks.
+
+use std::io;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use async_compression::tokio::bufread::{BrotliDecoder, GzipDecoder, ZlibDecoder, ZstdDecoder};
+use futures_util::StreamExt;
+use tokio::io::{AsyncRead, AsyncReadExt};
+use tokio::time::{Instant, timeout_at};
+use tokio_util::io::StreamReader;
+
+use crate::error::{HttpError, classify};
+
+/// What `Accept-Encoding` the engine sends when a request does not set its own.
+pub(crate) const ACCEPT_ENCODING: &str = "gzip, deflate, br, zstd";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Coding {
+    Identity,
+    Gzip,
+    Deflate,
+    Brotli,
+    Zstd,
+    /// Something we do not decode: the body is kept as received.
+    Other(String),
+}
+
+impl Coding {
+    pub(crate) fn from_header(value: Option<&str>) -> Coding {
+        let Some(v) = value else {
+            return Coding::Identity;
+        };
+        // Only a single coding is decoded; stacked codings are kept raw.
+        let v = v.trim().to_ascii_lowercase();
+        match v.as_str() {
+            "" | "identity" => Coding::Identity,
+            "gzip" | "x-gzip" => Coding::Gzip,
+            "deflate" => Coding::Deflate,
+            "br" => Coding::Brotli,
+            "zstd" => Coding::Zstd,
+            other => Coding::Other(other.to_string()),
+        }
+    }
+
+    pub(crate) fn decodes(&self) -> bool {
+        !matches!(self, Coding::Identity | Coding::Other(_))
+    }
+}
+
+pub(crate) struct BodyOutcome {
+    pub body: Vec<u8>,
+    /// More data was available than `max` decoded bytes.
+    pub over_cap: bool,
+    pub error: Option<HttpError>,
+    /// Body bytes as received, before decoding.
+    pub wire_bytes: u64,
+}
+
+pub(crate) async fn read_body(
+    response: reqwest::Response,
+    coding: &Coding,
+    max: usize,
+    deadline: Instant,
+) -> BodyOutcome {
+    let hint = response
+        .content_length()
+        .map(|n| n.min(max as u64) as usize)
+        .unwrap_or(0)
+        .min(1024 * 1024);
+    let wire = Arc::new(AtomicU64::new(0));
+    let counter = wire.clone();
+    let stream = response.bytes_stream().map(move |r| match r {
+        Ok(b) => {
+            counter.fetch_add(b.len() as u64, Ordering::Relaxed);
+            Ok(b)
+        }
+        Err(e) => Err(io::Error::other(e)),
+    });
+    let raw = StreamReader::new(Box::pin(stream));
+    let mut reader: Pin<Box<dyn AsyncRead + Send>> = match coding {
+        Coding::Gzip => Box::pin(GzipDecoder::new(raw)),
+        Coding::Deflate => Box::pin(ZlibDecoder::new(raw)),
+        Coding::Brotli => Box::pin(BrotliDecoder::new(raw)),
+        Coding::Zstd => Box::pin(ZstdDecoder::new(raw)),
+        Coding::Identity | Coding::Other(_) => Box::pin(raw),
+    };
+    let mut body: Vec<u8> = Vec::with_capacity(hint);
+    let mut buf = vec![0u8; 64 * 1024];
+    let mut over_cap = false;
+    let mut error = None;
+    loop {
+        match timeout_at(deadline, reader.read(&mut buf)).await {
+            Err(_) => {
+                error = Some(HttpError::Timeout);
+                break;
+            }
+            Ok(Ok(0)) => break,
+            Ok(Ok(n)) => {
+                let room = max - body.len();
+                if n > room {
+                    body.extend_from_slice(&buf[..room]);
+                    over_cap = true;
+                    break;
+                }
+                body.extend_from_slice(&buf[..n]);
+            }
+            Ok(Err(e)) => {
+                let wire_so_far = wire.load(Ordering::Relaxed);
+                // An empty body with a Content-Encoding header is not an error worth reporting.
+                if !(coding.decodes() && wire_so_far == 0 && body.is_empty()) {
+                    error = Some(classify_io(&e, coding));
+                }
+                break;
+            }
+        }
+    }
+    drop(reader);
+    BodyOutcome {
+        body,
+        over_cap,
+        error,
+        wire_bytes: wire.load(Ordering::Relaxed),
+    }
+}
+
+fn classify_io(e: &io::Error, coding: &Coding) -> HttpError {
+    if let Some(inner) = e.get_ref()
+        && let Some(r) = inner.downcast_ref::<reqwest::Error>()
+    {
+        return classify(r);
+    }
+    match e.kind() {
+        io::ErrorKind::TimedOut => HttpError::Timeout,
+        io::ErrorKind::ConnectionReset
+        | io::ErrorKind::ConnectionAborted
+        | io::ErrorKind::BrokenPipe => HttpError::ConnectionReset,
+        _ if coding.decodes() => {
+            HttpError::Protocol(format!("invalid {} encoded body: {e}", coding.name()))
+        }
+        _ => HttpError::Protocol(e.to_string()),
+    }
+}
+
+impl Coding {
+    pub(crate) fn name(&self) -> &str {
+        match self {
+            Coding::Identity => "identity",
+            Coding::Gzip => "gzip",
+            Coding::Deflate => "deflate",
+            Coding::Brotli => "br",
+            Coding::Zstd => "zstd",
+            Coding::Other(s) => s,
+        }
+    }
+}

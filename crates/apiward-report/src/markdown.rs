@@ -1,0 +1,8 @@
+//! markdown renderer.
+use crate::RenderOptions;
+use apiward_core::Report;
+
+pub fn render(report: &Report, opts: &RenderOptions) -> String {
+    let _ = (report, opts);
+    String::new()
+}

@@ -467,12 +467,13 @@ pub(crate) fn dedupe_members(members: &mut Vec<(String, Node)>, diags: &mut Vec<
     if n < 2 {
         return;
     }
-    let mut dup_idx: Vec<usize> = Vec::new();
+    // (earlier index, later index) of each duplicate.
+    let mut dups: Vec<(usize, usize)> = Vec::new();
     if n <= 24 {
         for j in 1..n {
             for i in 0..j {
                 if members[i].0 == members[j].0 {
-                    dup_idx.push(i);
+                    dups.push((i, j));
                 }
             }
         }
@@ -481,22 +482,26 @@ pub(crate) fn dedupe_members(members: &mut Vec<(String, Node)>, diags: &mut Vec<
             std::collections::HashMap::with_capacity(n);
         for (j, (k, _)) in members.iter().enumerate() {
             if let Some(i) = seen.insert(k.as_str(), j) {
-                dup_idx.push(i);
+                dups.push((i, j));
             }
         }
     }
-    if dup_idx.is_empty() {
+    if dups.is_empty() {
         return;
     }
-    dup_idx.sort_unstable();
-    dup_idx.dedup();
     let mut remove = vec![false; n];
-    for &i in &dup_idx {
+    for &(i, j) in &dups {
+        if remove[i] {
+            continue;
+        }
         remove[i] = true;
         diags.push(ParseDiag {
-            line: members[i].1.line,
+            line: members[j].1.line,
             code: "spec.duplicate-key",
-            message: format!("duplicate key `{}`; the last occurrence wins", members[i].0),
+            message: format!(
+                "duplicate key `{}` (first at line {}); the last occurrence wins",
+                members[j].0, members[i].1.line
+            ),
         });
     }
     let mut idx = 0;

@@ -10,7 +10,7 @@ use std::path::Path;
 use std::rc::Rc;
 
 /// A callback that fetches a remote document (`http(s)` URL → bytes). The CLI owns HTTP.
-pub type FetchFn = Box<dyn Fn(&str) -> Result<Vec<u8>, String>>;
+pub type FetchFn = Box<dyn Fn(&str) -> Result<Vec<u8>, String> + Send + Sync>;
 
 /// Limits and permissions for loading a spec.
 pub struct LoadOptions {

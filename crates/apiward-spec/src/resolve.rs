@@ -115,8 +115,7 @@ impl<'o> Resolver<'o> {
         let mut cur_doc = doc;
         let mut cur_ptr = pointer.to_string();
         let mut cur_root: Rc<Node>;
-        let mut reference = ref_of(node)?.to_string();
-        let mut ref_line = node.line;
+        let (mut reference, mut ref_line) = ref_and_line(node)?;
         let mut seen: Vec<(usize, String)> = vec![(doc, pointer.to_string())];
         loop {
             if seen.len() > self.opts.max_ref_depth {
@@ -158,7 +157,7 @@ impl<'o> Resolver<'o> {
                     );
                     return None;
                 }
-                Some(n) => ref_of(n).map(|r| (r.to_string(), n.line)),
+                Some(n) => ref_and_line(n),
             };
             seen.push((tdoc, tptr.clone()));
             cur_doc = tdoc;
@@ -466,6 +465,18 @@ pub(crate) fn ref_of(node: &Node) -> Option<&str> {
             .rev()
             .find(|(k, _)| k == "$ref")
             .and_then(|(_, v)| v.as_str()),
+        _ => None,
+    }
+}
+
+/// The `$ref` string of an object node and the line it is written on.
+fn ref_and_line(node: &Node) -> Option<(String, u32)> {
+    match &node.value {
+        Value::Object(m) => m
+            .iter()
+            .rev()
+            .find(|(k, _)| k == "$ref")
+            .and_then(|(_, v)| v.as_str().map(|s| (s.to_string(), v.line))),
         _ => None,
     }
 }

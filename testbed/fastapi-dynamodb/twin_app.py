@@ -285,10 +285,10 @@ class PaymentMethodOut(BaseModel):
     pm_id: str
     type: str
     brand: Optional[str] = None
-    card_number_masked: Optional[str] = None
+    card_number_masked: Optional[str] = Field(None, json_schema_extra={"x-redacted": True})
     exp_month: Optional[int] = None
     exp_year: Optional[int] = None
-    iban_masked: Optional[str] = None
+    iban_masked: Optional[str] = Field(None, json_schema_extra={"x-redacted": True})
 
 
 class PaymentMethodList(BaseModel):
@@ -297,7 +297,7 @@ class PaymentMethodList(BaseModel):
 
 class StatementAccount(BaseModel):
     pm_id: str
-    masked: str
+    masked: str = Field(json_schema_extra={"x-redacted": True})
 
 
 class StatementTx(BaseModel):
@@ -346,7 +346,7 @@ class KycOut(BaseModel):
     record_id: str
     document_type: str
     verified: bool
-    ssn_masked: str
+    ssn_masked: str = Field(json_schema_extra={"x-redacted": True})
 
 
 class AdminUserPage(BaseModel):

@@ -41,7 +41,7 @@ def alive(pid: int) -> bool:
         return False
 
 
-def group_members(pgids: set[int]) -> list[int]:
+def group_members(pgids: set[int], include_zombies: bool = False) -> list[int]:
     out = []
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
@@ -49,7 +49,7 @@ def group_members(pgids: set[int]) -> list[int]:
         try:
             with open(f"/proc/{entry}/stat") as f:
                 fields = f.read().rsplit(")", 1)[1].split()
-            if fields[0] != "Z" and int(fields[2]) in pgids:
+            if (include_zombies or fields[0] != "Z") and int(fields[2]) in pgids:
                 out.append(int(entry))
         except (OSError, IndexError, ValueError):
             continue
@@ -296,6 +296,11 @@ def stop() -> int:
     if left:
         print(f"processes still alive: {left}", file=sys.stderr)
         return 1
+    # The processes are gone; give their new parent (init) a moment to reap the zombies so that a `ps`
+    # right after stop.sh shows nothing.
+    deadline = time.monotonic() + 3
+    while group_members(pgids, include_zombies=True) and time.monotonic() < deadline:
+        time.sleep(0.05)
     for name in ("env", "env.json"):
         try:
             os.remove(os.path.join(run, name))

@@ -1,0 +1,344 @@
+//! A streaming JSON tokenizer that tracks key paths (no DOM; iterative, so nesting depth costs
+//! one bit per level beyond the first [`MAX_FRAMES`] levels).
+
+use crate::context::ValKind;
+use crate::keys::{KeyClass, is_person_parent};
+use crate::scan::Scanner;
+use crate::types::DataType;
+use std::ops::Range;
+
+/// Levels whose keys are tracked for paths and context; deeper levels only count.
+const MAX_FRAMES: usize = 256;
+
+#[derive(Clone)]
+struct Frame {
+    is_obj: bool,
+    key: Range<usize>,
+    idx: u32,
+    /// Class of the current key (objects) or of the key that introduced this array.
+    kc: Option<KeyClass>,
+    person: bool,
+    /// DynamoDB typed-AttributeValue candidate: the type code seen as first key.
+    av: u8,
+    /// `loc`/`msg` seen (Pydantic error object).
+    saw_loc: bool,
+}
+
+pub(crate) fn looks_like_json(input: &[u8]) -> bool {
+    let input = input.strip_prefix(b"\xef\xbb\xbf").unwrap_or(input);
+    match input.iter().find(|c| !c.is_ascii_whitespace()) {
+        Some(b'{') | Some(b'[') => true,
+        _ => false,
+    }
+}
+
+fn ident_like(k: &[u8]) -> bool {
+    !k.is_empty()
+        && k.iter().all(|&c| c.is_ascii_alphanumeric() || c == b'_' || c == b'-' || c >= 0x80)
+        && !k[0].is_ascii_digit()
+}
+
+fn build_path(input: &[u8], frames: &[Frame], deep: usize) -> String {
+    let mut p = String::from("$");
+    for f in frames {
+        if p.len() > 512 {
+            p.push_str("…");
+            return p;
+        }
+        if f.is_obj {
+            if f.key.is_empty() && f.key.start == 0 {
+                continue;
+            }
+            let k = &input[f.key.clone()];
+            let k = &k[..k.len().min(64)];
+            let ks = String::from_utf8_lossy(k);
+            if ident_like(k) {
+                p.push('.');
+                p.push_str(&ks);
+            } else {
+                p.push_str("[\"");
+                p.push_str(&ks.replace('"', "\\\""));
+                p.push_str("\"]");
+            }
+        } else {
+            p.push('[');
+            p.push_str(&f.idx.to_string());
+            p.push(']');
+        }
+    }
+    if deep > 0 {
+        p.push_str(".…");
+    }
+    p
+}
+
+/// Find the closing quote of a string whose opening quote is at `i`. Returns the index of the
+/// closing quote.
+fn string_end(input: &[u8], i: usize) -> Option<usize> {
+    let mut j = i + 1;
+    loop {
+        let off = memchr::memchr2(b'"', b'\\', &input[j..])?;
+        let p = j + off;
+        if input[p] == b'"' {
+            return Some(p);
+        }
+        j = p + 2;
+        if j > input.len() {
+            return None;
+        }
+    }
+}
+
+/// Walk the document, attaching key paths and key context. Returns false on a syntax error
+/// (position in `s.json_error_at`).
+pub(crate) fn walk(s: &mut Scanner) -> bool {
+    let input = s.input;
+    let n = input.len();
+    let mut frames: Vec<Frame> = Vec::new();
+    let mut deep_bits: Vec<u64> = Vec::new(); // is_obj bits for levels beyond MAX_FRAMES
+    let mut deep = 0usize;
+    let mut expect_key = false;
+    let mut pend = 0usize;
+    let mut done_root = false;
+    let mut i = 0usize;
+    if input.starts_with(b"\xef\xbb\xbf") {
+        i = 3;
+    }
+    macro_rules! fail {
+        ($pos:expr) => {{
+            s.json_error_at = $pos;
+            return false;
+        }};
+    }
+    while i < n {
+        let c = input[i];
+        match c {
+            b' ' | b'\n' | b'\r' | b'\t' => {
+                i += 1;
+            }
+            b'{' | b'[' => {
+                if done_root {
+                    fail!(i);
+                }
+                let is_obj = c == b'{';
+                if deep > 0 || frames.len() >= MAX_FRAMES {
+                    let d = deep;
+                    if d / 64 >= deep_bits.len() {
+                        deep_bits.push(0);
+                    }
+                    if is_obj {
+                        deep_bits[d / 64] |= 1 << (d % 64);
+                    } else {
+                        deep_bits[d / 64] &= !(1 << (d % 64));
+                    }
+                    deep += 1;
+                } else {
+                    let (kc, person) = match frames.last_mut() {
+                        Some(p) => {
+                            // attribute value `{"M": {...}}` / `{"L": [...]}`
+                            if p.av == b'M' && is_obj || p.av == b'L' && !is_obj {
+                                let key = p.key.clone();
+                                p.av = 0;
+                                let path = build_path(input, &frames, 0);
+                                s.emit_key(DataType::DynamodbAttributeValue, key, path);
+                            }
+                            let p = frames.last().map(|f| (f.is_obj, f.key.clone(), f.kc, f.person));
+                            match p {
+                                Some((true, key, kc, _)) => (kc, !key.is_empty() && is_person_parent(&input[key])),
+                                Some((false, _, kc, person)) => (kc, person),
+                                None => (None, false),
+                            }
+                        }
+                        None => (None, false),
+                    };
+                    frames.push(Frame {
+                        is_obj,
+                        key: 0..0,
+                        idx: 0,
+                        kc: if is_obj { None } else { kc },
+                        person,
+                        av: 0,
+                        saw_loc: false,
+                    });
+                }
+                expect_key = is_obj;
+                i += 1;
+            }
+            b'}' | b']' => {
+                let is_obj = c == b'}';
+                if deep > 0 {
+                    deep -= 1;
+                    let bit = deep_bits[deep / 64] >> (deep % 64) & 1 == 1;
+                    if bit != is_obj {
+                        fail!(i);
+                    }
+                } else {
+                    match frames.pop() {
+                        Some(f) if f.is_obj == is_obj => {}
+                        _ => fail!(i),
+                    }
+                    if frames.is_empty() {
+                        done_root = true;
+                    }
+                }
+                expect_key = false;
+                i += 1;
+            }
+            b',' => {
+                if deep > 0 {
+                    let d = deep - 1;
+                    expect_key = deep_bits[d / 64] >> (d % 64) & 1 == 1;
+                } else if let Some(f) = frames.last_mut() {
+                    f.idx = f.idx.saturating_add(1);
+                    expect_key = f.is_obj;
+                    if f.is_obj {
+                        f.kc = None;
+                    }
+                } else {
+                    fail!(i);
+                }
+                i += 1;
+            }
+            b':' => {
+                expect_key = false;
+                i += 1;
+            }
+            b'"' => {
+                let end = match string_end(input, i) {
+                    Some(e) => e,
+                    None => fail!(i),
+                };
+                let span = i + 1..end;
+                if deep > 0 {
+                    i = end + 1;
+                    continue;
+                }
+                if expect_key {
+                    let key = &input[span.clone()];
+                    let kc = if key.len() <= 2 && key.iter().all(|c| c.is_ascii_digit() || *c == b'_') {
+                        None
+                    } else {
+                        s.keys.classify(key)
+                    };
+                    let nframes = frames.len();
+                    if let Some(f) = frames.last_mut() {
+                        f.key = span.clone();
+                        f.kc = kc;
+                        if f.idx == 0 && key.len() <= 4 {
+                            f.av = match key {
+                                b"S" | b"N" | b"B" => b'S',
+                                b"BOOL" | b"NULL" => b'O',
+                                b"M" => b'M',
+                                b"L" | b"SS" | b"NS" | b"BS" => b'L',
+                                _ => 0,
+                            };
+                        } else {
+                            f.av = 0;
+                        }
+                        if key == b"loc" || key == b"msg" {
+                            f.saw_loc = true;
+                        }
+                    }
+                    // pattern matches inside the key itself
+                    {
+                        let fr = &frames;
+                        let path = || build_path(input, fr, 0);
+                        s.apply_key(None, &path, span.clone(), &mut pend, ValKind::Str, false);
+                    }
+                    if let Some(k) = kc {
+                        if matches!(
+                            k.data_type,
+                            DataType::DynamodbPagingKey | DataType::DynamodbConsumedCapacity | DataType::AwsResponseMetadata
+                        ) {
+                            s.emit_key(k.data_type, span.clone(), build_path(input, &frames, 0));
+                        }
+                    }
+                    if key == b"input" && nframes >= 3 {
+                        let gp = &frames[nframes - 3];
+                        let p = &frames[nframes - 2];
+                        let me = &frames[nframes - 1];
+                        if !p.is_obj && gp.is_obj && &input[gp.key.clone()] == b"detail" && me.saw_loc {
+                            s.emit_key(DataType::PydanticInputEcho, span.clone(), build_path(input, &frames, 0));
+                        }
+                    }
+                    expect_key = false;
+                } else {
+                    if done_root {
+                        fail!(i);
+                    }
+                    value(s, &mut frames, span, ValKind::Str, &mut pend);
+                    if frames.is_empty() {
+                        done_root = true;
+                    }
+                }
+                i = end + 1;
+            }
+            b'-' | b'0'..=b'9' => {
+                let st = i;
+                while i < n && matches!(input[i], b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E') {
+                    i += 1;
+                }
+                if done_root {
+                    fail!(st);
+                }
+                if deep == 0 {
+                    value(s, &mut frames, st..i, ValKind::Num, &mut pend);
+                }
+                if frames.is_empty() && deep == 0 {
+                    done_root = true;
+                }
+            }
+            b't' | b'f' | b'n' => {
+                let st = i;
+                while i < n && input[i].is_ascii_lowercase() {
+                    i += 1;
+                }
+                let lit = &input[st..i];
+                if !matches!(lit, b"true" | b"false" | b"null") || done_root {
+                    fail!(st);
+                }
+                if deep == 0 {
+                    let kind = if lit == b"null" { ValKind::Null } else { ValKind::Bool };
+                    value(s, &mut frames, st..i, kind, &mut pend);
+                }
+                if frames.is_empty() && deep == 0 {
+                    done_root = true;
+                }
+            }
+            _ => fail!(i),
+        }
+    }
+    if !frames.is_empty() || deep > 0 {
+        // truncated document: what was seen is still attributed
+        s.json_error_at = n;
+        return true;
+    }
+    true
+}
+
+fn value(s: &mut Scanner, frames: &mut [Frame], span: Range<usize>, kind: ValKind, pend: &mut usize) {
+    let input = s.input;
+    let (kc, person) = match frames.last_mut() {
+        Some(f) => {
+            if f.av != 0 {
+                let ok = match f.av {
+                    b'S' => kind == ValKind::Str,
+                    b'O' => kind == ValKind::Bool,
+                    _ => false,
+                };
+                if ok {
+                    let key = f.key.clone();
+                    f.av = 0;
+                    let path = build_path(input, frames, 0);
+                    s.emit_key(DataType::DynamodbAttributeValue, key, path);
+                }
+            }
+            let f = &frames[frames.len() - 1];
+            (f.kc, f.person)
+        }
+        None => (None, false),
+    };
+    let fr: &[Frame] = frames;
+    let path = || build_path(input, fr, 0);
+    s.apply_key(kc, &path, span, pend, kind, person);
+}

@@ -1,0 +1,1735 @@
+//! The candidate pass and anchored confirmation.
+
+use crate::keys::{KeyCache, KeyClass};
+use crate::types::{Confidence, DataType};
+use crate::util::*;
+use crate::validate::*;
+use crate::{Detector, Match, context};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use std::ops::Range;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    AwsKeyId,
+    Github,
+    GithubPat,
+    Gitlab,
+    Slack,
+    SlackHook,
+    Stripe,
+    Google,
+    Sendgrid,
+    SkDash,
+    Npm,
+    Pem,
+    Jwt,
+    Url,
+    Crypt,
+    Traceback,
+    Starlette,
+    JavaFrame,
+    JavaThread,
+    DotNet,
+    NodeFrame,
+    Php,
+    Ruby,
+    Goroutine,
+    GoFrame,
+    StackTraceWord,
+    Sql(&'static str),
+    Botocore,
+    DdbWire,
+    Exception,
+    DdbMessage,
+    Arn,
+    InternalHost,
+    Server,
+    Env(bool),
+    SessionToken,
+    AttrValue,
+    MaskedPan,
+}
+
+/// Literal triggers. Every one is rare in ordinary JSON and case-sensitive, so the SIMD (Teddy)
+/// prefilter stays on; they are split in groups of at most 48.
+const LITERALS: &[(&str, Kind)] = &[
+    ("AKIA", Kind::AwsKeyId),
+    ("ASIA", Kind::AwsKeyId),
+    ("ABIA", Kind::AwsKeyId),
+    ("ACCA", Kind::AwsKeyId),
+    ("ghp_", Kind::Github),
+    ("gho_", Kind::Github),
+    ("ghu_", Kind::Github),
+    ("ghs_", Kind::Github),
+    ("ghr_", Kind::Github),
+    ("github_pat_", Kind::GithubPat),
+    ("glpat-", Kind::Gitlab),
+    ("xox", Kind::Slack),
+    ("xapp-", Kind::Slack),
+    ("hooks.slack.com/", Kind::SlackHook),
+    ("k_live_", Kind::Stripe),
+    ("k_test_", Kind::Stripe),
+    ("AIza", Kind::Google),
+    ("SG.", Kind::Sendgrid),
+    ("sk-", Kind::SkDash),
+    ("npm_", Kind::Npm),
+    ("-----BEGIN", Kind::Pem),
+    ("eyJ", Kind::Jwt),
+    ("://", Kind::Url),
+    ("$2a$", Kind::Crypt),
+    ("$2b$", Kind::Crypt),
+    ("$2y$", Kind::Crypt),
+    ("$argon2", Kind::Crypt),
+    ("pbkdf2_sha", Kind::Crypt),
+    ("$6$", Kind::Crypt),
+    ("$5$", Kind::Crypt),
+    ("FwoGZXIvYXdz", Kind::SessionToken),
+    ("IQoJb3JpZ2lu", Kind::SessionToken),
+    ("arn:aws", Kind::Arn),
+    ("****", Kind::MaskedPan),
+    ("XXXX", Kind::MaskedPan),
+    ("{\"S\":", Kind::AttrValue),
+    ("{'S':", Kind::AttrValue),
+    ("{\"N\":", Kind::AttrValue),
+    ("{'N':", Kind::AttrValue),
+    // internals
+    ("Traceback", Kind::Traceback),
+    ("Starlette Debugger", Kind::Starlette),
+    (".java:", Kind::JavaFrame),
+    ("Exception in thread", Kind::JavaThread),
+    (".cs:line ", Kind::DotNet),
+    (".js:", Kind::NodeFrame),
+    (".php", Kind::Php),
+    (".rb:", Kind::Ruby),
+    ("goroutine ", Kind::Goroutine),
+    (".go:", Kind::GoFrame),
+    ("Stack trace:", Kind::StackTraceWord),
+    ("SQL syntax", Kind::Sql("mysql")),
+    ("SQLSTATE", Kind::Sql("sql")),
+    ("ORA-", Kind::Sql("oracle")),
+    ("psycopg2", Kind::Sql("postgresql")),
+    ("sqlite3.", Kind::Sql("sqlite")),
+    ("SQLException", Kind::Sql("jdbc")),
+    ("sqlalchemy.exc", Kind::Sql("sqlalchemy")),
+    ("syntax error at or near", Kind::Sql("postgresql")),
+    ("Unclosed quotation mark", Kind::Sql("mssql")),
+    ("PG::", Kind::Sql("postgresql")),
+    ("org.hibernate", Kind::Sql("hibernate")),
+    ("pymysql.err", Kind::Sql("mysql")),
+    ("django.db.utils", Kind::Sql("django")),
+    ("violates unique constraint", Kind::Sql("postgresql")),
+    ("violates foreign key constraint", Kind::Sql("postgresql")),
+    ("SequelizeDatabaseError", Kind::Sql("sequelize")),
+    ("PrismaClient", Kind::Sql("prisma")),
+    ("An error occurred (", Kind::Botocore),
+    ("com.amazonaws.dynamodb", Kind::DdbWire),
+    ("Exception", Kind::Exception),
+    ("The provided key element does not match", Kind::DdbMessage),
+    ("Requested resource not found", Kind::DdbMessage),
+    ("Invalid ProjectionExpression", Kind::DdbMessage),
+    ("Invalid KeyConditionExpression", Kind::DdbMessage),
+    ("Invalid UpdateExpression", Kind::DdbMessage),
+    ("Invalid FilterExpression", Kind::DdbMessage),
+    (".internal", Kind::InternalHost),
+    (".local", Kind::InternalHost),
+    (".corp", Kind::InternalHost),
+    (".intranet", Kind::InternalHost),
+    ("nginx/", Kind::Server),
+    ("Apache/", Kind::Server),
+    ("Microsoft-IIS/", Kind::Server),
+    ("PHP/", Kind::Server),
+    ("Werkzeug/", Kind::Server),
+    ("gunicorn/", Kind::Server),
+    ("Tomcat/", Kind::Server),
+    ("Jetty(", Kind::Server),
+    ("PATH=/", Kind::Env(false)),
+    ("HOME=/", Kind::Env(false)),
+    ("HOSTNAME=", Kind::Env(false)),
+    ("\"PATH\":", Kind::Env(false)),
+    ("\"HOME\":", Kind::Env(false)),
+    ("'PATH':", Kind::Env(false)),
+    ("KUBERNETES_SERVICE_HOST", Kind::Env(true)),
+    ("LD_LIBRARY_PATH", Kind::Env(true)),
+    ("PYTHONPATH", Kind::Env(true)),
+    ("AWS_LAMBDA_FUNCTION", Kind::Env(true)),
+];
+
+pub(crate) struct Literals {
+    groups: Vec<(AhoCorasick, Vec<Kind>)>,
+}
+
+impl Literals {
+    pub(crate) fn build() -> Literals {
+        let mut groups = Vec::new();
+        for chunk in LITERALS.chunks(48) {
+            let pats: Vec<&str> = chunk.iter().map(|(p, _)| *p).collect();
+            let kinds: Vec<Kind> = chunk.iter().map(|(_, k)| *k).collect();
+            let ac = AhoCorasick::builder()
+                .match_kind(MatchKind::LeftmostFirst)
+                .kind(Some(AhoCorasickKind::DFA))
+                .build(&pats)
+                .or_else(|_| AhoCorasick::builder().match_kind(MatchKind::LeftmostFirst).build(&pats));
+            if let Ok(ac) = ac {
+                groups.push((ac, kinds));
+            }
+        }
+        Literals { groups }
+    }
+}
+
+const DDB_EXCEPTIONS: &[&[u8]] = &[
+    b"ConditionalCheckFailedException",
+    b"ProvisionedThroughputExceededException",
+    b"ResourceNotFoundException",
+    b"ResourceInUseException",
+    b"TransactionCanceledException",
+    b"TransactionConflictException",
+    b"TransactionInProgressException",
+    b"ItemCollectionSizeLimitExceededException",
+    b"RequestLimitExceeded",
+    b"ValidationException",
+    b"AccessDeniedException",
+    b"UnrecognizedClientException",
+    b"IncompleteSignatureException",
+    b"MissingAuthenticationTokenException",
+    b"LimitExceededException",
+    b"ThrottlingException",
+    b"InternalServerError",
+    b"DuplicateItemException",
+    b"IdempotentParameterMismatchException",
+    b"ReplicatedWriteConflictException",
+    b"ExpiredTokenException",
+];
+
+/// The AWS account id encoded in an access key id (AKIA/ASIA…): base32-decode the 16 characters after
+/// the prefix, take bytes 0–5 big-endian, mask `0x7fffffffff80`, shift right 7. `None` for the old
+/// AKIAI/AKIAJ keys and malformed ids.
+pub fn aws_account_from_key_id(key_id: &str) -> Option<String> {
+    let b = key_id.as_bytes();
+    if b.len() != 20 || !matches!(&b[..4], b"AKIA" | b"ASIA" | b"ABIA" | b"ACCA" | b"AIDA" | b"AROA") {
+        return None;
+    }
+    if b[4] == b'I' || b[4] == b'J' {
+        return None;
+    }
+    let mut acc: u128 = 0;
+    for &c in &b[4..] {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'2'..=b'7' => c - b'2' + 26,
+            _ => return None,
+        } as u128;
+        acc = (acc << 5) | v;
+    }
+    // 80 bits; bytes 0..6 are the top 48 bits.
+    let top48 = (acc >> 32) as u64;
+    let id = (top48 & 0x7fff_ffff_ff80) >> 7;
+    Some(format!("{id:012}"))
+}
+
+pub(crate) struct Scanner<'d, 'a, 'o> {
+    pub(crate) det: &'d Detector,
+    pub(crate) input: &'a [u8],
+    pub(crate) out: &'o mut Vec<Match>,
+    pub(crate) base: usize,
+    seen: u64,
+    pub(crate) json_error_at: usize,
+    env_hits: u8,
+    pub(crate) keys: KeyCache,
+    full: bool,
+    /// Pending (pattern) matches are `out[base..base + npending]`, sorted by start.
+    pub(crate) npending: usize,
+}
+
+impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
+    pub(crate) fn new(det: &'d Detector, input: &'a [u8], out: &'o mut Vec<Match>) -> Self {
+        let base = out.len();
+        Scanner {
+            det,
+            input,
+            out,
+            base,
+            seen: 0,
+            json_error_at: 0,
+            env_hits: 0,
+            keys: KeyCache::new(),
+            full: false,
+            npending: 0,
+        }
+    }
+
+    /// Record a match. Returns false when suppressed (once-per-document type already seen, or cap).
+    pub(crate) fn emit(
+        &mut self,
+        t: DataType,
+        span: Range<usize>,
+        conf: Confidence,
+        example: bool,
+        detail: Option<String>,
+    ) -> bool {
+        if self.full {
+            return false;
+        }
+        if t.once_per_document() {
+            let bit = 1u64 << (t.index() as u64 & 63);
+            if self.seen & bit != 0 {
+                return false;
+            }
+            self.seen |= bit;
+        }
+        if self.out.len() - self.base >= self.det.max_matches {
+            self.full = true;
+            return false;
+        }
+        let end = span.end.min(self.input.len());
+        let start = span.start.min(end);
+        let raw = &self.input[start..end];
+        let value = lossy(&raw[..raw.len().min(64 * 1024)]);
+        let masked = crate::mask::mask(t, &value);
+        let hash = crate::mask::value_hash(&crate::mask::canonical(t, &value));
+        self.out.push(Match {
+            data_type: t,
+            span: start..end,
+            key_path: None,
+            confidence: conf,
+            masked,
+            hash,
+            example,
+            detail,
+        });
+        true
+    }
+
+    pub(crate) fn sort_pending(&mut self) {
+        self.out[self.base..].sort_by(|a, b| a.span.start.cmp(&b.span.start).then(b.span.end.cmp(&a.span.end)));
+        self.npending = self.out.len() - self.base;
+    }
+
+    /// Sort, drop matches nested inside another match (the outer one wins; identical spans of
+    /// different types are both kept).
+    pub(crate) fn finish(&mut self) {
+        let v = &mut self.out[self.base..];
+        v.sort_by(|a, b| a.span.start.cmp(&b.span.start).then(b.span.end.cmp(&a.span.end)));
+        let mut outer: Option<(usize, usize, DataType)> = None;
+        let mut w = self.base;
+        for r in self.base..self.out.len() {
+            let (ms, me, mt) = {
+                let m = &self.out[r];
+                (m.span.start, m.span.end, m.data_type)
+            };
+            let drop = match outer {
+                Some((os, oe, ot)) => ms >= os && me <= oe && !((ms, me) == (os, oe) && mt != ot),
+                None => false,
+            };
+            if drop {
+                continue;
+            }
+            if outer.is_none_or(|(_, oe, _)| me > oe) {
+                outer = Some((ms, me, mt));
+            }
+            self.out.swap(w, r);
+            w += 1;
+        }
+        self.out.truncate(w);
+    }
+
+    // ---------------------------------------------------------------- candidate pass
+
+    pub(crate) fn candidates(&mut self) {
+        let input = self.input;
+        let det = self.det;
+        for (ac, kinds) in &det.lits.groups {
+            let mut skip_to = 0usize;
+            for m in ac.find_iter(input) {
+                if self.full {
+                    return;
+                }
+                if m.start() < skip_to {
+                    continue;
+                }
+                let kind = kinds[m.pattern().as_usize()];
+                if let Some(end) = self.confirm(kind, m.start(), m.end()) {
+                    skip_to = end;
+                }
+            }
+        }
+        for p in memchr::memchr_iter(b'@', input) {
+            if self.full {
+                return;
+            }
+            self.email_at(p);
+        }
+        self.twilio();
+        self.digit_clusters();
+    }
+
+    fn confirm(&mut self, kind: Kind, s: usize, e: usize) -> Option<usize> {
+        let input = self.input;
+        match kind {
+            Kind::AwsKeyId => {
+                if is_alnum(before(input, s)) {
+                    return None;
+                }
+                let n = run_fwd(input, e, 17, |c| c.is_ascii_uppercase() || c.is_ascii_digit());
+                if n != 16 || is_alnum(at(input, e + n)) {
+                    return None;
+                }
+                let end = e + n;
+                let v = &input[s..end];
+                let example = memchr::memmem::find(v, b"EXAMPLE").is_some();
+                let key = lossy(v);
+                let mut detail = String::new();
+                if v.starts_with(b"ASIA") {
+                    detail.push_str("temporary (STS) key; ");
+                }
+                match aws_account_from_key_id(&key) {
+                    Some(a) => detail.push_str(&format!("account {a}")),
+                    None => detail.push_str("account not decodable"),
+                }
+                self.emit(DataType::AwsAccessKeyId, s..end, Confidence::Certain, example, Some(detail));
+                self.aws_secret_near(end);
+                Some(end)
+            }
+            Kind::Github | Kind::GithubPat => {
+                if is_word(before(input, s)) {
+                    return None;
+                }
+                let n = run_fwd(input, e, 256, |c| is_alnum(c) || c == b'_');
+                let ok = if kind == Kind::Github { n >= 36 } else { n >= 40 };
+                if !ok || is_word(at(input, e + n)) {
+                    return None;
+                }
+                let end = e + n;
+                let example = is_placeholder(&input[e..end]);
+                self.emit(DataType::GithubToken, s..end, Confidence::Certain, example, None);
+                Some(end)
+            }
+            Kind::Gitlab => self.token(s, e, 20, 64, DataType::GitlabToken, |c| is_alnum(c) || c == b'_' || c == b'-'),
+            Kind::Slack => {
+                // xoxb- xoxp- xoxa- xoxr- xoxs- xoxe- / xapp-
+                let mut p = e;
+                if &input[s..e] == b"xox" {
+                    if !matches!(at(input, e), b'b' | b'p' | b'a' | b'r' | b's' | b'e') || at(input, e + 1) != b'-' {
+                        return None;
+                    }
+                    p = e + 2;
+                }
+                if is_alnum(before(input, s)) {
+                    return None;
+                }
+                let n = run_fwd(input, p, 256, |c| is_alnum(c) || c == b'-');
+                if n < 10 || input[p..p + n].iter().filter(|c| c.is_ascii_digit()).count() < 4 {
+                    return None;
+                }
+                let end = p + n;
+                let example = is_placeholder(&input[p..end]);
+                self.emit(DataType::SlackToken, s..end, Confidence::Certain, example, None);
+                Some(end)
+            }
+            Kind::SlackHook => {
+                if !(starts(input, e, b"services/") || starts(input, e, b"workflows/") || starts(input, e, b"triggers/")) {
+                    return None;
+                }
+                let mut start = s;
+                for pre in [&b"https://"[..], b"http://"] {
+                    if s >= pre.len() && &input[s - pre.len()..s] == pre {
+                        start = s - pre.len();
+                    }
+                }
+                let n = run_fwd(input, e, 200, |c| is_alnum(c) || c == b'/' || c == b'_' || c == b'-');
+                if n < 20 {
+                    return None;
+                }
+                let end = e + n;
+                let example = is_placeholder(&input[e..end]);
+                self.emit(DataType::SlackWebhook, start..end, Confidence::Certain, example, None);
+                Some(end)
+            }
+            Kind::Stripe => {
+                if s == 0 || !matches!(input[s - 1], b's' | b'r') || is_alnum(before(input, s - 1)) {
+                    return None;
+                }
+                let n = run_fwd(input, e, 100, is_alnum);
+                if !(10..=99).contains(&n) || is_alnum(at(input, e + n)) {
+                    return None;
+                }
+                let end = e + n;
+                let test = input[s..e].starts_with(b"k_test");
+                let v = &input[e..end];
+                let example = is_placeholder(v) || v == b"4eC39HqLyjWDarjtT1zdp7dc" || v == b"BQokikJOvBiI2HlWgH4olfQ2";
+                let detail = if test { "test mode" } else { "live mode" };
+                self.emit(DataType::StripeKey, s - 1..end, Confidence::Certain, example, Some(detail.into()));
+                Some(end)
+            }
+            Kind::Google => {
+                if is_b64url(before(input, s)) {
+                    return None;
+                }
+                let n = run_fwd(input, e, 40, is_b64url);
+                if n != 35 {
+                    return None;
+                }
+                let end = e + n;
+                let example = is_placeholder(&input[e..end]);
+                self.emit(DataType::GoogleApiKey, s..end, Confidence::Certain, example, None);
+                Some(end)
+            }
+            Kind::Sendgrid => {
+                if is_alnum(before(input, s)) {
+                    return None;
+                }
+                let n1 = run_fwd(input, e, 30, is_b64url);
+                if n1 != 22 || at(input, e + 22) != b'.' {
+                    return None;
+                }
+                let n2 = run_fwd(input, e + 23, 50, is_b64url);
+                if n2 != 43 {
+                    return None;
+                }
+                let end = e + 23 + 43;
+                self.emit(DataType::SendgridKey, s..end, Confidence::Certain, false, None);
+                Some(end)
+            }
+            Kind::SkDash => {
+                if is_b64url(before(input, s)) {
+                    return None;
+                }
+                let n = run_fwd(input, e, 256, is_b64url);
+                let end = e + n;
+                let v = &input[e..end];
+                let (t, min) = if v.starts_with(b"ant-") {
+                    (DataType::AnthropicKey, 40)
+                } else if v.starts_with(b"proj-")
+                    || v.starts_with(b"svcacct-")
+                    || v.starts_with(b"admin-")
+                    || memchr::memmem::find(v, b"T3BlbkFJ").is_some()
+                {
+                    (DataType::OpenaiKey, 30)
+                } else {
+                    return None;
+                };
+                if n < min {
+                    return None;
+                }
+                let example = is_placeholder(v);
+                self.emit(t, s..end, Confidence::Certain, example, None);
+                Some(end)
+            }
+            Kind::Npm => {
+                if is_alnum(before(input, s)) {
+                    return None;
+                }
+                let n = run_fwd(input, e, 40, is_alnum);
+                if n != 36 {
+                    return None;
+                }
+                let end = e + n;
+                self.emit(DataType::NpmToken, s..end, Confidence::Certain, is_placeholder(&input[e..end]), None);
+                Some(end)
+            }
+            Kind::Pem => {
+                let hdr_end = find_in(input, e, e + 64, b"-----")?;
+                let label = &input[e..hdr_end];
+                if !label.ends_with(b"PRIVATE KEY") {
+                    return None;
+                }
+                let body_start = hdr_end + 5;
+                let (end, conf) = match find_in(input, body_start, body_start + 16 * 1024, b"-----END") {
+                    Some(p) => {
+                        let close = find_in(input, p + 8, p + 80, b"-----").map(|q| q + 5).unwrap_or(p + 8);
+                        (close, Confidence::Certain)
+                    }
+                    None => (body_start, Confidence::Firm),
+                };
+                let kind = lossy(label).trim().to_string();
+                let body = &input[body_start..end.max(body_start)];
+                let example = is_placeholder(body) || body.len() < 60 && conf == Confidence::Certain;
+                self.emit(DataType::PrivateKey, s..end, conf, example, Some(kind));
+                Some(end)
+            }
+            Kind::Jwt => self.jwt_at(s),
+            Kind::Url => self.url_at(s),
+            Kind::Crypt => {
+                let begin = if input[s..].starts_with(b"pbkdf2") { s } else { s };
+                if is_alnum(before(input, begin)) && !input[s..].starts_with(b"pbkdf2") {
+                    return None;
+                }
+                let n = run_fwd(input, begin, 400, |c| is_alnum(c) || matches!(c, b'$' | b'.' | b'/' | b'=' | b',' | b'+' | b'_' | b'-'));
+                let v = &input[begin..begin + n];
+                let ok = if v.starts_with(b"$2") {
+                    n == 60
+                } else if v.starts_with(b"$argon2") {
+                    v.iter().filter(|&&c| c == b'$').count() >= 4 && n >= 40
+                } else if v.starts_with(b"pbkdf2_sha") {
+                    v.iter().filter(|&&c| c == b'$').count() >= 3 && n >= 40
+                } else {
+                    v.iter().filter(|&&c| c == b'$').count() >= 3 && n >= 40
+                };
+                if !ok {
+                    return None;
+                }
+                self.emit(DataType::PasswordHash, begin..begin + n, Confidence::Certain, false, None);
+                Some(begin + n)
+            }
+            Kind::SessionToken => {
+                if is_b64(before(input, s)) {
+                    return None;
+                }
+                let n = run_fwd(input, s, 4096, |c| is_b64(c) || c == b'=');
+                if n < 100 {
+                    return None;
+                }
+                self.emit(DataType::AwsSessionToken, s..s + n, Confidence::Certain, false, None);
+                Some(s + n)
+            }
+            Kind::Arn => self.arn_at(s, e),
+            Kind::MaskedPan => self.masked_pan(s),
+            Kind::AttrValue => {
+                let p = e;
+                let p = p + run_fwd(input, p, 4, |c| c == b' ');
+                if !matches!(at(input, p), b'"' | b'\'') {
+                    return None;
+                }
+                self.emit(DataType::DynamodbAttributeValue, s..e, Confidence::Firm, false, None);
+                Some(e)
+            }
+            Kind::Traceback => {
+                if !starts(input, e, b" (most recent call last)") {
+                    return None;
+                }
+                self.emit(DataType::StackTrace, s..e + 24, Confidence::Certain, false, Some("Python traceback".into()));
+                Some(e + 24)
+            }
+            Kind::Starlette => {
+                self.emit(DataType::StackTrace, s..e, Confidence::Certain, false, Some("Starlette debug page".into()));
+                Some(e)
+            }
+            Kind::JavaFrame => {
+                // (File.java:123)
+                let n = run_fwd(input, e, 7, |c| c.is_ascii_digit());
+                if n == 0 || at(input, e + n) != b')' {
+                    return None;
+                }
+                let line_start = s.saturating_sub(300);
+                find_in(input, line_start, s, b"at ")?;
+                self.emit(DataType::StackTrace, s..e + n + 1, Confidence::Certain, false, Some("Java stack trace".into()));
+                Some(e + n)
+            }
+            Kind::JavaThread => {
+                if !starts(input, e, b" \"") && !starts(input, e, b" \\\"") {
+                    return None;
+                }
+                self.emit(DataType::StackTrace, s..e, Confidence::Certain, false, Some("Java stack trace".into()));
+                Some(e)
+            }
+            Kind::DotNet => {
+                if !at(input, e).is_ascii_digit() {
+                    return None;
+                }
+                self.emit(DataType::StackTrace, s..e + 1, Confidence::Certain, false, Some(".NET stack trace".into()));
+                Some(e)
+            }
+            Kind::NodeFrame => {
+                let n1 = run_fwd(input, e, 7, |c| c.is_ascii_digit());
+                if n1 == 0 || at(input, e + n1) != b':' {
+                    return None;
+                }
+                let n2 = run_fwd(input, e + n1 + 1, 7, |c| c.is_ascii_digit());
+                if n2 == 0 {
+                    return None;
+                }
+                let back = s.saturating_sub(300);
+                let at_pos = find_in(input, back, s, b"at ")?;
+                // the frame must be on one line: no newline between `at ` and the file
+                if find_in(input, at_pos, s, b"\n").is_some() || find_in(input, at_pos, s, b"\\n").is_some() {
+                    return None;
+                }
+                let end = e + n1 + 1 + n2;
+                self.emit(DataType::StackTrace, s..end, Confidence::Certain, false, Some("Node.js stack trace".into()));
+                Some(end)
+            }
+            Kind::Php => {
+                if is_alnum(at(input, e)) {
+                    return None;
+                }
+                let ok = starts(input, e, b" on line ")
+                    || (at(input, e) == b'(' && at(input, e + 1).is_ascii_digit())
+                    || (at(input, e) == b':' && at(input, e + 1).is_ascii_digit());
+                if !ok {
+                    return None;
+                }
+                self.emit(DataType::StackTrace, s..e + 1, Confidence::Certain, false, Some("PHP error".into()));
+                Some(e)
+            }
+            Kind::Ruby => {
+                let n = run_fwd(input, e, 7, |c| c.is_ascii_digit());
+                if n == 0 || !(starts(input, e + n, b":in `") || starts(input, e + n, b":in '")) {
+                    return None;
+                }
+                self.emit(DataType::StackTrace, s..e + n, Confidence::Certain, false, Some("Ruby backtrace".into()));
+                Some(e + n)
+            }
+            Kind::Goroutine => {
+                let n = run_fwd(input, e, 12, |c| c.is_ascii_digit());
+                if n == 0 || !starts(input, e + n, b" [") {
+                    return None;
+                }
+                self.emit(DataType::StackTrace, s..e + n, Confidence::Certain, false, Some("Go panic".into()));
+                Some(e + n)
+            }
+            Kind::GoFrame => {
+                let n = run_fwd(input, e, 7, |c| c.is_ascii_digit());
+                if n == 0 || is_alnum(at(input, e + n)) {
+                    return None;
+                }
+                // a path before: `/app/main.go:42`
+                let back = run_back(input, s, 200, |c| is_alnum(c) || matches!(c, b'/' | b'_' | b'-' | b'.'));
+                if back == 0 || !input[s - back..s].contains(&b'/') {
+                    return None;
+                }
+                self.emit(DataType::StackTrace, s - back..e + n, Confidence::Firm, false, Some("Go stack trace".into()));
+                Some(e + n)
+            }
+            Kind::StackTraceWord => {
+                self.emit(DataType::StackTrace, s..e, Confidence::Firm, false, Some("stack trace".into()));
+                Some(e)
+            }
+            Kind::Sql(engine) => {
+                let lit = &input[s..e];
+                if lit == b"ORA-" {
+                    let n = run_fwd(input, e, 6, |c| c.is_ascii_digit());
+                    if n != 5 || at(input, e + n) != b':' {
+                        return None;
+                    }
+                }
+                if lit == b"sqlite3." && !(starts(input, e, b"Operational") || starts(input, e, b"Integrity") || starts(input, e, b"Programming") || starts(input, e, b"DatabaseError")) {
+                    return None;
+                }
+                if lit == b"SQLSTATE" && !matches!(at(input, e), b'[' | b' ' | b'=' | b':') {
+                    return None;
+                }
+                if lit == b"PrismaClient" && !starts(input, e, b"KnownRequestError") && !starts(input, e, b"UnknownRequestError") && !starts(input, e, b"ValidationError") {
+                    return None;
+                }
+                if is_alnum(before(input, s)) && lit != b"SQLException" {
+                    return None;
+                }
+                self.emit(DataType::SqlError, s..e, Confidence::Certain, false, Some(engine.into()));
+                Some(e)
+            }
+            Kind::Botocore => {
+                let n = run_fwd(input, e, 80, |c| is_alnum(c) || c == b'.');
+                if n == 0 || at(input, e + n) != b')' {
+                    return None;
+                }
+                let code = lossy(&input[e..e + n]);
+                let p = e + n + 1;
+                if !starts(input, p, b" when calling the ") {
+                    return None;
+                }
+                let q = p + 18;
+                let m = run_fwd(input, q, 80, is_alnum);
+                if m == 0 || !starts(input, q + m, b" operation") {
+                    return None;
+                }
+                let op = lossy(&input[q..q + m]);
+                let end = q + m + 10;
+                self.emit(DataType::BotocoreError, s..end, Confidence::Certain, false, Some(format!("{code} in {op}")));
+                Some(end)
+            }
+            Kind::DdbWire => {
+                let n = run_fwd(input, e, 40, |c| is_alnum(c) || c == b'.');
+                let p = e + n;
+                if at(input, p) != b'#' {
+                    return None;
+                }
+                let m = run_fwd(input, p + 1, 80, is_alnum);
+                if m == 0 {
+                    return None;
+                }
+                let code = lossy(&input[p + 1..p + 1 + m]);
+                self.emit(DataType::DynamodbException, s..p + 1 + m, Confidence::Certain, false, Some(code));
+                Some(p + 1 + m)
+            }
+            Kind::Exception => {
+                let back = run_back(input, s, 60, |c| c.is_ascii_alphabetic());
+                let name = &input[s - back..e];
+                if is_alnum(at(input, e)) || is_alnum(before(input, s - back)) {
+                    return None;
+                }
+                if DDB_EXCEPTIONS.contains(&name) {
+                    self.emit(DataType::DynamodbException, s - back..e, Confidence::Firm, false, Some(lossy(name)));
+                    return Some(e);
+                }
+                None
+            }
+            Kind::DdbMessage => {
+                let n = e - s;
+                self.emit(DataType::DynamodbException, s..s + n, Confidence::Firm, false, Some(lossy(&input[s..e])));
+                Some(e)
+            }
+            Kind::InternalHost => self.internal_host(s, e),
+            Kind::Server => {
+                let n = run_fwd(input, e, 24, |c| c.is_ascii_digit() || c == b'.');
+                if n == 0 || !at(input, e).is_ascii_digit() {
+                    return None;
+                }
+                let back = run_back(input, s, 20, |c| is_alnum(c) || c == b'-');
+                if back > 0 && &input[s..e] != b"Tomcat/" {
+                    return None;
+                }
+                let v = lossy(&input[s..e + n]);
+                self.emit(DataType::ServerVersion, s..e + n, Confidence::Firm, false, Some(v));
+                Some(e + n)
+            }
+            Kind::Env(specific) => {
+                let b = before(input, s);
+                if is_word(b) {
+                    return None;
+                }
+                if specific && is_word(at(input, e)) && !input[s..e].starts_with(b"AWS_LAMBDA") {
+                    return None;
+                }
+                self.env_hits = self.env_hits.saturating_add(1);
+                if specific || self.env_hits >= 2 {
+                    self.emit(DataType::EnvDump, s..e, Confidence::Firm, false, None);
+                }
+                Some(e)
+            }
+        }
+    }
+
+    fn token(&mut self, s: usize, e: usize, min: usize, max: usize, t: DataType, f: impl Fn(u8) -> bool) -> Option<usize> {
+        let input = self.input;
+        if is_alnum(before(input, s)) {
+            return None;
+        }
+        let n = run_fwd(input, e, max + 1, f);
+        if n < min || n > max {
+            return None;
+        }
+        let end = e + n;
+        let example = is_placeholder(&input[e..end]);
+        self.emit(t, s..end, Confidence::Certain, example, None);
+        Some(end)
+    }
+
+    fn aws_secret_near(&mut self, from: usize) {
+        let input = self.input;
+        let to = input.len().min(from + 400);
+        let mut i = from;
+        while i < to {
+            if is_b64(input[i]) && !is_b64(before(input, i)) {
+                let n = run_fwd(input, i, 41, is_b64);
+                if n == 40 {
+                    let v = &input[i..i + 40];
+                    let hex = v.iter().all(|c| c.is_ascii_hexdigit());
+                    let up = v.iter().any(|c| c.is_ascii_uppercase());
+                    let lo = v.iter().any(|c| c.is_ascii_lowercase());
+                    let dg = v.iter().any(|c| c.is_ascii_digit());
+                    if !hex && up && lo && dg && entropy(v) > 4.0 {
+                        let example = memchr::memmem::find(v, b"EXAMPLE").is_some();
+                        self.emit(DataType::AwsSecretKey, i..i + 40, Confidence::Firm, example, Some("next to an access key id".into()));
+                        return;
+                    }
+                }
+                i += n.max(1);
+            } else {
+                i += 1;
+            }
+        }
+    }
+
+    fn jwt_at(&mut self, s: usize) -> Option<usize> {
+        let input = self.input;
+        if is_b64url(before(input, s)) {
+            return None;
+        }
+        let n1 = run_fwd(input, s, 4096, is_b64url);
+        if n1 < 10 || at(input, s + n1) != b'.' {
+            return None;
+        }
+        let p2 = s + n1 + 1;
+        let n2 = run_fwd(input, p2, 16 * 1024, is_b64url);
+        if n2 < 4 || at(input, p2 + n2) != b'.' {
+            return None;
+        }
+        let p3 = p2 + n2 + 1;
+        let n3 = run_fwd(input, p3, 4096, is_b64url);
+        let end = p3 + n3;
+        if at(input, end) == b'.' {
+            return None; // JWE or something else
+        }
+        let tok = lossy(&input[s..end]);
+        let d = crate::jwt::decode(&tok)?;
+        let sig = &input[p3..end];
+        let example = sig == b"SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c";
+        self.emit(DataType::Jwt, s..end, Confidence::Certain, example, Some(d.summary()));
+        Some(end)
+    }
+
+    fn url_at(&mut self, s: usize) -> Option<usize> {
+        let input = self.input;
+        let sl = run_back(input, s, 24, |c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'.' | b'-'));
+        if sl == 0 {
+            return None;
+        }
+        let start = s - sl;
+        if !input[start].is_ascii_alphabetic() {
+            return None;
+        }
+        let scheme = &input[start..s];
+        let a = s + 3;
+        let stop = |c: u8| {
+            !(c.is_ascii_graphic()) || matches!(c, b'/' | b'?' | b'#' | b'"' | b'\'' | b'<' | b'>' | b'\\' | b'`' | b'|' | b'{' | b'}')
+        };
+        let alen = run_fwd(input, a, 512, |c| !stop(c));
+        let authority = &input[a..a + alen];
+        let mut lower = [0u8; 24];
+        for (i, c) in scheme.iter().enumerate().take(24) {
+            lower[i] = c.to_ascii_lowercase();
+        }
+        let scheme_l = &lower[..scheme.len().min(24)];
+        let is_db = matches!(
+            scheme_l,
+            b"postgres" | b"postgresql" | b"mysql" | b"mariadb" | b"mongodb" | b"mongodb+srv" | b"redis" | b"rediss"
+                | b"amqp" | b"amqps" | b"mssql" | b"sqlserver" | b"oracle" | b"cockroachdb" | b"clickhouse"
+                | b"cassandra" | b"couchbase" | b"postgresql+psycopg2" | b"postgresql+asyncpg" | b"mysql+pymysql"
+                | b"neo4j" | b"memcached" | b"elasticsearch" | b"sqlite"
+        );
+        let at_pos = memchr::memrchr(b'@', authority);
+        let creds = at_pos.and_then(|p| {
+            let ui = &authority[..p];
+            let c = memchr::memchr(b':', ui)?;
+            let user = &ui[..c];
+            let pw = &ui[c + 1..];
+            if pw.is_empty() || user.contains(&b'/') {
+                return None;
+            }
+            Some((user, pw))
+        });
+        if !is_db && creds.is_none() {
+            return None;
+        }
+        if alen == 0 {
+            return None;
+        }
+        // URL end: continue over path/query
+        let tail = run_fwd(input, a + alen, 2048, |c| c.is_ascii_graphic() && !matches!(c, b'"' | b'\'' | b'<' | b'>' | b'\\' | b'`'));
+        let end = a + alen + tail;
+        let example = match creds {
+            Some((u, pw)) => {
+                is_placeholder(pw)
+                    || pw.starts_with(b"<")
+                    || pw.starts_with(b"$")
+                    || matches!(pw, b"pass" | b"pwd" | b"password" | b"secret" | b"***" | b"xxx")
+                    || u.is_empty() && pw.len() < 2
+            }
+            None => false,
+        };
+        let host_start = at_pos.map(|p| p + 1).unwrap_or(0);
+        let host = lossy(&authority[host_start..]);
+        if is_db {
+            let (conf, what) = if creds.is_some() {
+                (Confidence::Certain, "with credentials")
+            } else {
+                (Confidence::Firm, "no credentials")
+            };
+            let detail = format!("{} {}, host {}", lossy(scheme), what, clip(&host, 60));
+            self.emit(DataType::DatabaseUrl, start..end, conf, example, Some(detail));
+        } else {
+            let detail = format!("{} URL with password, host {}", lossy(scheme), clip(&host, 60));
+            self.emit(DataType::UrlCredentials, start..end, Confidence::Certain, example, Some(detail));
+        }
+        Some(end)
+    }
+
+    fn arn_at(&mut self, s: usize, e: usize) -> Option<usize> {
+        let input = self.input;
+        if is_alnum(before(input, s)) {
+            return None;
+        }
+        let mut p = e;
+        if starts(input, p, b"-cn") {
+            p += 3;
+        } else if starts(input, p, b"-us-gov") {
+            p += 7;
+        }
+        if at(input, p) != b':' {
+            return None;
+        }
+        p += 1;
+        let svc = run_fwd(input, p, 40, |c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-');
+        if svc == 0 || at(input, p + svc) != b':' {
+            return None;
+        }
+        let service = lossy(&input[p..p + svc]);
+        p += svc + 1;
+        let reg = run_fwd(input, p, 30, |c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-');
+        if at(input, p + reg) != b':' {
+            return None;
+        }
+        p += reg + 1;
+        let acct = run_fwd(input, p, 13, |c| c.is_ascii_digit());
+        if !(acct == 12 || acct == 0 || starts(input, p, b"aws:")) || (acct == 0 && !starts(input, p, b":") && !starts(input, p, b"aws:")) {
+            return None;
+        }
+        let acct_len = if starts(input, p, b"aws:") { 3 } else { acct };
+        if at(input, p + acct_len) != b':' {
+            return None;
+        }
+        p += acct_len + 1;
+        let res = run_fwd(input, p, 512, |c| is_alnum(c) || matches!(c, b'_' | b'/' | b':' | b'.' | b'+' | b'=' | b'@' | b'*' | b'-' | b','));
+        if res == 0 {
+            return None;
+        }
+        let mut end = p + res;
+        while end > p && matches!(input[end - 1], b'.' | b',' | b':') {
+            end -= 1;
+        }
+        let kind: String = lossy(&input[p..end]).split(['/', ':']).next().unwrap_or("").chars().take(32).collect();
+        let example = acct == 12 && (&input[p - 13..p - 1] == b"123456789012" || &input[p - 13..p - 1] == b"111122223333");
+        let detail = if acct == 12 {
+            let a = lossy(&input[p - 13..p - 1]);
+            format!("{service} {kind}, account ********{}", &a[8..])
+        } else {
+            format!("{service} {kind}")
+        };
+        self.emit(DataType::AwsArn, s..end, Confidence::Certain, example, Some(detail));
+        Some(end)
+    }
+
+    fn masked_pan(&mut self, s: usize) -> Option<usize> {
+        let input = self.input;
+        let cls = |c: u8| c.is_ascii_digit() || matches!(c, b'*' | b'X' | b'x' | b' ' | b'-' | b'\xe2');
+        let back = run_back(input, s, 24, cls);
+        let start0 = s - back;
+        let n = run_fwd(input, start0, 40, cls);
+        let mut start = start0;
+        let mut end = start0 + n;
+        while start < end && matches!(input[start], b' ' | b'-') {
+            start += 1;
+        }
+        while end > start && matches!(input[end - 1], b' ' | b'-') {
+            end -= 1;
+        }
+        if is_alnum(before(input, start)) || is_alnum(at(input, end)) {
+            return None;
+        }
+        let v = &input[start..end];
+        let digits = v.iter().filter(|c| c.is_ascii_digit()).count();
+        let masks = v.iter().filter(|c| matches!(c, b'*' | b'X' | b'x')).count();
+        let tail_digits = v.iter().rev().take_while(|c| c.is_ascii_digit()).count();
+        if !(12..=19).contains(&(digits + masks)) || masks < 4 || !(4..=4).contains(&tail_digits) || digits > 10 {
+            return None;
+        }
+        self.emit(DataType::MaskedPaymentCard, start..end, Confidence::Firm, false, None);
+        Some(end)
+    }
+
+    fn internal_host(&mut self, s: usize, e: usize) -> Option<usize> {
+        let input = self.input;
+        let next = at(input, e);
+        if is_alnum(next) || next == b'-' || next == b'_' {
+            return None;
+        }
+        if next == b'.' && is_alnum(at(input, e + 1)) {
+            return None;
+        }
+        let hc = |c: u8| is_alnum(c) || c == b'-' || c == b'.';
+        let back = run_back(input, s, 200, hc);
+        if back == 0 || back == 200 {
+            return None;
+        }
+        let start = s - back;
+        if before(input, start) == b'@' || before(input, start) == b'/' && before(input, start.saturating_sub(1)) != b'/' {
+            return None;
+        }
+        let host = &input[start..e];
+        if host[0] == b'.' || host[0] == b'-' || host.windows(2).any(|w| w == b"..") {
+            return None;
+        }
+        // a Java/Python package path like `com.foo.internal` is not a host
+        let first_label = host.split(|&c| c == b'.').next().unwrap_or(b"");
+        if matches!(first_label, b"com" | b"org" | b"net" | b"io" | b"java" | b"javax" | b"sun" | b"jdk" | b"android" | b"self" | b"this" | b"window" | b"os" | b"settings" | b"config") {
+            return None;
+        }
+        if !host.iter().any(|c| c.is_ascii_alphabetic()) {
+            return None;
+        }
+        self.emit(DataType::InternalHostname, start..e, Confidence::Firm, false, None);
+        Some(e)
+    }
+
+    fn email_at(&mut self, p: usize) {
+        let input = self.input;
+        let local_c = |c: u8| is_alnum(c) || matches!(c, b'.' | b'_' | b'%' | b'+' | b'-');
+        let ll = run_back(input, p, 65, local_c);
+        if ll == 0 || ll > 64 {
+            return;
+        }
+        let ls = p - ll;
+        if input[ls] == b'.' || input[p - 1] == b'.' {
+            return;
+        }
+        // credentials in a URL (`scheme://user:pass@host`) are reported by the URL check
+        let b = before(input, ls);
+        if b == b':' || b == b'/' {
+            return;
+        }
+        let dom_c = |c: u8| is_alnum(c) || c == b'.' || c == b'-';
+        let dl = run_fwd(input, p + 1, 254, dom_c);
+        if dl == 0 || dl > 253 {
+            return;
+        }
+        let mut de = p + 1 + dl;
+        while de > p + 1 && matches!(input[de - 1], b'.' | b'-') {
+            de -= 1;
+        }
+        let domain = &input[p + 1..de];
+        let last_dot = match memchr::memrchr(b'.', domain) {
+            Some(d) => d,
+            None => return,
+        };
+        let tld = &domain[last_dot + 1..];
+        if !(2..=24).contains(&tld.len()) || !tld.iter().all(|c| c.is_ascii_alphabetic()) {
+            return;
+        }
+        if domain.split(|&c| c == b'.').any(|l| l.is_empty() || l[0] == b'-' || l[l.len() - 1] == b'-') {
+            return;
+        }
+        let mut tl = [0u8; 24];
+        for (i, c) in tld.iter().enumerate() {
+            tl[i] = c.to_ascii_lowercase();
+        }
+        let tl = &tl[..tld.len()];
+        if matches!(tl, b"png" | b"jpg" | b"jpeg" | b"gif" | b"svg" | b"webp" | b"css" | b"js" | b"ts" | b"py" | b"rb" | b"java" | b"html" | b"json" | b"ico" | b"woff" | b"map" | b"txt" | b"pdf") {
+            return;
+        }
+        let dlow: Vec<u8> = domain.iter().map(|c| c.to_ascii_lowercase()).collect();
+        let example = dlow.ends_with(b"example.com")
+            || dlow.ends_with(b"example.org")
+            || dlow.ends_with(b"example.net")
+            || dlow.ends_with(b".test")
+            || dlow.ends_with(b".invalid")
+            || dlow.ends_with(b".example")
+            || dlow.ends_with(b".localhost");
+        self.emit(DataType::Email, ls..de, Confidence::Firm, example, None);
+    }
+
+    fn twilio(&mut self) {
+        let input = self.input;
+        for pre in [&b"SK"[..], b"AC"] {
+            for p in memchr::memmem::find_iter(input, pre) {
+                if self.full {
+                    return;
+                }
+                if is_alnum(before(input, p)) {
+                    continue;
+                }
+                let n = run_fwd(input, p + 2, 33, |c| c.is_ascii_digit() || (b'a'..=b'f').contains(&c));
+                if n != 32 || is_alnum(at(input, p + 34)) {
+                    continue;
+                }
+                let v = &input[p + 2..p + 34];
+                if entropy(v) < 3.0 {
+                    continue;
+                }
+                let detail = if pre == b"SK" { "API key SID" } else { "account SID" };
+                self.emit(DataType::TwilioKey, p..p + 34, Confidence::Firm, false, Some(detail.into()));
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- digit clusters
+
+    fn digit_clusters(&mut self) {
+        const K: usize = 7;
+        let input = self.input;
+        let n = input.len();
+        let mut i = 0usize;
+        while i + K <= n {
+            if !is_cluster(input[i + K - 1]) {
+                i += K;
+                continue;
+            }
+            let mut s = i + K - 1;
+            while s > i && is_cluster(input[s - 1]) {
+                s -= 1;
+            }
+            let mut e = i + K;
+            while e < n && is_cluster(input[e]) {
+                e += 1;
+            }
+            if e - s >= K {
+                self.cluster(s, e);
+                if self.full {
+                    return;
+                }
+            }
+            i = e + 1;
+        }
+    }
+
+    fn cluster(&mut self, s: usize, e: usize) {
+        let input = self.input;
+        // IBAN: a digit run glued to letters
+        let first = input[s];
+        if is_alnum(before(input, s)) {
+            if first.is_ascii_digit() {
+                self.iban_from(s);
+                return;
+            }
+            if matches!(first, b'-' | b'.') {
+                return; // `abc-4111…`: inside a token
+            }
+        }
+        let last = input[e - 1];
+        if is_alnum(at(input, e)) && (last.is_ascii_digit() || matches!(last, b'-' | b'.')) {
+            // `123-45-6789abc`: part of a token
+            return;
+        }
+        let run = &input[s..e];
+        if !run.iter().any(u8::is_ascii_digit) {
+            return;
+        }
+        // coordinates "lat, lng"
+        if self.coords(s, e) {
+            return;
+        }
+        // split on commas and on double spaces
+        let mut seg_start = s;
+        let mut k = s;
+        while k <= e {
+            let split = k == e || input[k] == b',' || (input[k] == b' ' && at(input, k + 1) == b' ');
+            if split {
+                if k > seg_start {
+                    self.segment(seg_start, k);
+                }
+                seg_start = k + 1;
+            }
+            k += 1;
+        }
+    }
+
+    fn coords(&mut self, s: usize, e: usize) -> bool {
+        let input = self.input;
+        let run = &input[s..e];
+        let comma = match memchr::memchr(b',', run) {
+            Some(c) => c,
+            None => return false,
+        };
+        let a = trim_sp(&run[..comma]);
+        let b = trim_sp(&run[comma + 1..]);
+        let (lat, lon) = match (parse_coord(a, 90.0), parse_coord(b, 180.0)) {
+            (Some(x), Some(y)) => (x, y),
+            _ => return false,
+        };
+        if memchr::memchr(b',', &run[comma + 1..]).is_some() {
+            return false;
+        }
+        let _ = (lat, lon);
+        let st = s + (run.len() - trim_sp_left(run).len());
+        let en = e - (run.len() - trim_sp_right(run).len());
+        self.emit(DataType::GeoCoordinates, st..en, Confidence::Firm, false, None);
+        true
+    }
+
+    fn segment(&mut self, s0: usize, e0: usize) {
+        let input = self.input;
+        let mut s = s0;
+        let mut e = e0;
+        while s < e && matches!(input[s], b' ' | b'-' | b'.' | b')') {
+            s += 1;
+        }
+        while e > s && matches!(input[e - 1], b' ' | b'-' | b'.' | b'(' | b'+') {
+            e -= 1;
+        }
+        if e <= s || e - s > 40 {
+            return;
+        }
+        // the segment must be delimited by a non-digit on its left
+        if s > 0 && input[s - 1].is_ascii_digit() {
+            return;
+        }
+        let v = &input[s..e];
+        let mut d = [0u8; 40];
+        let mut nd = 0usize;
+        let mut seps = 0usize;
+        let mut sep_kind: u8 = 0;
+        let mut mixed = false;
+        let mut groups = [0u8; 8];
+        let mut ng = 0usize;
+        let mut cur = 0u8;
+        for &c in v {
+            if c.is_ascii_digit() {
+                d[nd] = c;
+                nd += 1;
+                cur += 1;
+            } else {
+                if cur > 0 {
+                    if ng < 8 {
+                        groups[ng] = cur;
+                    }
+                    ng += 1;
+                    cur = 0;
+                }
+                seps += 1;
+                if matches!(c, b' ' | b'-' | b'.') {
+                    if sep_kind == 0 {
+                        sep_kind = c;
+                    } else if sep_kind != c {
+                        mixed = true;
+                    }
+                }
+            }
+        }
+        if cur > 0 {
+            if ng < 8 {
+                groups[ng] = cur;
+            }
+            ng += 1;
+        }
+        let digits = &d[..nd];
+        let groups = &groups[..ng.min(8)];
+        let has_dot = v.contains(&b'.');
+        let has_paren = v.contains(&b'(');
+        let plus = before(input, s) == b'+' || v[0] == b'+';
+        // IPv4
+        if has_dot && ng == 4 && !plus && !v.iter().any(|&c| c == b' ' || c == b'-') {
+            if let Some(ip) = parse_ipv4(v) {
+                if at(input, e) == b'.' && at(input, e + 1).is_ascii_digit() {
+                    return;
+                }
+                match ip_kind(ip) {
+                    IpKind::Internal => {
+                        self.emit(DataType::IpInternal, s..e, Confidence::Firm, false, None);
+                    }
+                    IpKind::Public => {
+                        self.emit(DataType::IpPublic, s..e, Confidence::Firm, false, None);
+                    }
+                    IpKind::Documentation => {
+                        self.emit(DataType::IpPublic, s..e, Confidence::Firm, true, Some("documentation range".into()));
+                    }
+                    IpKind::NotAHost => {}
+                }
+            }
+            return;
+        }
+        // E.164
+        if plus {
+            let st = if v[0] == b'+' { s } else { s - 1 };
+            if (8..=15).contains(&nd) && digits[0] != b'0' && !mixed_separators(v) && seps <= 5 && !has_dot {
+                self.emit(DataType::Phone, st..e, Confidence::Firm, false, Some("E.164".into()));
+            }
+            return;
+        }
+        // SSN / ITIN: ddd-dd-dddd
+        if nd == 9 && groups == [3, 2, 4] && !mixed && !has_paren && sep_kind != b'.' {
+            if valid_ssn(digits) {
+                let example = sample_ssn(digits);
+                self.emit(DataType::UsSsn, s..e, Confidence::Firm, example, None);
+            } else if valid_itin(digits) {
+                self.emit(DataType::UsItin, s..e, Confidence::Firm, false, None);
+            }
+            return;
+        }
+        // NANP phone: (ddd) ddd-dddd, ddd-ddd-dddd, ddd.ddd.dddd, ddd ddd dddd, optional leading 1
+        let nanp_groups = groups == [3, 3, 4] || (groups == [1, 3, 3, 4] && digits[0] == b'1');
+        if nanp_groups && (has_paren || sep_kind != 0) {
+            let off = if groups.len() == 4 { 1 } else { 0 };
+            let area = &digits[off..off + 3];
+            let exch = &digits[off + 3..off + 6];
+            if area[0] >= b'2' && exch[0] >= b'2' && !(area[1] == b'1' && area[2] == b'1') && !(has_dot && has_paren) {
+                let example = exch == b"555" && digits[off + 6] == b'0' && digits[off + 7] == b'1';
+                let st = if s > 0 && input[s - 1] == b'(' { s - 1 } else { s };
+                self.emit(DataType::Phone, st..e, Confidence::Firm, example, Some("NANP".into()));
+            }
+            return;
+        }
+        // payment card
+        if (12..=19).contains(&nd) && !has_dot && !has_paren && !mixed {
+            let grouping_ok = ng == 1
+                || groups.iter().take(ng - 1).all(|&g| g == 4) && groups[ng - 1] <= 4
+                || groups == [4, 6, 5]
+                || groups == [4, 6, 4];
+            if grouping_ok {
+                if let Some(issuer) = valid_pan(digits) {
+                    let example = is_test_pan(digits);
+                    self.emit(DataType::PaymentCard, s..e, Confidence::Firm, example, Some(issuer.into()));
+                }
+            }
+        }
+    }
+
+    fn iban_from(&mut self, s: usize) {
+        let input = self.input;
+        let up = |c: u8| c.is_ascii_uppercase() || c.is_ascii_digit();
+        let back = run_back(input, s, 34, up);
+        if back == 34 {
+            return;
+        }
+        let start = s - back;
+        if is_alnum(before(input, start)) {
+            return;
+        }
+        if back < 2 || !input[start].is_ascii_uppercase() || !at(input, start + 1).is_ascii_uppercase() || !at(input, start + 2).is_ascii_digit() || !at(input, start + 3).is_ascii_digit() {
+            return;
+        }
+        let mut compact = [0u8; 34];
+        let mut n = 0usize;
+        let mut i = start;
+        let mut last_alnum = start;
+        while i < input.len() && n < 34 {
+            let c = input[i];
+            if up(c) {
+                compact[n] = c;
+                n += 1;
+                last_alnum = i + 1;
+            } else if c == b' ' && up(at(input, i + 1)) && i > start && up(input[i - 1]) {
+                // grouped print form
+            } else {
+                break;
+            }
+            i += 1;
+        }
+        if is_alnum(at(input, last_alnum)) {
+            return;
+        }
+        let v = &compact[..n];
+        if valid_iban(v) {
+            let example = matches!(v, b"DE89370400440532013000" | b"GB82WEST12345698765432" | b"GB29NWBK60161331926819");
+            self.emit(DataType::Iban, start..last_alnum, Confidence::Certain, example, Some(lossy(&v[..2])));
+        }
+    }
+
+    // ---------------------------------------------------------------- key context
+
+    /// Apply key context to the pattern matches inside `span` (index range into pending) and, when none
+    /// is there, classify the value by the key. Returns whether something was emitted or upgraded.
+    pub(crate) fn apply_key(
+        &mut self,
+        kc: Option<KeyClass>,
+        key_path: &dyn Fn() -> String,
+        span: Range<usize>,
+        pend: &mut usize,
+        kind: context::ValKind,
+        person: bool,
+    ) {
+        let mut any = false;
+        let mut path: Option<String> = None;
+        while *pend < self.npending {
+            let idx = self.base + *pend;
+            let st = self.out[idx].span.start;
+            if st >= span.end {
+                break;
+            }
+            if st >= span.start || self.out[idx].span.end > span.start {
+                any = true;
+                let p = path.get_or_insert_with(key_path).clone();
+                let m = &mut self.out[idx];
+                m.key_path = Some(p);
+                if let Some(k) = kc {
+                    if related(k.data_type, m.data_type) {
+                        m.confidence = Confidence::Certain;
+                    }
+                }
+            }
+            *pend += 1;
+        }
+        if any {
+            return;
+        }
+        let Some(k) = kc else { return };
+        let v = &self.input[span.clone()];
+        if let Some(r) = context::classify_value(k, v, kind, person) {
+            let p = path.unwrap_or_else(key_path);
+            let st = span.start + r.trim.0;
+            let en = span.end - r.trim.1;
+            if self.emit(r.data_type, st..en, r.confidence, r.example, r.detail) {
+                if let Some(m) = self.out.last_mut() {
+                    m.key_path = Some(p);
+                }
+            }
+        }
+    }
+
+    /// Emit a key-only match (DynamoDB paging key, ResponseMetadata…) at a key span.
+    pub(crate) fn emit_key(&mut self, t: DataType, span: Range<usize>, path: String) {
+        if self.emit(t, span, Confidence::Certain, false, None) {
+            if let Some(m) = self.out.last_mut() {
+                m.key_path = Some(path);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- text key=value
+
+    pub(crate) fn kv_pass(&mut self, from: usize) {
+        let input = self.input;
+        if from >= input.len() {
+            return;
+        }
+        // pending index pointer: matches are sorted by start
+        let mut pend = self.out[self.base..self.base + self.npending].partition_point(|m| m.span.start < from);
+        for p in memchr::memchr2_iter(b'=', b':', &input[from..]) {
+            if self.full {
+                return;
+            }
+            let p = p + from;
+            // key before: optional closing quote, optional spaces
+            let mut k_end = p;
+            k_end -= run_back(input, k_end, 2, |c| c == b' ');
+            if k_end > 0 && matches!(input[k_end - 1], b'"' | b'\'') {
+                k_end -= 1;
+            }
+            let kl = run_back(input, k_end, 48, |c| is_alnum(c) || matches!(c, b'_' | b'-' | b'.'));
+            if kl < 2 || kl == 48 {
+                continue;
+            }
+            let ks = k_end - kl;
+            if !input[ks].is_ascii_alphabetic() {
+                continue;
+            }
+            if input[p] == b'=' && matches!(at(input, p + 1), b'=' | b'>') {
+                continue;
+            }
+            if input[p] == b':' && at(input, p + 1) == b'/' {
+                continue;
+            }
+            let key = &input[ks..k_end];
+            // DynamoDB typed AttributeValue in a Python/JSON repr: `{'S': '…'}`
+            if kl <= 4 && matches!(key, b"S" | b"N" | b"BOOL" | b"SS" | b"NS" | b"M" | b"L") {
+                continue;
+            }
+            let kc = self.keys.classify(key);
+            let Some(kc) = kc else { continue };
+            // value after
+            let mut vs = p + 1;
+            vs += run_fwd(input, vs, 3, |c| c == b' ');
+            let q = at(input, vs);
+            let (vstart, vend, kind) = if q == b'"' || q == b'\'' {
+                let body = vs + 1;
+                let n = run_fwd(input, body, 512, |c| c != q && c != b'\n');
+                (body, body + n, context::ValKind::Str)
+            } else {
+                let n = run_fwd(input, vs, 512, |c| !matches!(c, b' ' | b'\t' | b'\n' | b'\r' | b',' | b';' | b'&' | b')' | b'}' | b']' | b'"' | b'\''));
+                (vs, vs + n, context::ValKind::Str)
+            };
+            if matches!(kc.data_type, DataType::DynamodbPagingKey | DataType::DynamodbConsumedCapacity | DataType::AwsResponseMetadata) {
+                self.emit_key(kc.data_type, ks..k_end, lossy(key));
+                continue;
+            }
+            if vend <= vstart {
+                continue;
+            }
+            // text values run to the end of the line for names and addresses
+            let (vstart, vend) = if q != b'"' && q != b'\'' && matches!(kc.data_type, DataType::PersonName | DataType::StreetAddress) {
+                let n = run_fwd(input, vs, 200, |c| !matches!(c, b'\n' | b'\r' | b',' | b';' | b'&' | b'|' | b'<'));
+                let mut en = vs + n;
+                // stop before the next `key=`
+                if let Some(eq) = memchr::memchr(b'=', &input[vs..en]) {
+                    let before_eq = &input[vs..vs + eq];
+                    en = vs + before_eq.iter().rposition(|&c| c == b' ').unwrap_or(0);
+                }
+                while en > vs && input[en - 1] == b' ' {
+                    en -= 1;
+                }
+                (vs, en)
+            } else {
+                (vstart, vend)
+            };
+            if vend <= vstart {
+                continue;
+            }
+            let keyname = lossy(key);
+            self.apply_key(Some(kc), &|| keyname.clone(), vstart..vend, &mut pend, kind, false);
+        }
+    }
+
+    // ---------------------------------------------------------------- custom types
+
+    pub(crate) fn custom_pass(&mut self) {
+        let det = self.det;
+        for (i, c) in det.custom.iter().enumerate() {
+            for m in c.re.find_iter(self.input) {
+                if self.full {
+                    return;
+                }
+                let v = &self.input[m.start()..m.end()];
+                if !c.validate(v) {
+                    continue;
+                }
+                let conf = if c.def.keywords.is_empty() {
+                    Confidence::Firm
+                } else {
+                    let from = m.start().saturating_sub(80);
+                    let ctx: Vec<u8> = self.input[from..m.start()].iter().map(|c| c.to_ascii_lowercase()).collect();
+                    if c.keywords_lower.iter().any(|k| memchr::memmem::find(&ctx, k.as_bytes()).is_some()) {
+                        Confidence::Certain
+                    } else {
+                        continue;
+                    }
+                };
+                self.emit(DataType::Custom(i as u16), m.start()..m.end(), conf, false, Some(c.def.name.clone()));
+            }
+        }
+    }
+}
+
+fn mixed_separators(v: &[u8]) -> bool {
+    let mut k = 0u8;
+    for &c in v {
+        if matches!(c, b' ' | b'-' | b'.') {
+            if k == 0 {
+                k = c;
+            } else if k != c {
+                return c != b' ' && k != b' ';
+            }
+        }
+    }
+    false
+}
+
+fn trim_sp(v: &[u8]) -> &[u8] {
+    trim_sp_right(trim_sp_left(v))
+}
+fn trim_sp_left(v: &[u8]) -> &[u8] {
+    let n = v.iter().take_while(|&&c| c == b' ').count();
+    &v[n..]
+}
+fn trim_sp_right(v: &[u8]) -> &[u8] {
+    let n = v.iter().rev().take_while(|&&c| c == b' ').count();
+    &v[..v.len() - n]
+}
+
+fn parse_coord(v: &[u8], max: f64) -> Option<f64> {
+    let (neg, body) = if v.first() == Some(&b'-') { (true, &v[1..]) } else { (false, v) };
+    let dot = memchr::memchr(b'.', body)?;
+    let int = &body[..dot];
+    let frac = &body[dot + 1..];
+    if int.is_empty() || int.len() > 3 || frac.len() < 4 || frac.len() > 12 {
+        return None;
+    }
+    if !int.iter().all(u8::is_ascii_digit) || !frac.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let s = std::str::from_utf8(body).ok()?;
+    let x: f64 = s.parse().ok()?;
+    if x > max {
+        return None;
+    }
+    Some(if neg { -x } else { x })
+}
+
+#[inline]
+fn is_cluster(c: u8) -> bool {
+    CLUSTER[c as usize]
+}
+
+static CLUSTER: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = b'0';
+    while c <= b'9' {
+        t[c as usize] = true;
+        c += 1;
+    }
+    t[b' ' as usize] = true;
+    t[b'-' as usize] = true;
+    t[b'.' as usize] = true;
+    t[b'(' as usize] = true;
+    t[b')' as usize] = true;
+    t[b'+' as usize] = true;
+    t[b',' as usize] = true;
+    t
+};
+
+/// Whether a key's type and a pattern's type agree (so the key raises confidence).
+fn related(key: DataType, found: DataType) -> bool {
+    use DataType::*;
+    key == found
+        || matches!(
+            (key, found),
+            (UsSsn, UsItin)
+                | (UsItin, UsSsn)
+                | (IpPublic, IpInternal)
+                | (PaymentCard, MaskedPaymentCard)
+                | (GenericSecret, _)
+                | (Password, _)
+                | (AwsSecretKey, AwsSecretKey)
+        ) && found.class() == key.class()
+}
+
+/// Scan one header.
+pub(crate) fn scan_header(det: &Detector, name: &str, value: &[u8], out: &mut Vec<Match>) {
+    let lname = name.to_ascii_lowercase();
+    let base = out.len();
+    let mut s = Scanner::new(det, value, out);
+    match lname.as_str() {
+        "server" | "x-powered-by" | "x-aspnet-version" | "x-aspnetmvc-version" | "x-generator" | "x-runtime-version" | "via" => {
+            // a version number anywhere in the value
+            let has_version = value.windows(2).any(|w| w[0].is_ascii_digit() && w[1] == b'.')
+                || value.windows(2).any(|w| w[0] == b'/' && w[1].is_ascii_digit());
+            if has_version {
+                let v = lossy(value);
+                s.emit(DataType::ServerVersion, 0..value.len(), Confidence::Certain, false, Some(clip(v.trim(), 80)));
+            }
+        }
+        "x-amzn-errortype" => {
+            let code = value.split(|&c| c == b':').next().unwrap_or(b"");
+            let code = code.rsplit(|&c| c == b'#').next().unwrap_or(b"");
+            if !code.is_empty() {
+                s.emit(DataType::DynamodbException, 0..value.len(), Confidence::Certain, false, Some(lossy(code)));
+            }
+        }
+        _ => {}
+    }
+    s.candidates();
+    s.sort_pending();
+    let mut pend = 0usize;
+    if lname == "set-cookie" || lname == "cookie" {
+        // each cookie: name=value; the name is key context
+        let mut off = 0usize;
+        for part in value.split(|&c| c == b';') {
+            let pstart = off;
+            off += part.len() + 1;
+            let Some(eq) = memchr::memchr(b'=', part) else { continue };
+            let cname = &part[..eq];
+            let cname_t = lossy(cname).trim().to_string();
+            let vstart = pstart + eq + 1;
+            let vend = pstart + part.len();
+            if lname == "set-cookie" && pstart > 0 {
+                break; // attributes (Path, Domain…) after the first pair
+            }
+            let kc = s.keys.classify(cname_t.as_bytes());
+            s.apply_key(kc, &|| cname_t.clone(), vstart..vend, &mut pend, context::ValKind::Str, false);
+        }
+    } else if lname == "authorization" || lname == "proxy-authorization" {
+        let v = value;
+        if v.len() > 6 && v[..6].eq_ignore_ascii_case(b"basic ") {
+            if let Some(dec) = crate::jwt::b64url_decode(v[6..].trim_ascii()) {
+                if let Some(c) = memchr::memchr(b':', &dec) {
+                    if c + 1 < dec.len() {
+                        let user = lossy(&dec[..c]);
+                        s.emit(DataType::Password, 6..v.len(), Confidence::Certain, false, Some(format!("basic auth for {}***", user.chars().take(1).collect::<String>())));
+                    }
+                }
+            }
+        } else if s.npending == 0 {
+            let body = if v.len() > 7 && v[..7].eq_ignore_ascii_case(b"bearer ") { 7 } else { 0 };
+            let kc = Some(KeyClass { data_type: DataType::GenericSecret, strength: crate::KeyStrength::Strong });
+            s.apply_key(kc, &|| name.to_string(), body..v.len(), &mut pend, context::ValKind::Str, false);
+        }
+    } else {
+        let kc = s.keys.classify(name.as_bytes());
+        s.apply_key(kc, &|| name.to_string(), 0..value.len(), &mut pend, context::ValKind::Str, false);
+    }
+    // every pattern match gets the header name as its key path
+    s.custom_pass();
+    s.finish();
+    for m in &mut out[base..] {
+        if m.key_path.is_none() {
+            m.key_path = Some(name.to_string());
+        }
+    }
+}

@@ -20,6 +20,8 @@ struct Builder<'o> {
     version: SpecVersion,
     schemas: Vec<Schema>,
     ids: HashMap<(usize, String), SchemaId>,
+    /// Per referring document: `$ref` string → schema id (successful resolutions only).
+    ref_memo: Vec<HashMap<String, SchemaId>>,
     queue: VecDeque<SchemaId>,
     overflow_schema: Option<SchemaId>,
     /// Swagger 2.0 global `consumes` / `produces`.
@@ -51,6 +53,7 @@ pub(crate) fn build(res: Resolver<'_>) -> Result<Spec, LoadError> {
         version,
         schemas: Vec::new(),
         ids: HashMap::new(),
+        ref_memo: Vec::new(),
         queue: VecDeque::new(),
         overflow_schema: None,
         consumes: Vec::new(),
@@ -1124,15 +1127,27 @@ impl<'o> Builder<'o> {
 
     /// The id of the schema at (`doc`, `ptr`), following `$ref`s; filled later from the queue.
     fn intern_schema(&mut self, doc: usize, ptr: &str, node: &Node) -> SchemaId {
-        let (tdoc, tptr) = if ref_of(node).is_some() {
-            match self.res.follow(doc, ptr, node) {
-                Some((d, p, _)) => (d, p),
-                // Broken reference: an empty schema standing for it.
-                None => (doc, ptr.to_string()),
-            }
-        } else {
-            (doc, ptr.to_string())
+        let Some(r) = ref_of(node) else {
+            return self.intern_at(doc, ptr.to_string(), node);
         };
+        if let Some(&id) = self.ref_memo.get(doc).and_then(|m| m.get(r)) {
+            return id;
+        }
+        match self.res.follow(doc, ptr, node) {
+            Some((d, p, _)) => {
+                let id = self.intern_at(d, p, node);
+                if self.ref_memo.len() <= doc {
+                    self.ref_memo.resize_with(doc + 1, HashMap::new);
+                }
+                self.ref_memo[doc].insert(r.to_string(), id);
+                id
+            }
+            // Broken reference: an empty schema standing for it.
+            None => self.intern_at(doc, ptr.to_string(), node),
+        }
+    }
+
+    fn intern_at(&mut self, tdoc: usize, tptr: String, node: &Node) -> SchemaId {
         let key = (tdoc, tptr);
         if let Some(&id) = self.ids.get(&key) {
             return id;
@@ -1148,8 +1163,8 @@ impl<'o> Builder<'o> {
                     "more than {} schemas; further schemas are left empty",
                     self.res.opts.max_schemas
                 ),
-                doc,
-                ptr,
+                key.0,
+                &key.1,
                 node.line,
             );
             let id = SchemaId(self.schemas.len() as u32);

@@ -38,12 +38,14 @@ enum Frame {
         line: u32,
         anchor: usize,
         count: usize,
+        height: usize,
     },
     Map {
         members: Vec<(String, Node)>,
         line: u32,
         anchor: usize,
         count: usize,
+        height: usize,
         key: Option<(String, u32)>,
         has_merge: bool,
     },
@@ -66,7 +68,7 @@ pub fn parse_yaml(
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut parser = Parser::new_from_str(text);
     let mut stack: Vec<Frame> = Vec::new();
-    let mut anchors: HashMap<usize, (Node, usize)> = HashMap::new();
+    let mut anchors: HashMap<usize, (Node, usize, usize)> = HashMap::new();
     let mut total_nodes = 0usize;
     let mut alias_nodes = 0usize;
     let mut root: Option<Node> = None;
@@ -81,7 +83,8 @@ pub fn parse_yaml(
         })?;
         let line = span.start.line() as u32;
         // (node, subtree size, anchor id to register, is-key-text)
-        let (node, size, anchor): (Node, usize, usize) = match ev {
+        // (node, subtree size, subtree height, anchor id to register)
+        let (node, size, height, anchor): (Node, usize, usize, usize) = match ev {
             Event::StreamStart | Event::Nothing => continue,
             Event::StreamEnd => break,
             Event::DocumentStart(_) => {
@@ -99,7 +102,7 @@ pub fn parse_yaml(
             }
             Event::DocumentEnd => continue,
             Event::Alias(id) => {
-                let Some((n, size)) = anchors.get(&id) else {
+                let Some((n, size, height)) = anchors.get(&id) else {
                     return Err(err_at(
                         span.start.line(),
                         span.start.col(),
@@ -119,9 +122,19 @@ pub fn parse_yaml(
                         ),
                     ));
                 }
+                if stack.len() + *height > limits.max_depth {
+                    return Err(err_at(
+                        span.start.line(),
+                        span.start.col(),
+                        format!(
+                            "document nested deeper than {} levels (through an alias)",
+                            limits.max_depth
+                        ),
+                    ));
+                }
                 let mut n = n.clone();
                 n.line = line;
-                (n, *size, 0)
+                (n, *size, *height, 0)
             }
             Event::Scalar(value, style, anchor, tag) => {
                 total_nodes += 1;
@@ -143,7 +156,7 @@ pub fn parse_yaml(
                 } else {
                     type_plain_scalar(&value)
                 };
-                (Node::new(v, line), 1, anchor)
+                (Node::new(v, line), 1, 0, anchor)
             }
             Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
                 if stack.len() >= limits.max_depth {
@@ -167,6 +180,7 @@ pub fn parse_yaml(
                         line,
                         anchor,
                         count: 1,
+                        height: 1,
                     });
                 } else {
                     stack.push(Frame::Map {
@@ -174,6 +188,7 @@ pub fn parse_yaml(
                         line,
                         anchor,
                         count: 1,
+                        height: 1,
                         key: None,
                         has_merge: false,
                     });
@@ -186,7 +201,8 @@ pub fn parse_yaml(
                     line,
                     anchor,
                     count,
-                }) => (Node::new(Value::Array(items), line), count, anchor),
+                    height,
+                }) => (Node::new(Value::Array(items), line), count, height, anchor),
                 _ => {
                     return Err(err_at(
                         span.start.line(),
@@ -201,6 +217,7 @@ pub fn parse_yaml(
                     line,
                     anchor,
                     count,
+                    height,
                     key,
                     has_merge,
                 }) => {
@@ -212,7 +229,12 @@ pub fn parse_yaml(
                         apply_merge(&mut members);
                     }
                     dedupe_members(&mut members, diags);
-                    (Node::new(Value::Object(members), line), count, anchor)
+                    (
+                        Node::new(Value::Object(members), line),
+                        count,
+                        height,
+                        anchor,
+                    )
                 }
                 _ => {
                     return Err(err_at(
@@ -224,24 +246,32 @@ pub fn parse_yaml(
             },
         };
         if anchor > 0 {
-            anchors.insert(anchor, (node.clone(), size));
+            anchors.insert(anchor, (node.clone(), size, height));
         }
         match stack.last_mut() {
             None => {
                 root = Some(node);
             }
-            Some(Frame::Seq { items, count, .. }) => {
+            Some(Frame::Seq {
+                items,
+                count,
+                height: h,
+                ..
+            }) => {
                 *count += size;
+                *h = (*h).max(height + 1);
                 items.push(node);
             }
             Some(Frame::Map {
                 members,
                 count,
+                height: h,
                 key,
                 has_merge,
                 ..
             }) => {
                 *count += size;
+                *h = (*h).max(height + 1);
                 match key.take() {
                     None => {
                         let text = match node.scalar_text() {
@@ -450,6 +480,23 @@ mod tests {
             s.push_str("a:\n");
         }
         assert!(y(&s).is_err());
+    }
+
+    #[test]
+    fn aliases_cannot_stack_depth() {
+        // Each anchor nests the previous one 300 levels deeper.
+        let mut s = String::new();
+        for i in 0..10 {
+            s.push_str(&format!("k{i}: &a{i} "));
+            s.push_str(&"[".repeat(200));
+            if i > 0 {
+                s.push_str(&format!("*a{}", i - 1));
+            }
+            s.push_str(&"]".repeat(200));
+            s.push('\n');
+        }
+        let e = y(&s).unwrap_err();
+        assert!(e.message.contains("deeper"), "{e}");
     }
 
     #[test]

@@ -169,18 +169,21 @@ pub fn findings(with_flaw_a: bool, with_flaw_b: bool) -> Vec<Finding> {
     ));
 
     if with_flaw_a {
-        out.push(Finding::new(
-            &API_KEY_IN_QUERY,
-            FindingSource::Spec,
-            Location::operation("GET", "/reports").with_spec(
-                &spec,
-                "/paths/~1reports/get",
-                Some(150),
-            ),
-            "api_key",
-            "API key in the query string",
-            "The api_key parameter is sent in the query.",
-        ));
+        out.push(
+            Finding::new(
+                &API_KEY_IN_QUERY,
+                FindingSource::Spec,
+                Location::operation("GET", "/reports").with_spec(
+                    &spec,
+                    "/paths/~1reports/get",
+                    Some(150),
+                ),
+                "api_key",
+                "API key in the query string",
+                "The api_key parameter is sent in the query.",
+            )
+            .severity(Severity::High),
+        );
     }
     if with_flaw_b {
         out.push(Finding::new(

@@ -554,7 +554,13 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
                 if is_alnum(before(input, begin)) && !input[s..].starts_with(b"pbkdf2") {
                     return None;
                 }
-                let n = run_fwd(input, begin, 400, |c| is_alnum(c) || matches!(c, b'$' | b'.' | b'/' | b'=' | b',' | b'+' | b'_' | b'-'));
+                let mut n = run_fwd(input, begin, 400, |c| is_alnum(c) || matches!(c, b'$' | b'.' | b'/' | b'=' | b',' | b'+' | b'_' | b'-'));
+                if input[begin..].starts_with(b"$2") && n > 60 && !is_alnum(at(input, begin + 60)) && at(input, begin + 60) != b'/' {
+                    n = 60;
+                }
+                while n > 0 && matches!(input[begin + n - 1], b'.' | b',') {
+                    n -= 1;
+                }
                 let v = &input[begin..begin + n];
                 let ok = if v.starts_with(b"$2") {
                     n == 60
@@ -857,8 +863,8 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
         let p3 = p2 + n2 + 1;
         let n3 = run_fwd(input, p3, 4096, is_b64url);
         let end = p3 + n3;
-        if at(input, end) == b'.' {
-            return None; // JWE or something else
+        if at(input, end) == b'.' && is_b64url(at(input, end + 1)) {
+            return None; // JWE (five parts) or something else
         }
         let tok = lossy(&input[s..end]);
         let d = crate::jwt::decode(&tok)?;
@@ -881,9 +887,16 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
         let scheme = &input[start..s];
         let a = s + 3;
         let stop = |c: u8| {
-            !(c.is_ascii_graphic()) || matches!(c, b'/' | b'?' | b'#' | b'"' | b'\'' | b'<' | b'>' | b'\\' | b'`' | b'|' | b'{' | b'}')
+            !(c.is_ascii_graphic()) || matches!(c, b'/' | b'"' | b'\'' | b'<' | b'>' | b'\\' | b'`' | b'|' | b'{' | b'}')
         };
-        let alen = run_fwd(input, a, 512, |c| !stop(c));
+        let mut alen = run_fwd(input, a, 512, |c| !stop(c));
+        // `?`/`#` end the authority unless an `@` follows (an unencoded `#` in a password)
+        let raw = &input[a..a + alen];
+        if memchr::memchr(b'@', raw).is_none() {
+            if let Some(q) = memchr::memchr2(b'?', b'#', raw) {
+                alen = q;
+            }
+        }
         let authority = &input[a..a + alen];
         let mut lower = [0u8; 24];
         for (i, c) in scheme.iter().enumerate().take(24) {
@@ -1220,7 +1233,10 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
             None => return false,
         };
         let a = trim_sp(&run[..comma]);
-        let b = trim_sp(&run[comma + 1..]);
+        let mut b = trim_sp(&run[comma + 1..]);
+        while b.last() == Some(&b'.') {
+            b = &b[..b.len() - 1];
+        }
         let (lat, lon) = match (parse_coord(a, 90.0), parse_coord(b, 180.0)) {
             (Some(x), Some(y)) => (x, y),
             _ => return false,
@@ -1230,7 +1246,10 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
         }
         let _ = (lat, lon);
         let st = s + (run.len() - trim_sp_left(run).len());
-        let en = e - (run.len() - trim_sp_right(run).len());
+        let mut en = e - (run.len() - trim_sp_right(run).len());
+        while en > st && input[en - 1] == b'.' {
+            en -= 1;
+        }
         self.emit(DataType::GeoCoordinates, st..en, Confidence::Firm, false, None);
         true
     }
@@ -1319,7 +1338,7 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
         // E.164
         if plus {
             let st = if v[0] == b'+' { s } else { s - 1 };
-            if (8..=15).contains(&nd) && digits[0] != b'0' && !mixed_separators(v) && seps <= 5 && !has_dot {
+            if (8..=15).contains(&nd) && digits[0] != b'0' && !mixed_separators(v) && seps <= 8 && !has_dot {
                 self.emit(DataType::Phone, st..e, Confidence::Firm, false, Some("E.164".into()));
             }
             return;
@@ -1348,7 +1367,7 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
             return;
         }
         // payment card
-        if (12..=19).contains(&nd) && !has_dot && !has_paren && !mixed {
+        if (13..=19).contains(&nd) && !has_dot && !has_paren && !mixed {
             let grouping_ok = ng == 1
                 || groups.iter().take(ng - 1).all(|&g| g == 4) && groups[ng - 1] <= 4
                 || groups == [4, 6, 5]

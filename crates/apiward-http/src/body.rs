@@ -71,6 +71,9 @@ pub(crate) async fn read_body(
         .map(|n| n.min(max as u64) as usize)
         .unwrap_or(0)
         .min(1024 * 1024);
+    if !coding.decodes() {
+        return read_plain(response, max, deadline, hint).await;
+    }
     let wire = Arc::new(AtomicU64::new(0));
     let counter = wire.clone();
     let stream = response.bytes_stream().map(move |r| match r {
@@ -89,7 +92,7 @@ pub(crate) async fn read_body(
         Coding::Identity | Coding::Other(_) => Box::pin(raw),
     };
     let mut body: Vec<u8> = Vec::with_capacity(hint);
-    let mut buf = vec![0u8; 64 * 1024];
+    let mut buf = vec![0u8; 16 * 1024];
     let mut over_cap = false;
     let mut error = None;
     loop {
@@ -124,6 +127,49 @@ pub(crate) async fn read_body(
         over_cap,
         error,
         wire_bytes: wire.load(Ordering::Relaxed),
+    }
+}
+
+/// No decoding: take the chunks as they come, without an intermediate buffer.
+async fn read_plain(
+    response: reqwest::Response,
+    max: usize,
+    deadline: Instant,
+    hint: usize,
+) -> BodyOutcome {
+    let mut stream = Box::pin(response.bytes_stream());
+    let mut body: Vec<u8> = Vec::with_capacity(hint);
+    let mut over_cap = false;
+    let mut error = None;
+    let mut wire = 0u64;
+    loop {
+        match timeout_at(deadline, stream.next()).await {
+            Err(_) => {
+                error = Some(HttpError::Timeout);
+                break;
+            }
+            Ok(None) => break,
+            Ok(Some(Err(e))) => {
+                error = Some(classify(&e));
+                break;
+            }
+            Ok(Some(Ok(chunk))) => {
+                wire += chunk.len() as u64;
+                let room = max - body.len();
+                if chunk.len() > room {
+                    body.extend_from_slice(&chunk[..room]);
+                    over_cap = true;
+                    break;
+                }
+                body.extend_from_slice(&chunk);
+            }
+        }
+    }
+    BodyOutcome {
+        body,
+        over_cap,
+        error,
+        wire_bytes: wire,
     }
 }
 

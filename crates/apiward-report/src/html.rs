@@ -60,6 +60,7 @@ ul{margin:4px 0;padding-left:22px}
 .empty{color:var(--mute)}
 footer{color:var(--mute);font-size:13px;text-align:center;margin:24px 0}
 table{border-collapse:collapse;width:100%;font-size:14px}
+td.nw,th{white-space:nowrap}
 td,th{border-bottom:1px solid var(--line);padding:4px 8px;text-align:left;vertical-align:top;overflow-wrap:anywhere}
 "#;
 
@@ -489,7 +490,7 @@ pub fn render(report: &Report, opts: &RenderOptions) -> String {
             }
             let _ = write!(
                 o,
-                "<tr><td>{level}</td><td><code>{}</code></td><td>{}</td><td>{at}</td></tr>",
+                "<tr><td class=\"nw\">{level}</td><td class=\"nw\"><code>{}</code></td><td>{}</td><td>{at}</td></tr>",
                 html(&d.code),
                 html(&d.message)
             );

@@ -218,7 +218,7 @@ pub(crate) fn walk(s: &mut Scanner) -> bool {
                     let kc = if key.len() <= 2 && key.iter().all(|c| c.is_ascii_digit() || *c == b'_') {
                         None
                     } else {
-                        s.keys.classify(key)
+                        crate::keys::classify_cached(key)
                     };
                     let nframes = frames.len();
                     if let Some(f) = frames.last_mut() {

@@ -371,44 +371,68 @@ pub(crate) struct KeyCache {
 #[derive(Clone, Copy)]
 struct Slot {
     len: u8,
-    key: [u8; 30],
+    key: [u8; 32],
     class: Option<KeyClass>,
 }
 
-const CACHE_SLOTS: usize = 128;
+const CACHE_SLOTS: usize = 256;
+
+thread_local! {
+    static CACHE: std::cell::RefCell<KeyCache> = const { std::cell::RefCell::new(KeyCache::new()) };
+}
+
+/// Classify with a per-thread cache (fixed size: 256 slots), shared by every scan on the thread, so
+/// repeated keys across responses cost one lookup.
+pub(crate) fn classify_cached(key: &[u8]) -> Option<KeyClass> {
+    CACHE
+        .try_with(|c| match c.try_borrow_mut() {
+            Ok(mut c) => c.classify(key),
+            Err(_) => classify_key_bytes(key),
+        })
+        .unwrap_or_else(|_| classify_key_bytes(key))
+}
 
 impl KeyCache {
-    pub(crate) fn new() -> KeyCache {
+    pub(crate) const fn new() -> KeyCache {
         KeyCache { slots: Vec::new() }
     }
 
     pub(crate) fn classify(&mut self, key: &[u8]) -> Option<KeyClass> {
-        if key.is_empty() || key.len() > 30 {
+        if key.is_empty() || key.len() > 32 {
             return if key.is_empty() { None } else { classify_key_bytes(key) };
         }
         if self.slots.is_empty() {
             self.slots = vec![
                 Slot {
                     len: 0,
-                    key: [0; 30],
+                    key: [0; 32],
                     class: None
                 };
                 CACHE_SLOTS
             ];
         }
-        let mut h: u32 = 2166136261;
-        for &b in key {
-            h = (h ^ b as u32).wrapping_mul(16777619);
+        let mut padded = [0u8; 32];
+        padded[..key.len()].copy_from_slice(key);
+        let mut h: u64 = key.len() as u64;
+        for ch in padded.chunks_exact(8) {
+            let w = u64::from_le_bytes([ch[0], ch[1], ch[2], ch[3], ch[4], ch[5], ch[6], ch[7]]);
+            h = (h ^ w).wrapping_mul(0x9e37_79b9_7f4a_7c15);
         }
-        let i = (h as usize) & (CACHE_SLOTS - 1);
-        let s = &mut self.slots[i];
-        if s.len as usize == key.len() && &s.key[..key.len()] == key {
-            return s.class;
+        // two-way set associative: slots i and i+1, most recent first
+        let i = (h >> 56) as usize & (CACHE_SLOTS - 2);
+        for j in [i, i + 1] {
+            let s = &self.slots[j];
+            if s.len as usize == key.len() && s.key == padded {
+                return s.class;
+            }
         }
         let class = classify_key_bytes(key);
-        s.len = key.len() as u8;
-        s.key[..key.len()].copy_from_slice(key);
-        s.class = class;
+        self.slots[i + 1] = self.slots[i];
+        self.slots[i] = Slot {
+            len: key.len() as u8,
+            key: padded,
+            class,
+        };
         class
     }
 }

@@ -1,6 +1,6 @@
 //! The candidate pass and anchored confirmation.
 
-use crate::keys::{KeyCache, KeyClass};
+use crate::keys::KeyClass;
 use crate::types::{Confidence, DataType};
 use crate::util::*;
 use crate::validate::*;
@@ -161,7 +161,11 @@ pub(crate) struct Literals {
 impl Literals {
     pub(crate) fn build() -> Literals {
         let mut groups = Vec::new();
-        for chunk in LITERALS.chunks(48) {
+        // Short (3-byte) triggers in their own small group so the others get 4-byte Teddy masks.
+        let short: Vec<(&str, Kind)> = LITERALS.iter().copied().filter(|(p, _)| p.len() <= 3).collect();
+        let long: Vec<(&str, Kind)> = LITERALS.iter().copied().filter(|(p, _)| p.len() > 3).collect();
+        let half = long.len().div_ceil(2);
+        for chunk in [&short[..], &long[..half], &long[half..]] {
             let pats: Vec<&str> = chunk.iter().map(|(p, _)| *p).collect();
             let kinds: Vec<Kind> = chunk.iter().map(|(_, k)| *k).collect();
             let ac = AhoCorasick::builder()
@@ -235,7 +239,6 @@ pub(crate) struct Scanner<'d, 'a, 'o> {
     seen: u64,
     pub(crate) json_error_at: usize,
     env_hits: u8,
-    pub(crate) keys: KeyCache,
     full: bool,
     /// Pending (pattern) matches are `out[base..base + npending]`, sorted by start.
     pub(crate) npending: usize,
@@ -252,7 +255,6 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
             seen: 0,
             json_error_at: 0,
             env_hits: 0,
-            keys: KeyCache::new(),
             full: false,
             npending: 0,
         }
@@ -1160,26 +1162,62 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
         const K: usize = 7;
         let input = self.input;
         let n = input.len();
-        let mut i = 0usize;
-        while i + K <= n {
-            if !is_cluster(input[i + K - 1]) {
-                i += K;
+        // Vector prefilter: a 64-byte window gives a mask of bytes that may be cluster characters
+        // (a superset: 0x20..=0x39 minus `"` and `/`); runs of 7 set bits mark where to look.
+        let mut off = 0usize;
+        let mut done = 0usize; // everything before `done` has been examined
+        while off + 64 <= n {
+            let m = class_mask64(&input[off..off + 64]);
+            let a = m & (m >> 1);
+            let b = a & (a >> 2);
+            let mut c = (b & (b >> 3)) & ((1u64 << 57) - 1);
+            while c != 0 {
+                let p = off + c.trailing_zeros() as usize;
+                c &= c - 1;
+                if p < done {
+                    continue;
+                }
+                // exact run around p
+                let mut st = p;
+                while st > done && is_cluster(input[st - 1]) {
+                    st -= 1;
+                }
+                let mut e = p;
+                while e < n && is_cluster(input[e]) {
+                    e += 1;
+                }
+                if e - st >= K {
+                    self.cluster(st, e);
+                    if self.full {
+                        return;
+                    }
+                }
+                done = e.max(p + 1);
+            }
+            off += 57;
+        }
+        // scalar tail
+        let mut i = off.max(done);
+        while i < n {
+            if !is_cluster(input[i]) {
+                i += 1;
                 continue;
             }
-            let mut s = i + K - 1;
-            while s > i && is_cluster(input[s - 1]) {
-                s -= 1;
+            let mut st = i;
+            while st > done && is_cluster(input[st - 1]) {
+                st -= 1;
             }
-            let mut e = i + K;
+            let mut e = i;
             while e < n && is_cluster(input[e]) {
                 e += 1;
             }
-            if e - s >= K {
-                self.cluster(s, e);
+            if e - st >= K {
+                self.cluster(st, e);
                 if self.full {
                     return;
                 }
             }
+            done = e;
             i = e + 1;
         }
     }
@@ -1521,7 +1559,7 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
             if kl <= 4 && matches!(key, b"S" | b"N" | b"BOOL" | b"SS" | b"NS" | b"M" | b"L") {
                 continue;
             }
-            let kc = self.keys.classify(key);
+            let kc = crate::keys::classify_cached(key);
             let Some(kc) = kc else { continue };
             // value after
             let mut vs = p + 1;
@@ -1641,6 +1679,43 @@ fn parse_coord(v: &[u8], max: f64) -> Option<f64> {
     Some(if neg { -x } else { x })
 }
 
+/// Bit i set when byte i may be a cluster character (superset of [`is_cluster`]).
+#[inline]
+fn class_mask64(w: &[u8]) -> u64 {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::*;
+        debug_assert!(w.len() >= 64);
+        let mut m = 0u64;
+        // SAFETY: SSE2 is part of the x86_64 baseline; the four unaligned 16-byte loads stay within
+        // `w`, which is at least 64 bytes long (checked by the caller's loop bound).
+        unsafe {
+            let lo = _mm_set1_epi8(0x1f);
+            let hi = _mm_set1_epi8(0x3a);
+            let q = _mm_set1_epi8(b'"' as i8);
+            let sl = _mm_set1_epi8(b'/' as i8);
+            for k in 0..4 {
+                let x = _mm_loadu_si128(w.as_ptr().add(k * 16) as *const __m128i);
+                let r = _mm_and_si128(_mm_cmpgt_epi8(x, lo), _mm_cmplt_epi8(x, hi));
+                let ex = _mm_or_si128(_mm_cmpeq_epi8(x, q), _mm_cmpeq_epi8(x, sl));
+                let r = _mm_andnot_si128(ex, r);
+                m |= (_mm_movemask_epi8(r) as u32 as u64) << (k * 16);
+            }
+        }
+        m
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        let mut m = 0u64;
+        for (k, &c) in w.iter().take(64).enumerate() {
+            if is_cluster(c) {
+                m |= 1 << k;
+            }
+        }
+        m
+    }
+}
+
 #[inline]
 fn is_cluster(c: u8) -> bool {
     CLUSTER[c as usize]
@@ -1720,7 +1795,7 @@ pub(crate) fn scan_header(det: &Detector, name: &str, value: &[u8], out: &mut Ve
             if lname == "set-cookie" && pstart > 0 {
                 break; // attributes (Path, Domain…) after the first pair
             }
-            let kc = s.keys.classify(cname_t.as_bytes());
+            let kc = crate::keys::classify_cached(cname_t.as_bytes());
             s.apply_key(kc, &|| cname_t.clone(), vstart..vend, &mut pend, context::ValKind::Str, false);
         }
     } else if lname == "authorization" || lname == "proxy-authorization" {
@@ -1740,7 +1815,7 @@ pub(crate) fn scan_header(det: &Detector, name: &str, value: &[u8], out: &mut Ve
             s.apply_key(kc, &|| name.to_string(), body..v.len(), &mut pend, context::ValKind::Str, false);
         }
     } else {
-        let kc = s.keys.classify(name.as_bytes());
+        let kc = crate::keys::classify_cached(name.as_bytes());
         s.apply_key(kc, &|| name.to_string(), 0..value.len(), &mut pend, context::ValKind::Str, false);
     }
     // every pattern match gets the header name as its key path

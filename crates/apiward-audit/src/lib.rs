@@ -1,1 +1,82 @@
-//! apiward-audit
+//! The spec audit: every static rule, run over a normalized [`Spec`].
+//!
+//! Each check lives in its own file under `checks/` and reports findings for the rules declared in
+//! `apiward-rules`. Checks only read the model; they share the property classifier in [`sensitive`]
+//! with the live scan so both speak one taxonomy.
+
+use apiward_core::{Category, Finding, FindingSource, Location};
+use apiward_spec::{Loc, Operation, Spec};
+
+mod checks;
+pub mod sensitive;
+pub mod shape;
+
+/// Run every static rule over the spec. Findings come back unsorted; `Report::build` orders them.
+pub fn audit(spec: &Spec) -> Vec<Finding> {
+    let ctx = Ctx::new(spec);
+    let mut out = Vec::new();
+    for check in checks::ALL {
+        check(&ctx, &mut out);
+    }
+    out
+}
+
+/// Categories the audit can speak to: all of them (each has a spec-level rule).
+pub fn applicable_categories() -> Vec<Category> {
+    Category::ALL.to_vec()
+}
+
+/// What checks need besides the spec: derived facts computed once.
+pub struct Ctx<'a> {
+    pub spec: &'a Spec,
+    /// Some operation of the API requires authentication.
+    pub any_secured: bool,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn new(spec: &'a Spec) -> Self {
+        let any_secured = spec.operations.iter().any(|op| !op.is_unauthenticated());
+        Ctx { spec, any_secured }
+    }
+
+    /// Callable operations (webhooks excluded).
+    pub fn operations(&self) -> impl Iterator<Item = &'a Operation> {
+        self.spec.operations.iter().filter(|o| !o.is_webhook)
+    }
+
+    /// A location at an operation, pointing into the spec at `loc`.
+    pub fn at(&self, op: &Operation, loc: &Loc) -> Location {
+        Location::operation(op.method.as_str(), &op.path).with_spec(
+            self.spec.file_of(loc),
+            &loc.pointer,
+            (loc.line > 0).then_some(loc.line),
+        )
+    }
+
+    /// A location in the spec not tied to one operation.
+    pub fn at_spec(&self, loc: &Loc) -> Location {
+        Location::default().with_spec(
+            self.spec.file_of(loc),
+            &loc.pointer,
+            (loc.line > 0).then_some(loc.line),
+        )
+    }
+
+    pub fn finding(
+        &self,
+        rule: &apiward_core::RuleMeta,
+        location: Location,
+        discriminator: &str,
+        title: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Finding {
+        Finding::new(
+            rule,
+            FindingSource::Spec,
+            location,
+            discriminator,
+            title,
+            message,
+        )
+    }
+}

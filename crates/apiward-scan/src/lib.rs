@@ -1,1 +1,321 @@
-//! apiward-scan
+//! The live scan.
+//!
+//! Data flows one way: [`discover`] finds (or is handed) the spec → [`plan`] turns operations into
+//! concrete requests, harvesting ids from list responses for item routes → every exchange goes
+//! through the one HTTP engine (`apiward-http`, which owns safety) into the evidence [`store`], with
+//! the detector run once per response → the runtime [`checks`] turn evidence into findings →
+//! [`join`] merges them with the spec audit's findings so one problem is one finding.
+
+use apiward_core::{Category, Diagnostic, DiagnosticLevel, Finding, RequestStats};
+use apiward_detect::Detector;
+use apiward_http::{Engine, EngineConfig, Exchange, Request};
+use apiward_spec::Spec;
+use std::sync::Arc;
+use std::time::Instant;
+
+pub mod checks;
+pub mod discover;
+pub mod evidence;
+pub mod identity;
+pub mod join;
+pub mod plan;
+mod progress;
+pub mod store;
+
+pub use identity::{Auth, Identity, parse_auth};
+use store::{Observation, Purpose, Store};
+
+/// Where the spec comes from.
+pub enum SpecInput {
+    /// Loaded by the caller (a file): the spec and its display name.
+    Loaded(Box<Spec>, String),
+    /// A URL to fetch through the engine (must be in scope).
+    Url(String),
+    /// Look for it on the target.
+    Discover,
+}
+
+/// LLM probe depth in active mode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LlmTier {
+    Quick,
+    Standard,
+    Deep,
+}
+
+pub struct ScanConfig {
+    /// The target's base URL.
+    pub target: String,
+    pub spec: SpecInput,
+    pub identities: Vec<Identity>,
+    pub engine: EngineConfig,
+    /// Requests in the rate-limit burst probe; 0 turns it off ("gentle").
+    pub burst: usize,
+    /// A list response larger than this many items is oversized.
+    pub max_items: usize,
+    /// A response larger than this many bytes is oversized.
+    pub max_response_bytes: usize,
+    /// Probe the built-in list of shadow/debug paths.
+    pub shadow_probe: bool,
+    pub llm_tier: LlmTier,
+    /// Progress on stderr (only when it is a terminal).
+    pub progress: bool,
+}
+
+impl ScanConfig {
+    pub fn new(target: &str) -> Result<ScanConfig, String> {
+        Ok(ScanConfig {
+            target: target.trim_end_matches('/').to_string(),
+            spec: SpecInput::Discover,
+            identities: Vec::new(),
+            engine: EngineConfig::for_target(target)?,
+            burst: 20,
+            max_items: 500,
+            max_response_bytes: 1024 * 1024,
+            shadow_probe: true,
+            llm_tier: LlmTier::Quick,
+            progress: false,
+        })
+    }
+}
+
+/// How much of the spec the scan exercised.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Coverage {
+    pub operations: usize,
+    /// Operations sent with their own method.
+    pub exercised: usize,
+    /// Write operations only probed with OPTIONS (no `--active`).
+    pub probed_only: usize,
+    /// Item operations whose path ids came from earlier responses.
+    pub with_harvested_ids: usize,
+}
+
+/// What a scan produced.
+pub struct ScanOutcome {
+    pub spec: Option<Spec>,
+    pub spec_name: Option<String>,
+    /// Runtime findings merged with the spec audit's (when there is a spec).
+    pub findings: Vec<Finding>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub stats: RequestStats,
+    pub log: Vec<apiward_http::LogEntry>,
+    pub applicable: Vec<Category>,
+    pub coverage: Coverage,
+}
+
+/// The state of a running scan: what checks read and how they send.
+pub struct Scanner {
+    pub engine: Engine,
+    pub detector: Arc<Detector>,
+    /// Scheme + host + port of the target.
+    pub origin: String,
+    /// Origin + the API's path prefix, no trailing slash.
+    pub base: String,
+    pub spec: Option<Spec>,
+    pub spec_name: Option<String>,
+    /// The path on the target where the spec was found (discovery), if any.
+    pub spec_served_at: Option<String>,
+    pub identities: Vec<Identity>,
+    pub active: bool,
+    pub cfg: ScanSettings,
+    pub store: Store,
+    pub harvest: plan::Harvest,
+    pub diagnostics: Vec<Diagnostic>,
+    pub coverage: Coverage,
+    progress: progress::Progress,
+}
+
+/// The parts of [`ScanConfig`] checks read.
+#[derive(Debug, Clone)]
+pub struct ScanSettings {
+    pub burst: usize,
+    pub max_items: usize,
+    pub max_response_bytes: usize,
+    pub shadow_probe: bool,
+    pub llm_tier: LlmTier,
+}
+
+/// A request a check wants sent, with what to record about it.
+pub struct Send {
+    pub purpose: Purpose,
+    pub op: Option<usize>,
+    pub path: String,
+    pub identity: Option<Identity>,
+    pub request: Request,
+}
+
+impl Scanner {
+    /// Absolute URL for a path (and query) under the API prefix.
+    pub fn url(&self, path_and_query: &str) -> String {
+        if path_and_query.starts_with('/') {
+            format!("{}{}", self.base, path_and_query)
+        } else {
+            format!("{}/{}", self.base, path_and_query)
+        }
+    }
+
+    /// Absolute URL for a path at the origin root (docs, shadow paths).
+    pub fn root_url(&self, path: &str) -> String {
+        format!("{}{}", self.origin, path)
+    }
+
+    /// Send requests concurrently (the engine applies the rate and concurrency caps) and store
+    /// each answer. Returns, in input order, the store index of each response (`None` when the
+    /// request failed; the engine records why in its diagnostics).
+    pub async fn send_all(&mut self, sends: Vec<Send>) -> Vec<Option<usize>> {
+        let mut set = tokio::task::JoinSet::new();
+        let n = sends.len();
+        for (i, s) in sends.into_iter().enumerate() {
+            let engine = self.engine.clone();
+            let detector = self.detector.clone();
+            set.spawn(async move {
+                let req = match &s.identity {
+                    Some(id) => id.apply(s.request),
+                    None => s.request,
+                };
+                let result: Result<Exchange, _> = engine.send(req).await;
+                let obs = result.ok().map(|x| {
+                    Observation::new(
+                        &detector,
+                        s.purpose,
+                        s.op,
+                        s.path,
+                        s.identity.map(|i| i.name),
+                        x,
+                    )
+                });
+                (i, obs)
+            });
+        }
+        let mut results: Vec<Option<Observation>> = (0..n).map(|_| None).collect();
+        while let Some(joined) = set.join_next().await {
+            if let Ok((i, obs)) = joined
+                && let Some(slot) = results.get_mut(i)
+            {
+                *slot = obs;
+            }
+        }
+        let mut out = Vec::with_capacity(n);
+        for obs in results {
+            out.push(obs.map(|o| self.store.push(o)));
+        }
+        self.progress
+            .update(&self.engine, self.store.observations.len());
+        out
+    }
+
+    /// Send one request.
+    pub async fn send(&mut self, s: Send) -> Option<usize> {
+        self.send_all(vec![s]).await.pop().flatten()
+    }
+
+    pub fn obs(&self, i: usize) -> &Observation {
+        &self.store.observations[i]
+    }
+
+    /// An unauthenticated GET of a path under the API prefix, recorded as a probe.
+    pub fn probe_get(&self, op: Option<usize>, label_path: &str, path_and_query: &str) -> Send {
+        Send {
+            purpose: Purpose::Probe,
+            op,
+            path: label_path.to_string(),
+            identity: None,
+            request: Request::get(self.url(path_and_query)),
+        }
+    }
+
+    pub fn note(&mut self, level: DiagnosticLevel, code: &str, message: impl Into<String>) {
+        self.diagnostics.push(Diagnostic::new(level, code, message));
+    }
+}
+
+/// Run a whole scan.
+pub async fn scan(cfg: ScanConfig) -> Result<ScanOutcome, String> {
+    let started = Instant::now();
+    let active = cfg.engine.active;
+    let engine = Engine::new(cfg.engine)?;
+    let origin = apiward_http::Origin::parse(&cfg.target)?;
+    let origin_text = origin_string(&cfg.target);
+    let mut s = Scanner {
+        engine,
+        detector: Arc::new(Detector::new()),
+        origin: origin_text.clone(),
+        base: cfg.target.clone(),
+        spec: None,
+        spec_name: None,
+        spec_served_at: None,
+        identities: cfg.identities,
+        active,
+        cfg: ScanSettings {
+            burst: cfg.burst,
+            max_items: cfg.max_items,
+            max_response_bytes: cfg.max_response_bytes,
+            shadow_probe: cfg.shadow_probe,
+            llm_tier: cfg.llm_tier,
+        },
+        store: Store::default(),
+        harvest: plan::Harvest::default(),
+        diagnostics: Vec::new(),
+        coverage: Coverage::default(),
+        progress: progress::Progress::new(cfg.progress, started),
+    };
+    let _ = origin;
+
+    discover::run(&mut s, cfg.spec).await;
+    discover::crawl(&mut s).await;
+    let mut runtime = Vec::new();
+    checks::run_all(&mut s, &mut runtime).await;
+    for f in &mut runtime {
+        if let (Some(spec), Some(path)) = (&s.spec, &f.location.path) {
+            f.undocumented =
+                !spec.operations.iter().any(|o| &o.path == path) && f.location.method.is_some();
+        }
+    }
+
+    let static_findings = s
+        .spec
+        .as_ref()
+        .map(apiward_audit::audit)
+        .unwrap_or_default();
+    let findings = join::merge(static_findings, runtime);
+    s.progress.finish(&s.engine, findings.len());
+
+    let mut diagnostics = s
+        .spec
+        .as_ref()
+        .map(|sp| sp.diagnostics.clone())
+        .unwrap_or_default();
+    diagnostics.extend(s.diagnostics);
+    diagnostics.extend(s.engine.diagnostics());
+    Ok(ScanOutcome {
+        applicable: Category::ALL.to_vec(),
+        stats: s.engine.stats(),
+        log: s.engine.log(),
+        spec: s.spec,
+        spec_name: s.spec_name,
+        findings,
+        diagnostics,
+        coverage: s.coverage,
+    })
+}
+
+/// `scheme://host[:port]` of a URL.
+pub fn origin_string(url: &str) -> String {
+    let (scheme, rest) = url.split_once("://").unwrap_or(("http", url));
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    format!("{scheme}://{host}")
+}
+
+/// Whether the target is this machine (plain HTTP there is development, not exposure).
+pub fn is_loopback_target(url: &str) -> bool {
+    let origin = origin_string(url);
+    let host = origin
+        .split_once("://")
+        .map(|(_, h)| h)
+        .unwrap_or("")
+        .trim_start_matches('[');
+    let host = host.rsplit_once(':').map(|(h, _)| h).unwrap_or(host);
+    let host = host.trim_end_matches(']');
+    host == "localhost" || host.starts_with("127.") || host == "::1"
+}

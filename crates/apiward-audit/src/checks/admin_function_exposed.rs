@@ -1,0 +1,64 @@
+//! APIW-BFLA-001 (spec half): admin operations with no stricter security than user operations.
+
+use crate::Ctx;
+use crate::shape::is_admin_operation;
+use apiward_core::{Confidence, Finding, Severity};
+use apiward_rules::bfla::ADMIN_FUNCTION_EXPOSED as RULE;
+use std::collections::BTreeSet;
+
+pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
+    // Scopes and schemes ordinary operations use: an admin operation must ask for something more.
+    let mut user_requirements: BTreeSet<String> = BTreeSet::new();
+    for op in ctx.operations().filter(|o| !is_admin_operation(o)) {
+        for r in &op.security {
+            for (name, scopes) in &r.schemes {
+                user_requirements.insert(name.clone());
+                for s in scopes {
+                    user_requirements.insert(format!("{name}:{s}"));
+                }
+            }
+        }
+    }
+    for op in ctx.operations().filter(|o| is_admin_operation(o)) {
+        if op.is_unauthenticated() {
+            out.push(
+                ctx.finding(
+                    &RULE,
+                    ctx.at(op, &op.loc),
+                    "",
+                    format!("Admin operation {} has no authentication", op.label()),
+                    format!(
+                        "{} looks administrative and requires no credentials at all.",
+                        op.label()
+                    ),
+                )
+                .severity(Severity::High),
+            );
+            continue;
+        }
+        let stricter = op.security.iter().all(|r| {
+            r.schemes.iter().any(|(name, scopes)| {
+                !user_requirements.contains(name)
+                    || scopes
+                        .iter()
+                        .any(|s| !user_requirements.contains(&format!("{name}:{s}")))
+            })
+        });
+        if !stricter {
+            out.push(
+                ctx.finding(
+                    &RULE,
+                    ctx.at(op, &op.loc),
+                    "",
+                    format!("Admin operation {} is secured like user operations", op.label()),
+                    format!(
+                        "{} looks administrative but requires no scheme or scope that ordinary operations lack; any user may reach it unless the code checks roles.",
+                        op.label()
+                    ),
+                )
+                .severity(Severity::Medium)
+                .confidence(Confidence::Tentative),
+            );
+        }
+    }
+}

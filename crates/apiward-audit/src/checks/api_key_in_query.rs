@@ -1,0 +1,27 @@
+//! APIW-AUTH-005: API keys in the query string.
+
+use crate::Ctx;
+use apiward_core::Finding;
+use apiward_rules::authentication::API_KEY_IN_QUERY as RULE;
+use apiward_spec::{ApiKeyLocation, SchemeKind};
+
+pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
+    for scheme in &ctx.spec.security_schemes {
+        if let SchemeKind::ApiKey {
+            location: ApiKeyLocation::Query,
+            param_name,
+        } = &scheme.kind
+        {
+            out.push(ctx.finding(
+                &RULE,
+                ctx.at_spec(&scheme.loc),
+                &scheme.name,
+                format!("API key `{param_name}` travels in the URL"),
+                format!(
+                    "Security scheme `{}` reads the key from the query parameter `{param_name}`; URLs are logged and sent in Referer headers.",
+                    scheme.name
+                ),
+            ));
+        }
+    }
+}

@@ -1,0 +1,37 @@
+//! APIW-AUTH-004: HTTP basic authentication with `http://` servers.
+
+use crate::Ctx;
+use crate::shape::is_local_url;
+use apiward_core::Finding;
+use apiward_rules::authentication::BASIC_AUTH_OVER_HTTP as RULE;
+use apiward_spec::SchemeKind;
+
+pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
+    let plain: Vec<&str> = ctx
+        .spec
+        .servers
+        .iter()
+        .map(|s| s.url.as_str())
+        .filter(|u| u.to_ascii_lowercase().starts_with("http://") && !is_local_url(u))
+        .collect();
+    if plain.is_empty() {
+        return;
+    }
+    for scheme in &ctx.spec.security_schemes {
+        if let SchemeKind::Http { scheme: s, .. } = &scheme.kind
+            && s == "basic"
+        {
+            out.push(ctx.finding(
+                    &RULE,
+                    ctx.at_spec(&scheme.loc),
+                    &scheme.name,
+                    format!("Basic authentication `{}` over plain HTTP", scheme.name),
+                    format!(
+                        "Scheme `{}` sends passwords with every request, and the API is served from {}.",
+                        scheme.name,
+                        plain.join(", ")
+                    ),
+                ));
+        }
+    }
+}

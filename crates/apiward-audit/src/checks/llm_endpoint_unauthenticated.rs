@@ -1,0 +1,24 @@
+//! APIW-LLM-001 (spec half): LLM front ends without authentication.
+
+use crate::Ctx;
+use crate::shape::is_llm_operation;
+use apiward_core::Finding;
+use apiward_rules::llm_security::LLM_ENDPOINT_UNAUTHENTICATED as RULE;
+
+pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
+    for op in ctx.operations() {
+        if !is_llm_operation(ctx.spec, op) || !op.is_unauthenticated() {
+            continue;
+        }
+        out.push(ctx.finding(
+            &RULE,
+            ctx.at(op, &op.loc),
+            "",
+            format!("LLM endpoint {} has no authentication", op.label()),
+            format!(
+                "{} looks like an LLM front end (chat/prompt input) and requires no credentials.",
+                op.label()
+            ),
+        ));
+    }
+}

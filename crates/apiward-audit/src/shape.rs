@@ -1,0 +1,234 @@
+//! Name and shape heuristics shared by the checks: what looks like an id, a list, an admin
+//! function, a page size, a URL input, an LLM front end.
+
+use apiward_spec::{Operation, ParamLocation, Spec};
+
+/// Lower-case path segments without parameters.
+pub fn segments(path: &str) -> impl Iterator<Item = String> + '_ {
+    path.split('/')
+        .filter(|s| !s.is_empty() && !s.starts_with('{'))
+        .map(|s| s.to_ascii_lowercase())
+}
+
+const ADMIN_WORDS: &[&str] = &[
+    "admin",
+    "admins",
+    "administrator",
+    "internal",
+    "manage",
+    "management",
+    "debug",
+    "sudo",
+    "superuser",
+    "staff",
+    "backoffice",
+    "ops",
+    "actuator",
+    "impersonate",
+];
+
+/// An administrative or internal function, by path, tags or `x-internal`.
+pub fn is_admin_operation(op: &Operation) -> bool {
+    segments(&op.path).any(|s| {
+        ADMIN_WORDS.contains(&s.as_str())
+            || s.starts_with("admin")
+            || s.starts_with("_internal")
+            || s.starts_with("__")
+    }) || op
+        .tags
+        .iter()
+        .any(|t| ADMIN_WORDS.contains(&t.to_ascii_lowercase().as_str()))
+        || op
+            .extensions
+            .iter()
+            .any(|e| e == "x-internal" || e == "x-admin")
+}
+
+/// A parameter name that identifies an object.
+pub fn is_id_name(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    n == "id"
+        || n.ends_with("_id")
+        || n.ends_with("-id")
+        || n.ends_with("id") && name.ends_with("Id")
+        || n.ends_with("number")
+        || n == "uid"
+        || n == "key"
+}
+
+const PAGE_SIZE_NAMES: &[&str] = &[
+    "limit",
+    "per_page",
+    "perpage",
+    "page_size",
+    "pagesize",
+    "size",
+    "count",
+    "max",
+    "max_results",
+    "maxresults",
+    "top",
+    "$top",
+    "first",
+    "last",
+    "take",
+    "page[size]",
+    "page[limit]",
+    "num",
+    "rows",
+];
+
+pub fn is_page_size_name(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    PAGE_SIZE_NAMES.contains(&n.as_str())
+}
+
+/// A GET whose success response is a list.
+pub fn is_list_operation(spec: &Spec, op: &Operation) -> bool {
+    op.method == apiward_spec::Method::Get
+        && op.success_responses().any(|r| {
+            r.content
+                .iter()
+                .any(|m| m.schema.is_some_and(|s| spec.is_list_response(s)))
+        })
+}
+
+const URL_NAMES: &[&str] = &[
+    "url",
+    "uri",
+    "href",
+    "link",
+    "callback",
+    "callback_url",
+    "callbackurl",
+    "webhook",
+    "webhook_url",
+    "webhookurl",
+    "redirect",
+    "redirect_url",
+    "redirect_uri",
+    "redirecturi",
+    "return_url",
+    "returnurl",
+    "next",
+    "next_url",
+    "image_url",
+    "imageurl",
+    "avatar_url",
+    "avatarurl",
+    "feed",
+    "feed_url",
+    "target",
+    "target_url",
+    "dest",
+    "destination",
+    "endpoint",
+    "source_url",
+    "fetch",
+    "proxy",
+    "host",
+    "domain",
+    "file_url",
+    "document_url",
+    "icon_url",
+    "logo_url",
+    "picture_url",
+    "site",
+    "website",
+];
+
+/// A name that suggests the value is a URL the server may fetch.
+pub fn is_url_name(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    URL_NAMES.contains(&n.as_str())
+        || n.ends_with("_url")
+        || n.ends_with("_uri")
+        || n.ends_with("url") && name.ends_with("Url")
+}
+
+const LLM_WORDS: &[&str] = &[
+    "chat",
+    "chats",
+    "completion",
+    "completions",
+    "assistant",
+    "assistants",
+    "ask",
+    "prompt",
+    "prompts",
+    "llm",
+    "gpt",
+    "copilot",
+    "chatbot",
+    "generate",
+];
+
+/// An endpoint that looks like an LLM front end.
+pub fn is_llm_operation(spec: &Spec, op: &Operation) -> bool {
+    let by_path = segments(&op.path).any(|s| LLM_WORDS.contains(&s.as_str()));
+    let by_body = op.request_body.as_ref().is_some_and(|b| {
+        b.content.iter().any(|m| {
+            m.schema.is_some_and(|s| {
+                spec.schema(s)
+                    .properties
+                    .iter()
+                    .any(|p| matches!(p.name.as_str(), "messages" | "prompt" | "system_prompt"))
+            })
+        })
+    });
+    by_path && op.method != apiward_spec::Method::Get || by_body
+}
+
+/// Query and path parameters.
+pub fn url_params(op: &Operation) -> impl Iterator<Item = &apiward_spec::Parameter> {
+    op.parameters
+        .iter()
+        .filter(|p| matches!(p.location, ParamLocation::Query | ParamLocation::Path))
+}
+
+/// `localhost`, `127.0.0.1`, `[::1]` and `0.0.0.0` server URLs.
+pub fn is_local_url(url: &str) -> bool {
+    let rest = url
+        .split_once("://")
+        .map(|(_, r)| r)
+        .unwrap_or(url)
+        .trim_start_matches('[');
+    let host = rest
+        .split(['/', ':', ']'])
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    host == "localhost"
+        || host.ends_with(".localhost")
+        || host.starts_with("127.")
+        || host == "::1"
+        || host == "0.0.0.0"
+        || host.is_empty()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn local_urls() {
+        assert!(is_local_url("http://localhost:8000"));
+        assert!(is_local_url("http://127.0.0.1/api"));
+        assert!(is_local_url("http://[::1]:80"));
+        assert!(is_local_url("/api/v1"));
+        assert!(!is_local_url("http://api.example.com"));
+        assert!(!is_local_url("http://localhost.evil.com"));
+    }
+
+    #[test]
+    fn names() {
+        assert!(is_id_name("user_id"));
+        assert!(is_id_name("orderId"));
+        assert!(!is_id_name("paid"));
+        assert!(is_url_name("callback_url"));
+        assert!(is_url_name("avatarUrl"));
+        assert!(!is_url_name("curl_count"));
+        assert!(is_page_size_name("per_page"));
+        assert!(!is_page_size_name("page"));
+    }
+}

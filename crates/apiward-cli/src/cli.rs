@@ -1,0 +1,220 @@
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+/// apiward: find what your API gives away — OWASP API Top 10 checks on OpenAPI specs and live APIs,
+/// with personal-data detection and masked evidence.
+#[derive(Parser, Debug)]
+#[command(name = "apiward", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Audit an OpenAPI 2.0 / 3.0 / 3.1 document (JSON or YAML) without sending any request.
+    Audit(AuditArgs),
+    /// Scan a running API (read-only unless --active): discovers its spec, exercises every
+    /// operation, and checks what actually comes back.
+    Scan(ScanArgs),
+    /// Start a built-in, deliberately leaky demo API on a random loopback port, scan it, and print
+    /// the report.
+    Demo(DemoArgs),
+    /// List every rule.
+    Rules(RulesArgs),
+    /// Show one rule's documentation.
+    Explain(ExplainArgs),
+    /// Find personal data, secrets and leaked internals in files or stdin (JSON, NDJSON, HAR, text).
+    Detect(DetectArgs),
+    /// Compare two JSON reports: new, fixed and unchanged findings.
+    Diff(DiffArgs),
+}
+
+/// Output and gating flags shared by `audit` and `scan`.
+#[derive(Args, Debug, Clone, Default)]
+pub struct OutputArgs {
+    /// Write the report to FILE; the format follows the extension (.json, .sarif, .xml, .md, .html)
+    /// unless --format is given. Repeat for several outputs.
+    #[arg(long = "output", short = 'o', value_name = "FILE")]
+    pub outputs: Vec<PathBuf>,
+    /// Format for stdout (and for --output files whose extension says nothing): terminal, json,
+    /// sarif, junit, markdown, html.
+    #[arg(long, short = 'f', value_name = "FORMAT")]
+    pub format: Option<String>,
+    /// Exit with code 1 when a finding at or above this severity exists (critical, high, medium,
+    /// low, info). With --baseline, only new findings count.
+    #[arg(long, value_name = "SEVERITY")]
+    pub fail_on: Option<String>,
+    /// Exit with code 1 when the overall score is below this value (0–100).
+    #[arg(long, value_name = "SCORE")]
+    pub threshold: Option<u8>,
+    /// Scoring profile: public, internal, financial, medical.
+    #[arg(long, value_name = "CONTEXT", default_value = "public")]
+    pub context: String,
+    /// A previous JSON report: findings are marked new or unchanged, and fixed ones listed.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Show full sensitive values in evidence (marks the report as containing sensitive data).
+    #[arg(long)]
+    pub show_evidence: bool,
+    /// Print nothing to stdout except a machine format asked for with --format.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+    /// Colour: auto, always, never.
+    #[arg(long, value_name = "WHEN", default_value = "auto")]
+    pub color: String,
+    /// Configuration file (default: ./apiward.toml when present).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct AuditArgs {
+    /// The spec: a file path, `-` for stdin, or an http(s) URL.
+    pub spec: String,
+    /// Follow `$ref`s to remote http(s) documents (off by default).
+    #[arg(long)]
+    pub allow_remote_refs: bool,
+    /// Follow local `$ref`s that leave the spec's folder tree.
+    #[arg(long)]
+    pub allow_outside_root: bool,
+    #[command(flatten)]
+    pub out: OutputArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct RulesArgs {
+    /// Output format: terminal or json.
+    #[arg(long, short = 'f', default_value = "terminal")]
+    pub format: String,
+    /// Only rules of this category.
+    #[arg(long)]
+    pub category: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct ExplainArgs {
+    /// Rule id (APIW-DATA-001) or name (sensitive-data-exposed).
+    pub rule: String,
+}
+
+#[derive(Args, Debug)]
+pub struct DetectArgs {
+    /// Files to scan; `-` or nothing reads stdin.
+    pub files: Vec<String>,
+    /// Output format: terminal or json (one JSON object per match, one per line).
+    #[arg(long, short = 'f', default_value = "terminal")]
+    pub format: String,
+    /// Input format: auto, json, ndjson, har, text.
+    #[arg(long, default_value = "auto")]
+    pub input: String,
+    /// Show full values (never do this with output you share).
+    #[arg(long)]
+    pub show_evidence: bool,
+    /// Exit with code 1 when anything at or above this sensitivity is found (low, medium, high,
+    /// critical).
+    #[arg(long, value_name = "SENSITIVITY")]
+    pub fail_on: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct DiffArgs {
+    /// The older JSON report.
+    pub old: PathBuf,
+    /// The newer JSON report.
+    pub new: PathBuf,
+    /// Output format: terminal or json.
+    #[arg(long, short = 'f', default_value = "terminal")]
+    pub format: String,
+}
+
+/// Live-scan flags shared by `scan` and `demo`.
+#[derive(Args, Debug, Clone, Default)]
+pub struct LiveArgs {
+    /// Allow writes: POST, PUT and PATCH with harmless bodies (never DELETE), SSRF canary,
+    /// mass-assignment and prompt-injection probes.
+    #[arg(long)]
+    pub active: bool,
+    /// Global request rate cap per second (0 = unlimited).
+    #[arg(long, value_name = "N", default_value_t = 150.0)]
+    pub rate: f64,
+    /// Requests in flight at most.
+    #[arg(long, value_name = "N", default_value_t = 8)]
+    pub concurrency: usize,
+    /// Per-request timeout in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
+    pub timeout: f64,
+    /// Total time budget for the scan in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 120.0)]
+    pub budget: f64,
+    /// Maximum number of requests.
+    #[arg(long, value_name = "N", default_value_t = 5000)]
+    pub max_requests: usize,
+    /// Largest response body kept, in bytes after decompression.
+    #[arg(long, value_name = "BYTES", default_value_t = 8 * 1024 * 1024)]
+    pub max_body: usize,
+    /// Requests in the rate-limit burst probe (0 turns it off).
+    #[arg(long, value_name = "N", default_value_t = 20)]
+    pub burst: usize,
+    /// Gentle mode: no burst probe, no shadow-endpoint probing.
+    #[arg(long)]
+    pub gentle: bool,
+    /// Prompt-injection probe depth in active mode: quick, standard, deep.
+    #[arg(long, value_name = "TIER", default_value = "quick")]
+    pub llm_tier: String,
+    /// Write the request log (one JSON object per request, credentials redacted) to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub request_log: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct ScanArgs {
+    /// Base URL of the API, e.g. http://127.0.0.1:8000
+    pub target: String,
+    /// The spec: a file or a URL (on the target's origin). Default: discover it on the target.
+    #[arg(long, value_name = "FILE|URL")]
+    pub spec: Option<String>,
+    /// Bearer token for the default identity (`env:VAR` reads it from the environment).
+    #[arg(long, value_name = "TOKEN")]
+    pub bearer: Option<String>,
+    /// Basic credentials USER:PASSWORD for the default identity.
+    #[arg(long, value_name = "USER:PASSWORD")]
+    pub basic: Option<String>,
+    /// Extra header `Name: value` for the default identity (repeatable).
+    #[arg(long = "header", short = 'H', value_name = "NAME: VALUE")]
+    pub headers: Vec<String>,
+    /// Cookie header value for the default identity.
+    #[arg(long, value_name = "COOKIE")]
+    pub cookie: Option<String>,
+    /// API key header NAME=VALUE for the default identity.
+    #[arg(long, value_name = "NAME=VALUE")]
+    pub api_key: Option<String>,
+    /// A named identity NAME=KIND:VALUE (bearer:, basic:, cookie:, header:, api-key:); repeat for
+    /// two-user checks. VALUE may be env:VAR.
+    #[arg(long = "identity", value_name = "NAME=KIND:VALUE")]
+    pub identities: Vec<String>,
+    /// An extra origin the scan may contact (a server from the spec you confirm), repeatable.
+    #[arg(long = "origin", value_name = "URL")]
+    pub origins: Vec<String>,
+    /// Proxy URL (no proxy is used unless given; environment variables are ignored).
+    #[arg(long, value_name = "URL")]
+    pub proxy: Option<String>,
+    /// Proceed when the TLS certificate is invalid (still reported as a finding).
+    #[arg(long)]
+    pub insecure: bool,
+    #[command(flatten)]
+    pub live: LiveArgs,
+    #[command(flatten)]
+    pub out: OutputArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct DemoArgs {
+    /// Keep the demo API running after the scan (prints its URL; stop with Ctrl-C).
+    #[arg(long)]
+    pub serve: bool,
+    #[command(flatten)]
+    pub live: LiveArgs,
+    #[command(flatten)]
+    pub out: OutputArgs,
+}

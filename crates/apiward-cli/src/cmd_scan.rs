@@ -1,0 +1,272 @@
+//! `apiward scan TARGET` and `apiward demo`.
+
+use crate::cli::{DemoArgs, LiveArgs, OutputArgs, ScanArgs};
+use crate::output;
+use apiward_core::{Diagnostic, DiagnosticLevel, Report, Target};
+use apiward_scan::{Auth, Identity, LlmTier, ScanConfig, SpecInput};
+use std::time::{Duration, Instant};
+
+fn runtime() -> Result<tokio::runtime::Runtime, String> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the async runtime: {e}"))
+}
+
+fn identities(a: &ScanArgs) -> Result<Vec<Identity>, String> {
+    let mut default = Vec::new();
+    if let Some(t) = &a.bearer {
+        default.push(Auth::Bearer(apiward_scan::identity::resolve_env(t)?));
+    }
+    if let Some(b) = &a.basic {
+        let b = apiward_scan::identity::resolve_env(b)?;
+        let (user, password) = b.split_once(':').ok_or("--basic needs USER:PASSWORD")?;
+        default.push(Auth::Basic {
+            user: user.to_string(),
+            password: password.to_string(),
+        });
+    }
+    for h in &a.headers {
+        let (n, v) = h.split_once(':').ok_or_else(|| {
+            format!(
+                "--header `{}`: expected `Name: value`",
+                apiward_core::truncate_chars(h, 40)
+            )
+        })?;
+        default.push(Auth::Header {
+            name: n.trim().to_string(),
+            value: apiward_scan::identity::resolve_env(v.trim())?,
+        });
+    }
+    if let Some(c) = &a.cookie {
+        default.push(Auth::Cookie(apiward_scan::identity::resolve_env(c)?));
+    }
+    if let Some(k) = &a.api_key {
+        let (n, v) = k.split_once('=').ok_or("--api-key needs NAME=VALUE")?;
+        default.push(Auth::ApiKey {
+            name: n.trim().to_string(),
+            value: apiward_scan::identity::resolve_env(v.trim())?,
+        });
+    }
+    let mut out = Vec::new();
+    if !default.is_empty() {
+        out.push(Identity {
+            name: "default".to_string(),
+            auth: default,
+        });
+    }
+    for spec in &a.identities {
+        let (name, kind) = spec
+            .split_once('=')
+            .ok_or("--identity needs NAME=KIND:VALUE")?;
+        let auth = apiward_scan::parse_auth(kind).map_err(|e| format!("--identity {name}: {e}"))?;
+        match out.iter_mut().find(|i: &&mut Identity| i.name == name) {
+            Some(i) => i.auth.push(auth),
+            None => out.push(Identity {
+                name: name.to_string(),
+                auth: vec![auth],
+            }),
+        }
+    }
+    Ok(out)
+}
+
+fn configure(target: &str, live: &LiveArgs, out: &OutputArgs) -> Result<ScanConfig, String> {
+    let lower = target.to_ascii_lowercase();
+    if !lower.starts_with("http://") && !lower.starts_with("https://") {
+        return Err(format!(
+            "target `{target}` must be an http:// or https:// URL"
+        ));
+    }
+    let mut cfg = ScanConfig::new(target)?;
+    cfg.engine.active = live.active;
+    cfg.engine.rate = (live.rate > 0.0).then_some(live.rate);
+    cfg.engine.concurrency = live.concurrency.max(1);
+    cfg.engine.timeout = secs(live.timeout, "--timeout")?;
+    cfg.engine.budget = secs(live.budget, "--budget")?;
+    cfg.engine.max_requests = live.max_requests;
+    cfg.engine.max_body = live.max_body;
+    cfg.burst = if live.gentle { 0 } else { live.burst };
+    cfg.shadow_probe = !live.gentle;
+    cfg.llm_tier = match live.llm_tier.as_str() {
+        "quick" => LlmTier::Quick,
+        "standard" => LlmTier::Standard,
+        "deep" => LlmTier::Deep,
+        other => {
+            return Err(format!(
+                "--llm-tier {other}: expected quick, standard or deep"
+            ));
+        }
+    };
+    cfg.progress = !out.quiet;
+    Ok(cfg)
+}
+
+fn secs(v: f64, flag: &str) -> Result<Duration, String> {
+    if v.is_finite() && v > 0.0 && v < 86_400.0 {
+        Ok(Duration::from_secs_f64(v))
+    } else {
+        Err(format!("{flag} {v}: expected a number of seconds above 0"))
+    }
+}
+
+pub fn run(a: ScanArgs) -> u8 {
+    let gates = match output::parse_gates(&a.out) {
+        Ok(g) => g,
+        Err(e) => return crate::fail(e),
+    };
+    let mut cfg = match configure(&a.target, &a.live, &a.out) {
+        Ok(c) => c,
+        Err(e) => return crate::fail(e),
+    };
+    match identities(&a) {
+        Ok(ids) => cfg.identities = ids,
+        Err(e) => return crate::fail(e),
+    }
+    for o in &a.origins {
+        match apiward_http::Origin::parse(o) {
+            Ok(origin) => cfg.engine.origins.push(origin),
+            Err(e) => return crate::fail(format!("--origin {o}: {e}")),
+        }
+    }
+    cfg.engine.proxy = a.proxy.clone();
+    cfg.engine.insecure = a.insecure;
+    if let Some(spec) = &a.spec {
+        let lower = spec.to_ascii_lowercase();
+        cfg.spec = if lower.starts_with("http://") || lower.starts_with("https://") {
+            SpecInput::Url(spec.clone())
+        } else {
+            match crate::cmd_audit::load_spec(spec, false, apiward_spec::LoadOptions::default()) {
+                Ok(s) => SpecInput::Loaded(Box::new(s), spec.clone()),
+                Err(e) => return crate::fail(e),
+            }
+        };
+    }
+    let rt = match runtime() {
+        Ok(rt) => rt,
+        Err(e) => return crate::fail(e),
+    };
+    let target = a.target.clone();
+    let request_log = a.live.request_log.clone();
+    let result = rt.block_on(execute(cfg, &target, request_log.as_deref(), &gates));
+    match result {
+        Ok(report) => output::emit(report, &a.out, &gates),
+        Err(e) => crate::fail(e),
+    }
+}
+
+/// Run a scan and build its report.
+async fn execute(
+    cfg: ScanConfig,
+    target: &str,
+    request_log: Option<&std::path::Path>,
+    gates: &output::Gates,
+) -> Result<Report, String> {
+    let started = Instant::now();
+    let started_at = output::now_rfc3339();
+    let outcome = apiward_scan::scan(cfg).await?;
+    if let Some(path) = request_log {
+        write_request_log(path, &outcome.log).map_err(|e| format!("{}: {e}", path.display()))?;
+    }
+    let stats = outcome.stats.clone();
+    if stats.requests > 0 && outcome.log.iter().all(|l| !l.sent || l.status.is_none()) {
+        return Err(format!(
+            "{target}: no request got an answer ({})",
+            outcome
+                .diagnostics
+                .iter()
+                .find(|d| d.code.starts_with("http"))
+                .map(|d| d.message.clone())
+                .unwrap_or_else(|| "is the API running?".to_string())
+        ));
+    }
+    let mut diagnostics = outcome.diagnostics;
+    let c = &outcome.coverage;
+    diagnostics.push(Diagnostic::new(
+        DiagnosticLevel::Note,
+        "scan.coverage",
+        format!(
+            "{} of {} operations exercised with their own method, {} write operations probed with OPTIONS only (use --active to send them), {} item operations used ids harvested from earlier responses; {} requests",
+            c.exercised, c.operations, c.probed_only, c.with_harvested_ids, stats.requests
+        ),
+    ));
+    let spec = outcome.spec.as_ref();
+    let report_target = Target {
+        mode: "scan".to_string(),
+        spec: outcome.spec_name.clone(),
+        base_url: Some(target.to_string()),
+        api_title: spec.and_then(|s| s.info.title.clone()),
+        api_version: spec.and_then(|s| s.info.version.clone()),
+        spec_version: spec.map(|s| s.version_text.clone()),
+        operations: spec.map(|s| s.operations.len()).unwrap_or(0),
+    };
+    let mut report = Report::build(
+        report_target,
+        outcome.findings,
+        diagnostics,
+        &outcome.applicable,
+        gates.context,
+    );
+    report.requests = Some(stats);
+    report.started_at = started_at;
+    report.duration_ms = started.elapsed().as_millis() as u64;
+    Ok(report)
+}
+
+fn write_request_log(
+    path: &std::path::Path,
+    log: &[apiward_http::LogEntry],
+) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut f = std::io::BufWriter::new(std::fs::File::create(path)?);
+    for e in log {
+        let v = serde_json::json!({
+            "id": e.id,
+            "method": e.method,
+            "url": e.url,
+            "status": e.status,
+            "elapsed_ms": e.elapsed.as_millis() as u64,
+            "bytes": e.bytes,
+            "truncated": e.truncated,
+            "sent": e.sent,
+            "error": e.error,
+            "redirects": e.redirects.iter().map(|(s, u)| serde_json::json!({"status": s, "location": u})).collect::<Vec<_>>(),
+            "request_headers": e.request_headers.iter().map(|(n, v)| serde_json::json!([n, v])).collect::<Vec<_>>(),
+        });
+        writeln!(f, "{v}")?;
+    }
+    f.flush()
+}
+
+pub fn demo(a: DemoArgs) -> u8 {
+    let gates = match output::parse_gates(&a.out) {
+        Ok(g) => g,
+        Err(e) => return crate::fail(e),
+    };
+    let rt = match runtime() {
+        Ok(rt) => rt,
+        Err(e) => return crate::fail(e),
+    };
+    let result: Result<Report, String> = rt.block_on(async {
+        let server = apiward_demo::start()
+            .await
+            .map_err(|e| format!("cannot start the demo API: {e}"))?;
+        let url = server.base_url();
+        if !a.out.quiet {
+            eprintln!("apiward demo: a deliberately leaky API is running at {url}; scanning it…");
+        }
+        let cfg = configure(&url, &a.live, &a.out)?;
+        let report = execute(cfg, &url, a.live.request_log.as_deref(), &gates).await;
+        if a.serve {
+            eprintln!("apiward demo: serving {url} until Ctrl-C");
+            let _ = tokio::signal::ctrl_c().await;
+        }
+        server.shutdown().await;
+        report
+    });
+    match result {
+        Ok(report) => output::emit(report, &a.out, &gates),
+        Err(e) => crate::fail(e),
+    }
+}

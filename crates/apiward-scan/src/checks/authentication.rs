@@ -1,0 +1,469 @@
+//! authentication at runtime: APIW-AUTH-101 declared security not enforced, -102 methods that
+//! differ, -103 tampered tokens accepted (L1), -104/-105/-106 JWT analysis, -107 401 without a
+//! challenge, -108 missing security headers.
+
+use super::jwt;
+use crate::evidence::{at, count_summary, response};
+use crate::store::Purpose;
+use crate::{Scanner, Send};
+use apiward_core::{
+    Confidence, Evidence, EvidenceKind, Finding, FindingSource, Location, Severity,
+};
+use apiward_detect::{DataClass, DataType};
+use apiward_http::{Method, Request};
+use apiward_rules::authentication as rules;
+
+pub async fn run(s: &mut Scanner, out: &mut Vec<Finding>) {
+    not_enforced(s, out);
+    inconsistent_methods(s, out).await;
+    missing_challenge(s, out);
+    security_headers(s, out);
+    jwts(s, out);
+    tampered_tokens(s, out).await;
+}
+
+fn declared_secure(s: &Scanner, op: Option<usize>) -> bool {
+    match (&s.spec, op) {
+        (Some(spec), Some(i)) => !spec.operations[i].is_unauthenticated(),
+        _ => false,
+    }
+}
+
+fn not_enforced(s: &Scanner, out: &mut Vec<Finding>) {
+    let mut done = std::collections::BTreeSet::new();
+    for o in s.store.iter() {
+        if o.purpose != Purpose::Crawl
+            || !o.anonymous()
+            || !o.is_success()
+            || !declared_secure(s, o.op)
+        {
+            continue;
+        }
+        if o.exchange.body.is_empty() || o.exchange.method == Method::OPTIONS || !done.insert(o.op)
+        {
+            continue;
+        }
+        let data: Vec<&apiward_detect::Match> = o
+            .body_matches
+            .iter()
+            .filter(|m| m.is_significant() && m.data_type.class() != DataClass::Internal)
+            .collect();
+        let severity = if data
+            .iter()
+            .any(|m| m.data_type.sensitivity() >= apiward_detect::Sensitivity::High)
+        {
+            Severity::Critical
+        } else {
+            Severity::High
+        };
+        let what = if data.is_empty() {
+            format!("{} bytes", o.exchange.body.len())
+        } else {
+            count_summary(&data)
+        };
+        out.push(
+            Finding::new(
+                &rules::AUTH_NOT_ENFORCED,
+                FindingSource::Runtime,
+                at(o),
+                "",
+                format!(
+                    "{} answers without the credentials its spec requires",
+                    o.label()
+                ),
+                format!(
+                    "The spec secures {}, but an unauthenticated request got {} with {what}.",
+                    o.label(),
+                    o.status()
+                ),
+            )
+            .severity(severity)
+            .confidence(Confidence::Certain)
+            .evidence(response(
+                o,
+                format!("{} without credentials: {what}", o.status()),
+                &data,
+            )),
+        );
+    }
+}
+
+async fn inconsistent_methods(s: &mut Scanner, out: &mut Vec<Finding>) {
+    let closed: Vec<(Option<usize>, String, String)> = s
+        .store
+        .iter()
+        .filter(|o| {
+            o.purpose == Purpose::Crawl
+                && o.anonymous()
+                && o.exchange.method == Method::GET
+                && matches!(o.status(), 401 | 403)
+        })
+        .map(|o| (o.op, o.path.clone(), o.exchange.url.clone()))
+        .take(30)
+        .collect();
+    let sends: Vec<Send> = closed
+        .iter()
+        .map(|(op, path, url)| Send {
+            purpose: Purpose::Probe,
+            op: *op,
+            path: path.clone(),
+            identity: None,
+            request: Request::new(Method::HEAD, url.clone()),
+        })
+        .collect();
+    let got = s.send_all(sends).await;
+    for i in got.into_iter().flatten() {
+        let o = s.obs(i);
+        if o.is_success() {
+            out.push(
+                Finding::new(
+                    &rules::INCONSISTENT_METHOD_AUTH,
+                    FindingSource::Runtime,
+                    Location::operation("GET", &o.path).with_url(&o.exchange.url),
+                    "HEAD",
+                    format!("HEAD {} bypasses the authentication GET enforces", o.path),
+                    format!(
+                        "GET {} refuses unauthenticated callers, but HEAD answers {}.",
+                        o.path,
+                        o.status()
+                    ),
+                )
+                .confidence(Confidence::Certain)
+                .evidence(response(
+                    o,
+                    format!("HEAD without credentials: {}", o.status()),
+                    &[],
+                )),
+            );
+        }
+    }
+}
+
+fn missing_challenge(s: &Scanner, out: &mut Vec<Finding>) {
+    if let Some(o) = s
+        .store
+        .iter()
+        .find(|o| o.status() == 401 && o.exchange.header("www-authenticate").is_none())
+    {
+        out.push(
+            Finding::new(
+                &rules::MISSING_WWW_AUTHENTICATE,
+                FindingSource::Runtime,
+                at(o),
+                "",
+                "401 responses do not say how to authenticate",
+                format!(
+                    "{} answered 401 without a WWW-Authenticate header.",
+                    o.label()
+                ),
+            )
+            .severity(Severity::Low)
+            .confidence(Confidence::Certain)
+            .evidence(response(o, "401 without WWW-Authenticate", &[])),
+        );
+    }
+}
+
+fn security_headers(s: &Scanner, out: &mut Vec<Finding>) {
+    let ok: Vec<_> = s
+        .store
+        .iter()
+        .filter(|o| o.is_success() && o.purpose != Purpose::Discovery)
+        .collect();
+    if ok.is_empty() {
+        return;
+    }
+    let mut missing = Vec::new();
+    let lacks = |name: &str| ok.iter().any(|o| o.exchange.header(name).is_none());
+    if lacks("x-content-type-options") {
+        missing.push("X-Content-Type-Options: nosniff".to_string());
+    }
+    let framing = ok.iter().any(|o| {
+        o.exchange.header("x-frame-options").is_none()
+            && !o
+                .exchange
+                .header("content-security-policy")
+                .is_some_and(|c| c.contains("frame-ancestors"))
+    });
+    if framing {
+        missing.push("X-Frame-Options or CSP frame-ancestors".to_string());
+    }
+    let sensitive_cached = ok.iter().find(|o| {
+        o.body_matches.iter().any(|m| {
+            m.is_significant()
+                && m.data_type.class() != DataClass::Internal
+                && m.data_type != DataType::MaskedPaymentCard
+        }) && !o
+            .exchange
+            .header("cache-control")
+            .is_some_and(|c| c.to_ascii_lowercase().contains("no-store"))
+    });
+    if let Some(o) = sensitive_cached {
+        missing.push(format!("Cache-Control: no-store (e.g. on {})", o.label()));
+    }
+    if missing.is_empty() {
+        return;
+    }
+    let witness = sensitive_cached.copied().unwrap_or(ok[0]);
+    out.push(
+        Finding::new(
+            &rules::MISSING_SECURITY_HEADERS,
+            FindingSource::Runtime,
+            Location::default().with_url(&witness.exchange.url),
+            "",
+            "Security headers are missing",
+            format!("Responses lack {}.", missing.join("; ")),
+        )
+        .confidence(Confidence::Certain)
+        .evidence(response(
+            witness,
+            format!("missing: {}", missing.join("; ")),
+            &[],
+        )),
+    );
+}
+
+/// Every distinct token: from bodies, cookies, and the identities' own.
+fn collect_tokens(s: &Scanner) -> Vec<(String, String, Option<usize>)> {
+    let mut tokens: Vec<(String, String, Option<usize>)> = Vec::new();
+    let mut push = |t: String, from: String, obs: Option<usize>| {
+        if !tokens.iter().any(|(x, _, _)| *x == t) && tokens.len() < 20 {
+            tokens.push((t, from, obs));
+        }
+    };
+    for (i, o) in s.store.observations.iter().enumerate() {
+        for m in &o.body_matches {
+            if m.data_type == DataType::Jwt {
+                let raw = String::from_utf8_lossy(o.raw(m)).into_owned();
+                push(raw, format!("response of {}", o.label()), Some(i));
+            }
+        }
+        for (n, v) in &o.exchange.headers {
+            if n == "set-cookie" {
+                let val = v
+                    .split(';')
+                    .next()
+                    .unwrap_or("")
+                    .split_once('=')
+                    .map(|(_, v)| v)
+                    .unwrap_or("");
+                if val.matches('.').count() == 2 && val.starts_with("eyJ") {
+                    push(
+                        val.to_string(),
+                        format!("cookie set by {}", o.label()),
+                        Some(i),
+                    );
+                }
+            }
+        }
+    }
+    for id in &s.identities {
+        if let Some(t) = id.bearer() {
+            push(t.to_string(), format!("identity `{}`", id.name), None);
+        }
+    }
+    tokens
+}
+
+fn jwts(s: &Scanner, out: &mut Vec<Finding>) {
+    for (raw, from, obs) in collect_tokens(s) {
+        let Some(t) = jwt::parse(&raw) else { continue };
+        let alg = t.alg();
+        let loc = match obs {
+            Some(i) => at(s.obs(i)),
+            None => Location::default().with_url(&s.origin),
+        };
+        let disc = from.to_string();
+        let analysis = |summary: String| {
+            let mut e = Evidence::new(EvidenceKind::Analysis, summary);
+            e.snippet = Some(format!(
+                "JWT from {from}: alg={alg}, claims [{}]",
+                t.claims.keys().cloned().collect::<Vec<_>>().join(", ")
+            ));
+            e
+        };
+        // Weak HMAC secret.
+        if alg.to_ascii_uppercase().starts_with("HS")
+            && let Some(secret) = t.crack()
+        {
+            out.push(
+                    Finding::new(
+                        &rules::JWT_WEAK_SECRET,
+                        FindingSource::Runtime,
+                        loc.clone(),
+                        &disc,
+                        format!("JWT signing secret is a common value ({from})"),
+                        format!(
+                            "The {alg} token from {from} verifies with a secret from the built-in weak list ({}): anyone can forge tokens.",
+                            jwt::mask_secret(secret)
+                        ),
+                    )
+                    .confidence(Confidence::Certain)
+                    .evidence(analysis(format!("HMAC verified offline with a listed weak secret ({})", jwt::mask_secret(secret)))),
+                );
+        }
+        // Header and lifetime weaknesses.
+        let mut weak = Vec::new();
+        let mut severity = Severity::Low;
+        if alg.eq_ignore_ascii_case("none") || t.signature.is_empty() {
+            weak.push("`alg: none` / unsigned".to_string());
+            severity = Severity::High;
+        }
+        match (t.claim_i64("exp"), t.claim_i64("iat")) {
+            (None, _) => {
+                weak.push("no `exp` (never expires)".to_string());
+                severity = severity.max(Severity::Medium);
+            }
+            (Some(exp), Some(iat)) if exp - iat > 86_400 => {
+                weak.push(format!("lifetime {} h", (exp - iat) / 3600));
+                severity = severity.max(Severity::Medium);
+            }
+            _ => {}
+        }
+        for h in ["jku", "x5u"] {
+            if t.header.contains_key(h) {
+                weak.push(format!("`{h}` header (key location chosen by the token)"));
+                severity = severity.max(Severity::Medium);
+            }
+        }
+        if let Some(kid) = t.header.get("kid").and_then(|v| v.as_str())
+            && (kid.contains('/') || kid.contains("..") || kid.contains('\'') || kid.contains(';'))
+        {
+            weak.push("`kid` with path or SQL characters".to_string());
+            severity = severity.max(Severity::Medium);
+        }
+        if !weak.is_empty() {
+            out.push(
+                Finding::new(
+                    &rules::JWT_WEAKNESS,
+                    FindingSource::Runtime,
+                    loc.clone(),
+                    &disc,
+                    format!("Weak JWT ({from})"),
+                    format!("The token from {from} has {}.", weak.join(", ")),
+                )
+                .severity(severity)
+                .confidence(Confidence::Certain)
+                .evidence(analysis(weak.join(", "))),
+            );
+        }
+        // Personal data in claims.
+        let pii: Vec<String> = t
+            .claims
+            .keys()
+            .filter(|k| {
+                apiward_detect::classify_key(k).is_some_and(|c| {
+                    c.data_type.class() == DataClass::Pii
+                        && c.strength == apiward_detect::KeyStrength::Strong
+                })
+            })
+            .cloned()
+            .collect();
+        if !pii.is_empty() {
+            let critical = pii.iter().any(|k| {
+                apiward_detect::classify_key(k).is_some_and(|c| {
+                    c.data_type.sensitivity() >= apiward_detect::Sensitivity::Critical
+                })
+            });
+            out.push(
+                Finding::new(
+                    &rules::JWT_SENSITIVE_CLAIMS,
+                    FindingSource::Runtime,
+                    loc,
+                    &disc,
+                    format!("JWT carries personal data in its claims ({from})"),
+                    format!(
+                        "The token from {from} carries {} in readable claims.",
+                        pii.iter()
+                            .map(|k| format!("`{k}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                )
+                .severity(if critical {
+                    Severity::High
+                } else {
+                    Severity::Medium
+                })
+                .confidence(Confidence::Certain)
+                .evidence(analysis(format!("claims {}", pii.join(", ")))),
+            );
+        }
+    }
+}
+
+/// L1: the identity's own token, tampered, must be refused where the untampered one is accepted.
+async fn tampered_tokens(s: &mut Scanner, out: &mut Vec<Finding>) {
+    for id in s.identities.clone() {
+        let Some(token) = id.bearer().map(str::to_string) else {
+            continue;
+        };
+        let Some(t) = jwt::parse(&token) else {
+            continue;
+        };
+        // A protected GET: 2xx with the identity, 401/403 without.
+        let target = s.store.iter().find_map(|o| {
+            if o.purpose != Purpose::Crawl
+                || o.exchange.method != Method::GET
+                || o.identity.as_deref() != Some(id.name.as_str())
+                || !o.is_success()
+            {
+                return None;
+            }
+            let closed = s.store.iter().any(|a| {
+                a.anonymous()
+                    && a.path == o.path
+                    && a.exchange.url == o.exchange.url
+                    && matches!(a.status(), 401 | 403)
+            });
+            closed.then(|| (o.op, o.path.clone(), o.exchange.url.clone()))
+        });
+        let Some((op, path, url)) = target else {
+            continue;
+        };
+        let sends: Vec<Send> = t
+            .tampered()
+            .into_iter()
+            .map(|(_, tok)| Send {
+                purpose: Purpose::Probe,
+                op,
+                path: path.clone(),
+                identity: Some(id.with_bearer(tok)),
+                request: Request::get(url.clone()),
+            })
+            .collect();
+        let kinds: Vec<&str> = t.tampered().iter().map(|(k, _)| *k).collect();
+        let got = s.send_all(sends).await;
+        let accepted: Vec<(usize, &str)> = got
+            .into_iter()
+            .zip(kinds)
+            .filter_map(|(i, k)| i.filter(|i| s.obs(*i).is_success()).map(|i| (i, k)))
+            .collect();
+        if let Some((i, _)) = accepted.first() {
+            let o = s.obs(*i);
+            let mut kinds: Vec<&str> = accepted.iter().map(|(_, k)| *k).collect();
+            kinds.dedup();
+            out.push(
+                Finding::new(
+                    &rules::TAMPERED_TOKEN_ACCEPTED,
+                    FindingSource::Runtime,
+                    at(o),
+                    "",
+                    format!("{} accepts tampered tokens", o.label()),
+                    format!(
+                        "{} refuses unauthenticated callers but accepted `{}`'s token with: {}.",
+                        o.label(),
+                        id.name,
+                        kinds.join(", ")
+                    ),
+                )
+                .confidence(Confidence::Certain)
+                .evidence(response(
+                    o,
+                    format!("tampered token ({}) accepted", kinds.join(", ")),
+                    &[],
+                )),
+            );
+        }
+    }
+}

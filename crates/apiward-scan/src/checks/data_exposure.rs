@@ -1,0 +1,225 @@
+//! data_exposure at runtime: the detector's results over every response, error bodies included.
+//! APIW-DATA-001 (personal data), -101 (secrets), -102 (stack traces), -103 (cloud internals),
+//! -104 (server versions), -105 (internal addresses).
+
+use super::{by_operation, exposure_severity};
+use crate::Scanner;
+use crate::evidence::{at, count_summary, response};
+use apiward_core::{Confidence, Finding, FindingSource, Severity};
+use apiward_detect::{DataClass, DataType, Match, Sensitivity};
+use apiward_rules::data_exposure as rules;
+
+/// Which data types a rule reports.
+type TypeFilter = fn(DataType) -> bool;
+
+fn is_cloud_internal(t: DataType) -> bool {
+    matches!(
+        t,
+        DataType::BotocoreError
+            | DataType::DynamodbException
+            | DataType::AwsArn
+            | DataType::AwsAccountId
+            | DataType::DynamodbAttributeValue
+            | DataType::DynamodbPagingKey
+            | DataType::DynamodbConsumedCapacity
+            | DataType::AwsResponseMetadata
+    )
+}
+
+fn is_trace(t: DataType) -> bool {
+    matches!(t, DataType::StackTrace | DataType::SqlError)
+}
+
+fn is_secret(t: DataType) -> bool {
+    t.class() == DataClass::Secret && t != DataType::Jwt || t == DataType::EnvDump
+}
+
+pub fn run(s: &Scanner, out: &mut Vec<Finding>) {
+    for ((method, path), idxs) in by_operation(s) {
+        let obs: Vec<_> = idxs.iter().map(|i| s.obs(*i)).collect();
+        let Some(first) = obs.first() else { continue };
+
+        // Personal data.
+        let mut pii: Vec<(&crate::store::Observation, &Match)> = Vec::new();
+        for o in &obs {
+            for m in &o.body_matches {
+                if m.data_type.class() == DataClass::Pii
+                    && m.data_type != DataType::MaskedPaymentCard
+                    && !matches!(m.data_type, DataType::IpInternal)
+                {
+                    pii.push((o, m));
+                }
+            }
+        }
+        if !pii.is_empty() {
+            let significant: Vec<&Match> = pii
+                .iter()
+                .filter(|(_, m)| m.is_significant())
+                .map(|(_, m)| *m)
+                .collect();
+            let anonymous = pii.iter().any(|(o, m)| o.anonymous() && m.is_significant());
+            let distinct: std::collections::HashSet<&str> =
+                significant.iter().map(|m| m.hash.as_str()).collect();
+            let list = obs.iter().any(|o| o.item_count().is_some_and(|n| n > 1));
+            let volume = list && distinct.len() > 1 || distinct.len() >= 10;
+            let worst = significant
+                .iter()
+                .map(|m| m.data_type.sensitivity())
+                .max()
+                .unwrap_or(Sensitivity::Low);
+            let severity = if significant.is_empty() {
+                Severity::Info
+            } else {
+                exposure_severity(worst, anonymous, volume)
+            };
+            let shown: Vec<&Match> = if significant.is_empty() {
+                pii.iter().map(|(_, m)| *m).collect()
+            } else {
+                significant.clone()
+            };
+            let witness = pii
+                .iter()
+                .find(|(o, m)| o.anonymous() && m.is_significant())
+                .or(pii.first())
+                .map(|(o, _)| *o)
+                .unwrap_or(first);
+            let summary = count_summary(&shown);
+            let who = if anonymous {
+                "without credentials"
+            } else {
+                "to an authenticated caller"
+            };
+            out.push(
+                Finding::new(
+                    &rules::SENSITIVE_DATA_EXPOSED,
+                    FindingSource::Runtime,
+                    at(witness),
+                    "",
+                    format!("{method} {path} returns personal data {who}"),
+                    format!("Live responses of {method} {path} contained {summary} {who}."),
+                )
+                .severity(severity)
+                .confidence(if significant.is_empty() {
+                    Confidence::Tentative
+                } else {
+                    Confidence::Certain
+                })
+                .evidence(response(
+                    witness,
+                    format!("{summary} in the response"),
+                    &shown,
+                )),
+            );
+        }
+
+        // Secrets, traces, cloud internals, internal addresses: one finding per rule and operation.
+        let groups: [(&apiward_core::RuleMeta, TypeFilter); 4] = [
+            (&rules::SECRET_IN_RESPONSE, is_secret),
+            (&rules::STACK_TRACE_EXPOSED, is_trace),
+            (&rules::CLOUD_INTERNALS_EXPOSED, is_cloud_internal),
+            (&rules::INTERNAL_ADDRESS_EXPOSED, |t| {
+                matches!(t, DataType::IpInternal | DataType::InternalHostname)
+            }),
+        ];
+        for (rule, pred) in groups {
+            let hits: Vec<(&crate::store::Observation, &Match)> = obs
+                .iter()
+                .flat_map(|o| o.body_matches.iter().map(move |m| (*o, m)))
+                .filter(|(_, m)| pred(m.data_type))
+                .collect();
+            if hits.is_empty() {
+                continue;
+            }
+            let matches: Vec<&Match> = hits.iter().map(|(_, m)| *m).collect();
+            let all_examples = matches.iter().all(|m| m.example);
+            let witness = hits.iter().find(|(_, m)| !m.example).unwrap_or(&hits[0]).0;
+            let worst = matches
+                .iter()
+                .filter(|m| !m.example)
+                .map(|m| m.data_type.sensitivity())
+                .max()
+                .unwrap_or(Sensitivity::Low);
+            let severity = if all_examples {
+                Severity::Low
+            } else if rule.id == rules::SECRET_IN_RESPONSE.id {
+                match worst {
+                    Sensitivity::Critical => Severity::Critical,
+                    Sensitivity::High => Severity::High,
+                    _ => Severity::Medium,
+                }
+            } else if rule.id == rules::CLOUD_INTERNALS_EXPOSED.id {
+                let loud = matches.iter().any(|m| {
+                    matches!(
+                        m.data_type,
+                        DataType::BotocoreError | DataType::AwsArn | DataType::AwsAccountId
+                    )
+                });
+                if loud {
+                    Severity::Medium
+                } else {
+                    Severity::Low
+                }
+            } else {
+                rule.default_severity
+            };
+            let mut details: Vec<String> =
+                matches.iter().filter_map(|m| m.detail.clone()).collect();
+            details.sort();
+            details.dedup();
+            details.truncate(5);
+            let summary = count_summary(&matches);
+            let mut e = response(witness, format!("{summary} in the response"), &matches);
+            if !details.is_empty() {
+                e.snippet = Some(details.join("; "));
+            }
+            out.push(
+                Finding::new(
+                    rule,
+                    FindingSource::Runtime,
+                    at(witness),
+                    "",
+                    format!(
+                        "{method} {path}: {}",
+                        rule.summary.split(':').next().unwrap_or(rule.name)
+                    ),
+                    format!("Live responses of {method} {path} contained {summary}."),
+                )
+                .severity(severity)
+                .confidence(if all_examples {
+                    Confidence::Tentative
+                } else {
+                    Confidence::Certain
+                })
+                .evidence(e),
+            );
+        }
+    }
+
+    // Server versions: one finding for the API, from headers.
+    let mut versions: Vec<(&crate::store::Observation, &Match)> = Vec::new();
+    for o in s.store.iter() {
+        for m in &o.header_matches {
+            if m.data_type == DataType::ServerVersion {
+                versions.push((o, m));
+            }
+        }
+    }
+    if let Some((o, _)) = versions.first() {
+        let ms: Vec<&Match> = versions.iter().map(|(_, m)| *m).collect();
+        let mut shown: Vec<String> = ms.iter().map(|m| m.masked.clone()).collect();
+        shown.sort();
+        shown.dedup();
+        out.push(
+            Finding::new(
+                &rules::SERVER_VERSION_DISCLOSED,
+                FindingSource::Runtime,
+                apiward_core::Location::default().with_url(&o.exchange.url),
+                "",
+                "Response headers disclose server software versions",
+                format!("Headers reveal: {}.", shown.join(", ")),
+            )
+            .confidence(Confidence::Certain)
+            .evidence(response(o, "version-revealing header", &ms)),
+        );
+    }
+}

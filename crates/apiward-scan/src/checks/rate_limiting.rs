@@ -1,0 +1,216 @@
+//! rate_limiting at runtime: APIW-RATE-101 no rate-limit headers, -102 a bounded burst never
+//! throttled, -103 oversized list responses, -104 `limit` ignored or unbounded.
+
+use crate::evidence::response;
+use crate::store::Purpose;
+use crate::{Scanner, Send};
+use apiward_core::{Confidence, Finding, FindingSource, Location, Severity};
+use apiward_http::{Method, Request};
+use apiward_rules::rate_limiting as rules;
+
+fn has_rate_headers(o: &crate::store::Observation) -> bool {
+    o.exchange.headers.iter().any(|(n, _)| {
+        n.starts_with("ratelimit")
+            || n.starts_with("x-ratelimit")
+            || n == "retry-after"
+            || n.starts_with("x-rate-limit")
+    })
+}
+
+pub async fn run(s: &mut Scanner, out: &mut Vec<Finding>) {
+    let answered: Vec<usize> = (0..s.store.observations.len())
+        .filter(|i| s.obs(*i).exchange.status < 500)
+        .collect();
+    if !answered.is_empty() && !answered.iter().any(|i| has_rate_headers(s.obs(*i))) {
+        let o = s.obs(answered[0]);
+        out.push(
+            Finding::new(
+                &rules::NO_RATE_LIMIT_HEADERS,
+                FindingSource::Runtime,
+                Location::default().with_url(&o.exchange.url),
+                "",
+                "No rate-limit headers on any response",
+                format!(
+                    "None of {} responses carried RateLimit-*, X-RateLimit-* or Retry-After headers.",
+                    answered.len()
+                ),
+            )
+            .confidence(Confidence::Certain)
+            .evidence(response(o, "no rate-limit headers", &[])),
+        );
+    }
+    burst(s, out).await;
+    oversized(s, out);
+    limits(s, out).await;
+}
+
+async fn burst(s: &mut Scanner, out: &mut Vec<Finding>) {
+    if s.cfg.burst == 0 {
+        return;
+    }
+    // The cheapest anonymous GET that answered 2xx.
+    let Some((op, path, url)) = s
+        .store
+        .iter()
+        .filter(|o| {
+            o.purpose == Purpose::Crawl
+                && o.anonymous()
+                && o.is_success()
+                && o.exchange.method == Method::GET
+        })
+        .min_by_key(|o| o.exchange.body.len())
+        .map(|o| (o.op, o.path.clone(), o.exchange.url.clone()))
+    else {
+        return;
+    };
+    let n = s.cfg.burst;
+    let sends: Vec<Send> = (0..n)
+        .map(|_| Send {
+            purpose: Purpose::Probe,
+            op,
+            path: path.clone(),
+            identity: None,
+            request: Request::get(url.clone()),
+        })
+        .collect();
+    let got = s.send_all(sends).await;
+    let idx: Vec<usize> = got.into_iter().flatten().collect();
+    let throttled = idx.iter().any(|i| s.obs(*i).status() == 429);
+    if throttled || idx.len() < n / 2 {
+        return;
+    }
+    let o = s.obs(idx[0]);
+    out.push(
+        Finding::new(
+            &rules::BURST_NOT_LIMITED,
+            FindingSource::Runtime,
+            Location::operation("GET", &path).with_url(&url),
+            "",
+            format!("A burst of {n} requests to GET {path} was never throttled"),
+            format!(
+                "{} of {n} back-to-back requests were answered, none with 429.",
+                idx.len()
+            ),
+        )
+        .confidence(Confidence::Firm)
+        .evidence(response(o, format!("{n} requests, no 429"), &[])),
+    );
+}
+
+fn oversized(s: &Scanner, out: &mut Vec<Finding>) {
+    let mut done = std::collections::BTreeSet::new();
+    for o in s.store.iter() {
+        if o.purpose != Purpose::Crawl || !o.is_success() || done.contains(&o.path) {
+            continue;
+        }
+        let items = o.item_count().unwrap_or(0);
+        let bytes = o.exchange.body.len();
+        if items <= s.cfg.max_items && bytes <= s.cfg.max_response_bytes && !o.exchange.truncated {
+            continue;
+        }
+        done.insert(o.path.clone());
+        out.push(
+            Finding::new(
+                &rules::OVERSIZED_RESPONSE,
+                FindingSource::Runtime,
+                crate::evidence::at(o),
+                "",
+                format!("{} returns {items} items ({bytes} bytes) in one response", o.label()),
+                format!(
+                    "One response of {} carried {items} items and {bytes} bytes (thresholds: {} items, {} bytes).",
+                    o.label(),
+                    s.cfg.max_items,
+                    s.cfg.max_response_bytes
+                ),
+            )
+            .confidence(Confidence::Certain)
+            .evidence(response(o, format!("{items} items, {bytes} bytes"), &[])),
+        );
+    }
+}
+
+async fn limits(s: &mut Scanner, out: &mut Vec<Finding>) {
+    let Some(spec) = &s.spec else { return };
+    // List operations with a page-size parameter that answered the crawl.
+    let mut targets = Vec::new();
+    for (i, op) in spec.operations.iter().enumerate() {
+        if op.method != apiward_spec::Method::Get || op.path.contains('{') {
+            continue;
+        }
+        let Some(p) = op.parameters.iter().find(|p| {
+            p.location == apiward_spec::ParamLocation::Query
+                && apiward_audit::shape::is_page_size_name(&p.name)
+        }) else {
+            continue;
+        };
+        let answered = s
+            .store
+            .for_op(i)
+            .find(|o| o.anonymous() && o.is_success() && o.item_count().is_some());
+        if let Some(o) = answered {
+            targets.push((i, op.path.clone(), o.exchange.url.clone(), p.name.clone()));
+        }
+    }
+    for (op, path, url, name) in targets.into_iter().take(20) {
+        let sep = if url.contains('?') { '&' } else { '?' };
+        let small = format!("{url}{sep}{name}=1");
+        let huge = format!("{url}{sep}{name}=100000");
+        let got = s
+            .send_all(vec![
+                Send {
+                    purpose: Purpose::Probe,
+                    op: Some(op),
+                    path: path.clone(),
+                    identity: None,
+                    request: Request::get(small),
+                },
+                Send {
+                    purpose: Purpose::Probe,
+                    op: Some(op),
+                    path: path.clone(),
+                    identity: None,
+                    request: Request::get(huge),
+                },
+            ])
+            .await;
+        let count = |i: Option<usize>| {
+            i.and_then(|i| {
+                let o = s.obs(i);
+                o.is_success().then(|| o.item_count()).flatten()
+            })
+        };
+        let (one, many) = (count(got[0]), count(got[1]));
+        let mut problems = Vec::new();
+        if let Some(n) = one.filter(|n| *n > 1) {
+            problems.push(format!("`{name}=1` returned {n} items"));
+        }
+        if let Some(n) = many.filter(|n| *n > 100) {
+            problems.push(format!("`{name}=100000` was honoured ({n} items)"));
+        } else if many.is_some() && got[1].is_some_and(|i| s.obs(i).is_success()) {
+            // A 2xx to 100000 with few items is fine only if the collection is small; say nothing.
+        }
+        if problems.is_empty() {
+            continue;
+        }
+        let witness = got.iter().flatten().next().copied();
+        let Some(w) = witness else { continue };
+        let o = s.obs(w);
+        out.push(
+            Finding::new(
+                &rules::LIMIT_NOT_ENFORCED,
+                FindingSource::Runtime,
+                Location::operation("GET", &path).with_url(&o.exchange.url),
+                "",
+                format!("GET {path} does not enforce `{name}`"),
+                format!("{}.", problems.join("; ")),
+            )
+            .severity(if one.is_some_and(|n| n > 1) {
+                Severity::Medium
+            } else {
+                Severity::Low
+            })
+            .confidence(Confidence::Certain)
+            .evidence(response(o, problems.join("; "), &[])),
+        );
+    }
+}

@@ -1,0 +1,293 @@
+//! Discovery (find the spec, or fall back to common paths) and the crawl (one planned request per
+//! operation, producers before consumers).
+
+use crate::store::Purpose;
+use crate::{Scanner, Send, SpecInput};
+use apiward_core::DiagnosticLevel;
+use apiward_http::{Method, Request};
+use apiward_spec::LoadOptions;
+
+/// Where frameworks publish their spec, most likely first.
+pub const SPEC_PATHS: &[&str] = &[
+    "/openapi.json",
+    "/swagger.json",
+    "/v3/api-docs",
+    "/api-docs",
+    "/openapi.yaml",
+    "/swagger/v1/swagger.json",
+    "/api/openapi.json",
+    "/v2/api-docs",
+    "/swagger.yaml",
+    "/api/swagger.json",
+    "/docs/openapi.json",
+];
+
+/// Common API paths probed when there is no spec at all.
+pub const FALLBACK_PATHS: &[&str] = &[
+    "/",
+    "/api",
+    "/api/v1",
+    "/api/v2",
+    "/v1",
+    "/v2",
+    "/users",
+    "/api/users",
+    "/v1/users",
+    "/v2/users",
+    "/customers",
+    "/accounts",
+    "/orders",
+    "/products",
+    "/items",
+    "/me",
+    "/profile",
+    "/health",
+    "/status",
+];
+
+pub async fn run(s: &mut Scanner, input: SpecInput) {
+    match input {
+        SpecInput::Loaded(spec, name) => {
+            s.spec = Some(*spec);
+            s.spec_name = Some(name);
+        }
+        SpecInput::Url(url) => {
+            let send = Send {
+                purpose: Purpose::Discovery,
+                op: None,
+                path: url.clone(),
+                identity: None,
+                request: Request::get(url.clone()),
+            };
+            if let Some(i) = s.send(send).await {
+                load_from(s, i, &url);
+            }
+            if s.spec.is_none() {
+                s.note(
+                    DiagnosticLevel::Error,
+                    "scan.spec-unavailable",
+                    format!("could not load the spec from {url}; scanning without it"),
+                );
+            }
+        }
+        SpecInput::Discover => {
+            let sends = SPEC_PATHS
+                .iter()
+                .map(|p| Send {
+                    purpose: Purpose::Discovery,
+                    op: None,
+                    path: p.to_string(),
+                    identity: None,
+                    request: Request::get(s.root_url(p)),
+                })
+                .collect();
+            let got = s.send_all(sends).await;
+            for (i, p) in got.into_iter().zip(SPEC_PATHS) {
+                let Some(i) = i else { continue };
+                if !s.obs(i).is_success() {
+                    continue;
+                }
+                let url = s.root_url(p);
+                load_from(s, i, &url);
+                if s.spec.is_some() {
+                    s.spec_served_at = Some(p.to_string());
+                    break;
+                }
+            }
+            if s.spec.is_none() {
+                s.note(
+                    DiagnosticLevel::Note,
+                    "scan.no-spec",
+                    "no spec found at the usual paths; probing common API paths instead (pass --spec for a full scan)",
+                );
+            }
+        }
+    }
+    set_prefix(s);
+}
+
+fn load_from(s: &mut Scanner, i: usize, url: &str) {
+    let body = s.obs(i).exchange.body.clone();
+    if !s.obs(i).is_success() {
+        return;
+    }
+    match apiward_spec::load_bytes(url, &body, None, &LoadOptions::default()) {
+        Ok(spec) => {
+            s.spec = Some(spec);
+            s.spec_name = Some(url.to_string());
+        }
+        Err(e) => s.note(
+            DiagnosticLevel::Warning,
+            "scan.spec-unreadable",
+            format!("{url} answered but is not a usable spec: {e}"),
+        ),
+    }
+}
+
+/// Use the spec's server path (`/api/v1`) as the prefix when the target URL has none.
+fn set_prefix(s: &mut Scanner) {
+    let Some(spec) = &s.spec else { return };
+    let target_has_path = s.base.len() > s.origin.len();
+    if target_has_path {
+        return;
+    }
+    for server in &spec.servers {
+        let url = server.url.trim_end_matches('/');
+        let path = if url.starts_with('/') {
+            Some(url.to_string())
+        } else if crate::origin_string(url).eq_ignore_ascii_case(&s.origin) {
+            Some(url[crate::origin_string(url).len()..].to_string())
+        } else {
+            None
+        };
+        if let Some(p) = path {
+            s.base = format!("{}{}", s.origin, p);
+            return;
+        }
+    }
+}
+
+/// One planned request per operation (and per identity), list routes before item routes so their
+/// ids feed the item routes.
+pub async fn crawl(s: &mut Scanner) {
+    let Some(spec) = s.spec.take() else {
+        fallback(s).await;
+        return;
+    };
+    let order = crate::plan::order(&spec);
+    s.coverage.operations = order.len();
+    // Group by number of path parameters: each group is sent concurrently, then harvested.
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    for i in order {
+        let depth = spec.operations[i].path.matches('{').count();
+        if groups.len() <= depth {
+            groups.resize(depth + 1, Vec::new());
+        }
+        groups[depth].push(i);
+    }
+    let identities = s.identities.clone();
+    for group in groups {
+        let mut sends = Vec::new();
+        for i in group {
+            let op = &spec.operations[i];
+            let planned = crate::plan::plan(&spec, i, op, &s.harvest);
+            if !planned.harvested.is_empty() {
+                s.coverage.with_harvested_ids += 1;
+            }
+            let url = s.url(&planned.path_and_query);
+            let method = Method::from_bytes(op.method.as_str().as_bytes()).unwrap_or(Method::GET);
+            let writes = !op.method.is_safe();
+            let (method, body) = if writes && !s.active {
+                s.coverage.probed_only += 1;
+                (Method::OPTIONS, None)
+            } else {
+                s.coverage.exercised += 1;
+                let body = writes.then(|| crate::checks::active::sample_body(&spec, op));
+                (method, body)
+            };
+            if op.method == apiward_spec::Method::Delete || op.method == apiward_spec::Method::Trace
+            {
+                continue;
+            }
+            let mk = |identity: Option<crate::Identity>| {
+                let mut req = Request::new(method.clone(), url.clone());
+                if let Some(b) = &body {
+                    req = req
+                        .header("content-type", "application/json")
+                        .body(b.clone());
+                }
+                Send {
+                    purpose: Purpose::Crawl,
+                    op: Some(i),
+                    path: op.path.clone(),
+                    identity,
+                    request: req,
+                }
+            };
+            sends.push(mk(None));
+            for id in &identities {
+                sends.push(mk(Some(id.clone())));
+            }
+        }
+        let got = s.send_all(sends).await;
+        for idx in got.into_iter().flatten() {
+            let o = s.obs(idx);
+            if o.is_success()
+                && let Some(json) = &o.json
+            {
+                let path = o.path.clone();
+                let json = json.clone();
+                s.harvest.add(&path, &json);
+            }
+        }
+    }
+    s.spec = Some(spec);
+}
+
+/// No spec: probe common paths and follow same-origin links found in JSON answers, within budget.
+async fn fallback(s: &mut Scanner) {
+    let sends = FALLBACK_PATHS
+        .iter()
+        .map(|p| Send {
+            purpose: Purpose::Crawl,
+            op: None,
+            path: p.to_string(),
+            identity: None,
+            request: Request::get(s.root_url(p)),
+        })
+        .collect();
+    let got = s.send_all(sends).await;
+    let mut links = Vec::new();
+    for i in got.into_iter().flatten() {
+        let o = s.obs(i);
+        if !o.is_success() {
+            continue;
+        }
+        if let Some(json) = &o.json {
+            collect_links(json, &s.origin, &mut links);
+        }
+    }
+    links.sort();
+    links.dedup();
+    links.truncate(50);
+    let sends = links
+        .into_iter()
+        .map(|p| Send {
+            purpose: Purpose::Crawl,
+            op: None,
+            path: p.clone(),
+            identity: None,
+            request: Request::get(s.root_url(&p)),
+        })
+        .collect();
+    s.send_all(sends).await;
+}
+
+fn collect_links(v: &serde_json::Value, origin: &str, out: &mut Vec<String>) {
+    let mut stack = vec![v];
+    let mut budget = 2000;
+    while let Some(v) = stack.pop() {
+        budget -= 1;
+        if budget == 0 {
+            return;
+        }
+        match v {
+            serde_json::Value::String(t) => {
+                if let Some(rest) = t.strip_prefix(origin) {
+                    if rest.starts_with('/') && rest.len() < 200 {
+                        out.push(rest.to_string());
+                    }
+                } else if t.starts_with('/')
+                    && !t.starts_with("//")
+                    && t.len() < 200
+                    && !t.contains(' ')
+                {
+                    out.push(t.clone());
+                }
+            }
+            serde_json::Value::Array(a) => stack.extend(a.iter().take(100)),
+            serde_json::Value::Object(o) => stack.extend(o.values().take(100)),
+            _ => {}
+        }
+    }
+}

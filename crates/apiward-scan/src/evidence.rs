@@ -1,0 +1,67 @@
+//! Turning observations into masked evidence. Every value shown comes from the detector's
+//! masking function; raw bytes never enter a finding.
+
+use crate::store::Observation;
+use apiward_core::{Evidence, EvidenceKind, Location, MaskedValue};
+use apiward_detect::Match;
+
+pub fn masked(m: &Match) -> MaskedValue {
+    MaskedValue {
+        data_type: m.data_type.id().to_string(),
+        masked: m.masked.clone(),
+        hash: Some(m.hash.clone()),
+        key_path: m.key_path.clone(),
+        revealed: None,
+    }
+}
+
+/// Evidence for one exchange: request line, status, a summary, masked values.
+pub fn response(o: &Observation, summary: impl Into<String>, values: &[&Match]) -> Evidence {
+    let mut e = Evidence::new(EvidenceKind::Response, summary);
+    let who = match &o.identity {
+        Some(id) => format!(" as {id}"),
+        None => " without credentials".to_string(),
+    };
+    e.request = Some(format!("{} {}{who}", o.exchange.method, o.exchange.url));
+    e.status = Some(o.exchange.status);
+    let mut seen = std::collections::HashSet::new();
+    for m in values {
+        if seen.insert((&m.hash, m.data_type)) && e.values.len() < 20 {
+            e.values.push(masked(m));
+        }
+    }
+    e
+}
+
+/// Location of a runtime finding at an operation (or an undocumented path).
+pub fn at(o: &Observation) -> Location {
+    Location::operation(o.exchange.method.as_str(), &o.path).with_url(&o.exchange.url)
+}
+
+/// Location for a given method and path template with a URL.
+pub fn at_op(method: &str, path: &str, url: &str) -> Location {
+    Location::operation(method, path).with_url(url)
+}
+
+/// "3 US Social Security numbers, 12 email addresses" from matches (distinct values).
+pub fn count_summary(matches: &[&Match]) -> String {
+    let mut counts: Vec<(apiward_detect::DataType, std::collections::HashSet<&str>)> = Vec::new();
+    for m in matches {
+        match counts.iter_mut().find(|(t, _)| *t == m.data_type) {
+            Some((_, set)) => {
+                set.insert(&m.hash);
+            }
+            None => counts.push((m.data_type, [m.hash.as_str()].into_iter().collect())),
+        }
+    }
+    counts.sort_by(|a, b| {
+        b.0.sensitivity()
+            .cmp(&a.0.sensitivity())
+            .then(b.1.len().cmp(&a.1.len()))
+    });
+    counts
+        .iter()
+        .map(|(t, set)| format!("{} {}", set.len(), t.label()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}

@@ -1,0 +1,60 @@
+//! Progress on stderr: one rewritten line, only on a terminal and never with `--quiet`.
+
+use apiward_http::Engine;
+use std::io::{IsTerminal, Write};
+use std::time::Instant;
+
+pub struct Progress {
+    on: bool,
+    started: Instant,
+    last: Option<Instant>,
+}
+
+impl Progress {
+    pub fn new(wanted: bool, started: Instant) -> Progress {
+        Progress {
+            on: wanted && std::io::stderr().is_terminal(),
+            started,
+            last: None,
+        }
+    }
+
+    pub fn update(&mut self, engine: &Engine, observations: usize) {
+        if !self.on {
+            return;
+        }
+        let now = Instant::now();
+        if self
+            .last
+            .is_some_and(|l| now.duration_since(l).as_millis() < 100)
+        {
+            return;
+        }
+        self.last = Some(now);
+        let stats = engine.stats();
+        let mut err = std::io::stderr().lock();
+        let _ = write!(
+            err,
+            "\r\x1b[2Kscanning: {} requests, {} responses, {:.1}s",
+            stats.requests,
+            observations,
+            self.started.elapsed().as_secs_f64()
+        );
+        let _ = err.flush();
+    }
+
+    pub fn finish(&mut self, engine: &Engine, findings: usize) {
+        if !self.on {
+            return;
+        }
+        let stats = engine.stats();
+        let mut err = std::io::stderr().lock();
+        let _ = writeln!(
+            err,
+            "\r\x1b[2Kscanned: {} requests, {} findings, {:.1}s",
+            stats.requests,
+            findings,
+            self.started.elapsed().as_secs_f64()
+        );
+    }
+}

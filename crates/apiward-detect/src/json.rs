@@ -2,7 +2,7 @@
 //! one bit per level beyond the first [`MAX_FRAMES`] levels).
 
 use crate::context::ValKind;
-use crate::keys::{KeyClass, is_person_parent};
+use crate::keys::{KeyClass, person_parent_cached};
 use crate::scan::Scanner;
 use crate::types::DataType;
 use std::ops::Range;
@@ -75,7 +75,17 @@ fn build_path(input: &[u8], frames: &[Frame], deep: usize) -> String {
 /// Find the closing quote of a string whose opening quote is at `i`. Returns the index of the
 /// closing quote.
 fn string_end(input: &[u8], i: usize) -> Option<usize> {
-    let mut j = i + 1;
+    // most keys and values are short: a scalar look first
+    let stop = input.len().min(i + 17);
+    let mut k = i + 1;
+    while k < stop {
+        match input[k] {
+            b'"' => return Some(k),
+            b'\\' => break,
+            _ => k += 1,
+        }
+    }
+    let mut j = k;
     loop {
         let off = memchr::memchr2(b'"', b'\\', &input[j..])?;
         let p = j + off;
@@ -115,6 +125,9 @@ pub(crate) fn walk(s: &mut Scanner) -> bool {
         match c {
             b' ' | b'\n' | b'\r' | b'\t' => {
                 i += 1;
+                while i < n && matches!(input[i], b' ' | b'\n' | b'\r' | b'\t') {
+                    i += 1;
+                }
             }
             b'{' | b'[' => {
                 if done_root {
@@ -144,7 +157,7 @@ pub(crate) fn walk(s: &mut Scanner) -> bool {
                             }
                             let p = frames.last().map(|f| (f.is_obj, f.key.clone(), f.kc, f.person));
                             match p {
-                                Some((true, key, kc, _)) => (kc, !key.is_empty() && is_person_parent(&input[key])),
+                                Some((true, key, kc, _)) => (kc, !key.is_empty() && person_parent_cached(&input[key])),
                                 Some((false, _, kc, person)) => (kc, person),
                                 None => (None, false),
                             }

@@ -371,7 +371,8 @@ pub(crate) struct KeyCache {
 #[derive(Clone, Copy)]
 struct Slot {
     len: u8,
-    key: [u8; 32],
+    person: bool,
+    words: [u64; 4],
     class: Option<KeyClass>,
 }
 
@@ -381,15 +382,45 @@ thread_local! {
     static CACHE: std::cell::RefCell<KeyCache> = const { std::cell::RefCell::new(KeyCache::new()) };
 }
 
-/// Classify with a per-thread cache (fixed size: 256 slots), shared by every scan on the thread, so
-/// repeated keys across responses cost one lookup.
+/// Classify with a per-thread cache (fixed size: 256 slots, two-way), shared by every scan on the
+/// thread, so repeated keys across responses cost one lookup.
 pub(crate) fn classify_cached(key: &[u8]) -> Option<KeyClass> {
+    lookup(key).0
+}
+
+/// [`is_person_parent`] through the same cache.
+pub(crate) fn person_parent_cached(key: &[u8]) -> bool {
+    lookup(key).1
+}
+
+fn lookup(key: &[u8]) -> (Option<KeyClass>, bool) {
     CACHE
         .try_with(|c| match c.try_borrow_mut() {
-            Ok(mut c) => c.classify(key),
-            Err(_) => classify_key_bytes(key),
+            Ok(mut c) => c.lookup(key),
+            Err(_) => (classify_key_bytes(key), is_person_parent(key)),
         })
-        .unwrap_or_else(|_| classify_key_bytes(key))
+        .unwrap_or_else(|_| (classify_key_bytes(key), is_person_parent(key)))
+}
+
+#[inline]
+fn load8(k: &[u8], at: usize) -> u64 {
+    let mut b = [0u8; 8];
+    b.copy_from_slice(&k[at..at + 8]);
+    u64::from_le_bytes(b)
+}
+
+/// Four words that together cover every byte of a key of at most 32 bytes.
+#[inline]
+fn key_words(k: &[u8]) -> [u64; 4] {
+    let n = k.len();
+    if n < 8 {
+        let mut w = 0u64;
+        for (i, &c) in k.iter().enumerate() {
+            w |= (c as u64) << (8 * i);
+        }
+        return [w, 0, 0, 0];
+    }
+    [load8(k, 0), load8(k, n - 8), load8(k, 8.min(n - 8)), load8(k, n.saturating_sub(16))]
 }
 
 impl KeyCache {
@@ -397,43 +428,41 @@ impl KeyCache {
         KeyCache { slots: Vec::new() }
     }
 
-    pub(crate) fn classify(&mut self, key: &[u8]) -> Option<KeyClass> {
+    fn lookup(&mut self, key: &[u8]) -> (Option<KeyClass>, bool) {
         if key.is_empty() || key.len() > 32 {
-            return if key.is_empty() { None } else { classify_key_bytes(key) };
+            return if key.is_empty() { (None, false) } else { (classify_key_bytes(key), is_person_parent(key)) };
         }
         if self.slots.is_empty() {
             self.slots = vec![
                 Slot {
                     len: 0,
-                    key: [0; 32],
+                    person: false,
+                    words: [0; 4],
                     class: None
                 };
                 CACHE_SLOTS
             ];
         }
-        let mut padded = [0u8; 32];
-        padded[..key.len()].copy_from_slice(key);
-        let mut h: u64 = key.len() as u64;
-        for ch in padded.chunks_exact(8) {
-            let w = u64::from_le_bytes([ch[0], ch[1], ch[2], ch[3], ch[4], ch[5], ch[6], ch[7]]);
-            h = (h ^ w).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-        }
+        let w = key_words(key);
+        let h = (w[0] ^ w[1].rotate_left(17) ^ (key.len() as u64)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
         // two-way set associative: slots i and i+1, most recent first
         let i = (h >> 56) as usize & (CACHE_SLOTS - 2);
         for j in [i, i + 1] {
             let s = &self.slots[j];
-            if s.len as usize == key.len() && s.key == padded {
-                return s.class;
+            if s.len as usize == key.len() && s.words == w {
+                return (s.class, s.person);
             }
         }
         let class = classify_key_bytes(key);
+        let person = is_person_parent(key);
         self.slots[i + 1] = self.slots[i];
         self.slots[i] = Slot {
             len: key.len() as u8,
-            key: padded,
+            person,
+            words: w,
             class,
         };
-        class
+        (class, person)
     }
 }
 

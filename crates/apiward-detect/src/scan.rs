@@ -117,8 +117,7 @@ const LITERALS: &[(&str, Kind)] = &[
     ("org.hibernate", Kind::Sql("hibernate")),
     ("pymysql.err", Kind::Sql("mysql")),
     ("django.db.utils", Kind::Sql("django")),
-    ("violates unique constraint", Kind::Sql("postgresql")),
-    ("violates foreign key constraint", Kind::Sql("postgresql")),
+    ("violates ", Kind::Sql("postgresql")),
     ("SequelizeDatabaseError", Kind::Sql("sequelize")),
     ("PrismaClient", Kind::Sql("prisma")),
     ("An error occurred (", Kind::Botocore),
@@ -126,10 +125,7 @@ const LITERALS: &[(&str, Kind)] = &[
     ("Exception", Kind::Exception),
     ("The provided key element does not match", Kind::DdbMessage),
     ("Requested resource not found", Kind::DdbMessage),
-    ("Invalid ProjectionExpression", Kind::DdbMessage),
-    ("Invalid KeyConditionExpression", Kind::DdbMessage),
-    ("Invalid UpdateExpression", Kind::DdbMessage),
-    ("Invalid FilterExpression", Kind::DdbMessage),
+    ("Invalid ", Kind::DdbMessage),
     (".internal", Kind::InternalHost),
     (".local", Kind::InternalHost),
     (".corp", Kind::InternalHost),
@@ -142,15 +138,10 @@ const LITERALS: &[(&str, Kind)] = &[
     ("gunicorn/", Kind::Server),
     ("Tomcat/", Kind::Server),
     ("Jetty(", Kind::Server),
-    ("PATH=/", Kind::Env(false)),
-    ("HOME=/", Kind::Env(false)),
+    ("PATH", Kind::Env(false)),
+    ("HOME", Kind::Env(false)),
     ("HOSTNAME=", Kind::Env(false)),
-    ("\"PATH\":", Kind::Env(false)),
-    ("\"HOME\":", Kind::Env(false)),
-    ("'PATH':", Kind::Env(false)),
     ("KUBERNETES_SERVICE_HOST", Kind::Env(true)),
-    ("LD_LIBRARY_PATH", Kind::Env(true)),
-    ("PYTHONPATH", Kind::Env(true)),
     ("AWS_LAMBDA_FUNCTION", Kind::Env(true)),
 ];
 
@@ -162,10 +153,13 @@ impl Literals {
     pub(crate) fn build() -> Literals {
         let mut groups = Vec::new();
         // Short (3-byte) triggers in their own small group so the others get 4-byte Teddy masks.
-        let short: Vec<(&str, Kind)> = LITERALS.iter().copied().filter(|(p, _)| p.len() <= 3).collect();
-        let long: Vec<(&str, Kind)> = LITERALS.iter().copied().filter(|(p, _)| p.len() > 3).collect();
-        let half = long.len().div_ceil(2);
-        for chunk in [&short[..], &long[..half], &long[half..]] {
+        // Three passes, each a SIMD (Teddy) search: 3-byte triggers; rare 4+-byte secret prefixes (slim,
+        // at most 32); internals (4+ bytes, at most 64).
+        let secretish = |p: &str, k: Kind| p.len() <= 3 || matches!(k, Kind::AwsKeyId | Kind::Github | Kind::GithubPat | Kind::Gitlab | Kind::Slack | Kind::SlackHook | Kind::Stripe | Kind::Google | Kind::Npm | Kind::Pem | Kind::Crypt | Kind::SessionToken);
+        let short: Vec<(&str, Kind)> = LITERALS.iter().copied().filter(|&(p, _)| p.len() <= 3).collect();
+        let first: Vec<(&str, Kind)> = LITERALS.iter().copied().filter(|&(p, k)| p.len() > 3 && secretish(p, k)).collect();
+        let second: Vec<(&str, Kind)> = LITERALS.iter().copied().filter(|&(p, k)| !secretish(p, k)).collect();
+        for chunk in [&short[..], &first[..], &second[..]] {
             let pats: Vec<&str> = chunk.iter().map(|(p, _)| *p).collect();
             let kinds: Vec<Kind> = chunk.iter().map(|(_, k)| *k).collect();
             let ac = AhoCorasick::builder()
@@ -719,6 +713,9 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
                 if lit == b"PrismaClient" && !starts(input, e, b"KnownRequestError") && !starts(input, e, b"UnknownRequestError") && !starts(input, e, b"ValidationError") {
                     return None;
                 }
+                if lit == b"violates " && !(starts(input, e, b"unique constraint") || starts(input, e, b"foreign key constraint") || starts(input, e, b"not-null constraint") || starts(input, e, b"check constraint")) {
+                    return None;
+                }
                 if is_alnum(before(input, s)) && lit != b"SQLException" {
                     return None;
                 }
@@ -772,8 +769,15 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
                 None
             }
             Kind::DdbMessage => {
-                let n = e - s;
-                self.emit(DataType::DynamodbException, s..s + n, Confidence::Firm, false, Some(lossy(&input[s..e])));
+                let mut n = e - s;
+                if &input[s..e] == b"Invalid " {
+                    let w = run_fwd(input, e, 40, |c| c.is_ascii_alphabetic());
+                    if !input[e..e + w].ends_with(b"Expression") {
+                        return None;
+                    }
+                    n += w;
+                }
+                self.emit(DataType::DynamodbException, s..s + n, Confidence::Firm, false, Some(lossy(&input[s..s + n])));
                 Some(e)
             }
             Kind::InternalHost => self.internal_host(s, e),
@@ -791,6 +795,41 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
                 Some(e + n)
             }
             Kind::Env(specific) => {
+                let lit = &input[s..e];
+                if lit == b"PATH" {
+                    // LD_LIBRARY_PATH / PYTHONPATH are specific; PATH= / "PATH": / 'PATH': count
+                    let back = run_back(input, s, 16, |c| c.is_ascii_uppercase() || c == b'_');
+                    let name = &input[s - back..e];
+                    let sep_ok = matches!(at(input, e), b'=') || (matches!(at(input, e), b'"' | b'\'') && at(input, e + 1) == b':');
+                    if !sep_ok || is_word(before(input, s - back)) {
+                        return None;
+                    }
+                    let specific = name == b"LD_LIBRARY_PATH" || name == b"PYTHONPATH";
+                    if !specific && back > 0 {
+                        return None;
+                    }
+                    if !specific && at(input, e) == b'=' && at(input, e + 1) != b'/' {
+                        return None;
+                    }
+                    if !specific && matches!(at(input, e), b'"' | b'\'') && !matches!(before(input, s), b'"' | b'\'') {
+                        return None;
+                    }
+                    self.env_hits = self.env_hits.saturating_add(1);
+                    if specific || self.env_hits >= 2 {
+                        self.emit(DataType::EnvDump, s - back..e, Confidence::Firm, false, None);
+                    }
+                    return Some(e);
+                }
+                if lit == b"HOME" {
+                    let eq = at(input, e) == b'=' && at(input, e + 1) == b'/';
+                    let js = matches!(at(input, e), b'"' | b'\'') && at(input, e + 1) == b':' && matches!(before(input, s), b'"' | b'\'');
+                    if !(eq || js) || is_word(before(input, s)) && !matches!(before(input, s), b'"' | b'\'') {
+                        return None;
+                    }
+                    if is_word(before(input, s)) {
+                        return None;
+                    }
+                }
                 let b = before(input, s);
                 if is_word(b) {
                     return None;

@@ -11,8 +11,8 @@ pub struct CustomType {
     pub regex: String,
     /// `luhn`, `mod97`, `aba` or `nhs`.
     pub validator: Option<String>,
-    /// When non-empty, one of these (case-insensitive) must appear in the key or in the 80 bytes
-    /// before the value.
+    /// When non-empty, one of these (case-insensitive) must appear in the nearest key before the value
+    /// (`"key": value`, `key=value`, `key: value`).
     pub keywords: Vec<String>,
 }
 

@@ -1659,8 +1659,22 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
                 let conf = if c.def.keywords.is_empty() {
                     Confidence::Firm
                 } else {
-                    let from = m.start().saturating_sub(80);
-                    let ctx: Vec<u8> = self.input[from..m.start()].iter().map(|c| c.to_ascii_lowercase()).collect();
+                    // the nearest key before the value: `"key": "`, `key=`, `key: `
+                    let input = self.input;
+                    let mut k = m.start();
+                    let stop = k.saturating_sub(24);
+                    while k > stop && !matches!(input[k - 1], b':' | b'=') {
+                        k -= 1;
+                    }
+                    let from = k.saturating_sub(64);
+                    let ctx: Vec<u8> = if k > stop {
+                        let seg = &input[from..k - 1];
+                        // only the last key: after the previous delimiter
+                        let cut = seg.iter().rposition(|&c| matches!(c, b',' | b'{' | b';' | b'&' | b'\n')).map(|p| p + 1).unwrap_or(0);
+                        seg[cut..].iter().map(|c| c.to_ascii_lowercase()).collect()
+                    } else {
+                        Vec::new()
+                    };
                     if c.keywords_lower.iter().any(|k| memchr::memmem::find(&ctx, k.as_bytes()).is_some()) {
                         Confidence::Certain
                     } else {
@@ -1835,7 +1849,7 @@ pub(crate) fn scan_header(det: &Detector, name: &str, value: &[u8], out: &mut Ve
                 break; // attributes (Path, Domain…) after the first pair
             }
             let kc = crate::keys::classify_cached(cname_t.as_bytes());
-            s.apply_key(kc, &|| cname_t.clone(), vstart..vend, &mut pend, context::ValKind::Str, false);
+            s.apply_key(kc, &|| format!("{name}: {cname_t}"), vstart..vend, &mut pend, context::ValKind::Str, false);
         }
     } else if lname == "authorization" || lname == "proxy-authorization" {
         let v = value;

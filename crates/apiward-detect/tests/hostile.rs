@@ -1,0 +1,139 @@
+//! Inputs that must not hurt: big single-line JSON, deep nesting, invalid UTF-8, NUL bytes and
+//! pathological near-misses. Linear time, bounded output, no panic. (The 100 MB case runs in
+//! `scripts/bench-detect.sh`, in release mode; here the sizes keep debug-mode test time short.)
+
+use apiward_detect::{Detector, InputFormat, scan_document};
+use std::time::{Duration, Instant};
+
+fn big_json(target: usize) -> Vec<u8> {
+    let mut s = String::with_capacity(target + 256);
+    s.push_str("{\"items\":[");
+    let mut i = 0u64;
+    while s.len() < target {
+        if i > 0 {
+            s.push(',');
+        }
+        s.push_str(&format!(
+            "{{\"id\":{i},\"sku\":\"SKU-{}\",\"price\":{}.99,\"ts\":{},\"desc\":\"plain text words here\"}}",
+            i * 7 % 100000,
+            i % 500,
+            1_700_000_000_000u64 + i
+        ));
+        i += 1;
+    }
+    s.push_str("]}");
+    s.into_bytes()
+}
+
+fn timed(det: &Detector, input: &[u8]) -> (usize, Duration) {
+    let t = Instant::now();
+    let n = det.scan(input).len();
+    (n, t.elapsed())
+}
+
+#[test]
+fn large_single_line_json_is_linear() {
+    let det = Detector::new();
+    let a = big_json(2 << 20);
+    let b = big_json(8 << 20);
+    let (_, ta) = timed(&det, &a);
+    let (_, tb) = timed(&det, &b);
+    // 4x the input should cost about 4x the time; allow slack for a shared machine
+    assert!(tb < ta * 10 + Duration::from_millis(500), "2 MB {ta:?}, 8 MB {tb:?}");
+}
+
+#[test]
+fn million_deep_nesting() {
+    let det = Detector::new();
+    for (open, close) in [(b"[".as_slice(), b"]".as_slice()), (b"{\"a\":".as_slice(), b"}".as_slice())] {
+        let mut v = Vec::new();
+        for _ in 0..1_000_000 {
+            v.extend_from_slice(open);
+        }
+        v.extend_from_slice(b"\"jane.doe@gmail.com\"");
+        for _ in 0..1_000_000 {
+            v.extend_from_slice(close);
+        }
+        let ms = det.scan(&v);
+        assert!(ms.iter().any(|m| m.data_type.id() == "email"));
+        // unbalanced: only openers
+        let only: Vec<u8> = open.iter().copied().cycle().take(open.len() * 1_000_000).collect();
+        let _ = det.scan(&only);
+    }
+}
+
+#[test]
+fn invalid_utf8_and_nul_bytes() {
+    let det = Detector::new();
+    let mut v = b"{\"email\":\"ana@fastmail.fm\",\"x\":\"".to_vec();
+    v.extend_from_slice(&[0xff, 0xfe, 0x00, 0x80, 0xc3, 0x28, 0x00, 0x00]);
+    v.extend_from_slice(b"\",\"ssn\":\"536-22-6789\"}");
+    let ms = det.scan(&v);
+    assert!(ms.iter().any(|m| m.data_type.id() == "email"));
+    assert!(ms.iter().any(|m| m.data_type.id() == "us_ssn"));
+    let noise: Vec<u8> = (0..1_000_000u32).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8).collect();
+    let _ = det.scan(&noise);
+    let mut out = Vec::new();
+    det.scan_text(&noise, &mut out);
+    let nul = vec![0u8; 1_000_000];
+    assert!(det.scan(&nul).is_empty());
+}
+
+#[test]
+fn pathological_near_misses() {
+    let det = Detector::new();
+    let cases: Vec<Vec<u8>> = vec![
+        vec![b'7'; 1_000_000],
+        vec![b'@'; 1_000_000],
+        b"a@".repeat(500_000),
+        b"a@b.".repeat(250_000),
+        b"1.".repeat(500_000),
+        b"1-".repeat(500_000),
+        b"4111 ".repeat(200_000),
+        b"eyJ".repeat(300_000),
+        b"eyJhbGciOiJub25lIn0.".repeat(50_000),
+        b"://".repeat(300_000),
+        b"x://a:b@".repeat(100_000),
+        b"****".repeat(250_000),
+        b"AKIA".repeat(250_000),
+        b"arn:aws:".repeat(100_000),
+        b"-----BEGIN ".repeat(100_000),
+        b"\"".repeat(1_000_000),
+        b"\\".repeat(1_000_000),
+        b"{\"password\":\"".repeat(100_000),
+        b"a=".repeat(500_000),
+        b"ssn=".repeat(250_000),
+        b"DE89".repeat(250_000),
+        b".internal".repeat(100_000),
+        b"Exception".repeat(100_000),
+        b"SK".repeat(500_000),
+    ];
+    for c in &cases {
+        let t = Instant::now();
+        let ms = det.scan(c);
+        let mut out = Vec::new();
+        det.scan_text(c, &mut out);
+        let el = t.elapsed();
+        assert!(ms.len() <= apiward_detect::DEFAULT_MAX_MATCHES && out.len() <= apiward_detect::DEFAULT_MAX_MATCHES);
+        assert!(el < Duration::from_secs(30), "{:?}… took {el:?}", String::from_utf8_lossy(&c[..16]));
+    }
+}
+
+#[test]
+fn match_cap_bounds_memory() {
+    let det = Detector::new().with_max_matches(100);
+    let many = b"x jane@gmail.com ".repeat(100_000);
+    let mut out = Vec::new();
+    det.scan_text(&many, &mut out);
+    assert_eq!(out.len(), 100);
+}
+
+#[test]
+fn documents_never_fail_on_garbage() {
+    let det = Detector::new();
+    for f in [InputFormat::Auto, InputFormat::Json, InputFormat::Ndjson, InputFormat::Text] {
+        assert!(scan_document(&det, b"{\"a\":[1,2,", f).is_ok());
+        assert!(scan_document(&det, &[0xff, 0x00, b'{'], f).is_ok());
+    }
+    assert!(scan_document(&det, b"not a har", InputFormat::Har).is_err());
+}

@@ -13,13 +13,13 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Audit an OpenAPI 2.0 / 3.0 / 3.1 document (JSON or YAML) without sending any request.
-    Audit(AuditArgs),
+    Audit(Box<AuditArgs>),
     /// Scan a running API (read-only unless --active): discovers its spec, exercises every
     /// operation, and checks what actually comes back.
-    Scan(ScanArgs),
+    Scan(Box<ScanArgs>),
     /// Start a built-in, deliberately leaky demo API on a random loopback port, scan it, and print
     /// the report.
-    Demo(DemoArgs),
+    Demo(Box<DemoArgs>),
     /// List every rule.
     Rules(RulesArgs),
     /// Show one rule's documentation.
@@ -48,9 +48,9 @@ pub struct OutputArgs {
     /// Exit with code 1 when the overall score is below this value (0–100).
     #[arg(long, value_name = "SCORE")]
     pub threshold: Option<u8>,
-    /// Scoring profile: public, internal, financial, medical.
-    #[arg(long, value_name = "CONTEXT", default_value = "public")]
-    pub context: String,
+    /// Scoring profile: public (default), internal, financial, medical.
+    #[arg(long, value_name = "CONTEXT")]
+    pub context: Option<String>,
     /// A previous JSON report: findings are marked new or unchanged, and fixed ones listed.
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
@@ -115,6 +115,9 @@ pub struct DetectArgs {
     /// critical).
     #[arg(long, value_name = "SENSITIVITY")]
     pub fail_on: Option<String>,
+    /// Configuration file with custom data types (default: ./apiward.toml when present).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -135,27 +138,27 @@ pub struct LiveArgs {
     /// mass-assignment and prompt-injection probes.
     #[arg(long)]
     pub active: bool,
-    /// Global request rate cap per second (0 = unlimited).
-    #[arg(long, value_name = "N", default_value_t = 150.0)]
-    pub rate: f64,
-    /// Requests in flight at most.
-    #[arg(long, value_name = "N", default_value_t = 8)]
-    pub concurrency: usize,
-    /// Per-request timeout in seconds.
-    #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
-    pub timeout: f64,
-    /// Total time budget for the scan in seconds.
-    #[arg(long, value_name = "SECONDS", default_value_t = 120.0)]
-    pub budget: f64,
-    /// Maximum number of requests.
-    #[arg(long, value_name = "N", default_value_t = 5000)]
-    pub max_requests: usize,
+    /// Global request rate cap per second (default 150; 0 = unlimited).
+    #[arg(long, value_name = "N")]
+    pub rate: Option<f64>,
+    /// Requests in flight at most (default 8).
+    #[arg(long, value_name = "N")]
+    pub concurrency: Option<usize>,
+    /// Per-request timeout in seconds (default 10).
+    #[arg(long, value_name = "SECONDS")]
+    pub timeout: Option<f64>,
+    /// Total time budget for the scan in seconds (default 120).
+    #[arg(long, value_name = "SECONDS")]
+    pub budget: Option<f64>,
+    /// Maximum number of requests (default 5000).
+    #[arg(long, value_name = "N")]
+    pub max_requests: Option<usize>,
     /// Largest response body kept, in bytes after decompression.
     #[arg(long, value_name = "BYTES", default_value_t = 8 * 1024 * 1024)]
     pub max_body: usize,
-    /// Requests in the rate-limit burst probe (0 turns it off).
-    #[arg(long, value_name = "N", default_value_t = 20)]
-    pub burst: usize,
+    /// Requests in the rate-limit burst probe (default 20; 0 turns it off).
+    #[arg(long, value_name = "N")]
+    pub burst: Option<usize>,
     /// Gentle mode: no burst probe, no shadow-endpoint probing.
     #[arg(long)]
     pub gentle: bool,
@@ -169,8 +172,8 @@ pub struct LiveArgs {
 
 #[derive(Args, Debug)]
 pub struct ScanArgs {
-    /// Base URL of the API, e.g. http://127.0.0.1:8000
-    pub target: String,
+    /// Base URL of the API, e.g. http://127.0.0.1:8000 (default: `target` in apiward.toml).
+    pub target: Option<String>,
     /// The spec: a file or a URL (on the target's origin). Default: discover it on the target.
     #[arg(long, value_name = "FILE|URL")]
     pub spec: Option<String>,

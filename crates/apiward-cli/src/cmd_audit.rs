@@ -7,7 +7,11 @@ use apiward_spec::LoadOptions;
 use std::time::Instant;
 
 pub fn run(args: AuditArgs) -> u8 {
-    let gates = match output::parse_gates(&args.out) {
+    let cfg = match crate::config::load(args.out.config.as_deref()) {
+        Ok(c) => c.map(|(c, _)| c),
+        Err(e) => return crate::fail(e),
+    };
+    let gates = match output::parse_gates(&args.out, cfg.as_ref()) {
         Ok(g) => g,
         Err(e) => return crate::fail(e),
     };
@@ -21,7 +25,11 @@ pub fn run(args: AuditArgs) -> u8 {
         Ok(s) => s,
         Err(e) => return crate::fail(e),
     };
-    let findings = apiward_audit::audit(&spec);
+    let mut findings = apiward_audit::audit(&spec);
+    let mut diagnostics = spec.diagnostics.clone();
+    if let Some(cfg) = &cfg {
+        diagnostics.extend(crate::config::apply(cfg, &mut findings));
+    }
     let target = Target {
         mode: "audit".to_string(),
         spec: Some(args.spec.clone()),
@@ -34,7 +42,7 @@ pub fn run(args: AuditArgs) -> u8 {
     let mut report = Report::build(
         target,
         findings,
-        spec.diagnostics.clone(),
+        diagnostics,
         &apiward_audit::applicable_categories(),
         gates.context,
     );
@@ -43,20 +51,44 @@ pub fn run(args: AuditArgs) -> u8 {
     output::emit(report, &args.out, &gates)
 }
 
-/// Load a spec from a path, stdin (`-`) or an http(s) URL.
+/// Fetch a document over HTTP(S) through the safe engine (GET only, that URL's origin only, never
+/// a metadata address, size-capped). Blocking: used from synchronous loading code.
+pub fn fetch(url: &str, max_bytes: usize) -> Result<Vec<u8>, String> {
+    let mut cfg = apiward_http::EngineConfig::for_target(url)?;
+    cfg.max_body = max_bytes;
+    cfg.budget = std::time::Duration::from_secs(60);
+    let engine = apiward_http::Engine::new(cfg)?;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the async runtime: {e}"))?;
+    let x = rt
+        .block_on(engine.send(apiward_http::Request::get(url)))
+        .map_err(|e| format!("{url}: {e}"))?;
+    if !(200..300).contains(&x.status) {
+        return Err(format!("{url}: HTTP {}", x.status));
+    }
+    if x.truncated {
+        return Err(format!("{url}: document larger than {max_bytes} bytes"));
+    }
+    Ok(x.body)
+}
+
+/// Load a spec from a path, stdin (`-`) or an http(s) URL. Remote `$ref`s are followed only with
+/// `allow_remote_refs`.
 pub fn load_spec(
     source: &str,
     allow_remote_refs: bool,
     mut opts: LoadOptions,
 ) -> Result<apiward_spec::Spec, String> {
+    if allow_remote_refs {
+        let cap = opts.max_bytes;
+        opts.fetch_remote = Some(Box::new(move |url: &str| fetch(url, cap)));
+    }
     let lower = source.to_ascii_lowercase();
     if lower.starts_with("http://") || lower.starts_with("https://") {
-        return Err(format!(
-            "{source}: loading a spec from a URL needs the live-scan engine; download it first or use `apiward scan --spec`"
-        ));
-    }
-    if allow_remote_refs {
-        return Err("--allow-remote-refs is not available in this build".to_string());
+        let bytes = fetch(source, opts.max_bytes)?;
+        return apiward_spec::load_bytes(source, &bytes, None, &opts).map_err(|e| e.to_string());
     }
     if source == "-" {
         let mut bytes = Vec::new();
@@ -69,6 +101,5 @@ pub fn load_spec(
         return apiward_spec::load_bytes("<stdin>", &bytes, cwd.as_deref(), &opts)
             .map_err(|e| e.to_string());
     }
-    opts.fetch_remote = None;
     apiward_spec::load_path(std::path::Path::new(source), &opts).map_err(|e| e.to_string())
 }

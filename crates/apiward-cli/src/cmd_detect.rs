@@ -43,7 +43,15 @@ pub fn run(args: DetectArgs) -> u8 {
     } else {
         args.files.clone()
     };
-    let detector = Detector::new();
+    let custom = match crate::config::load(args.config.as_deref()) {
+        Ok(Some((cfg, _))) => crate::config::custom_types(&cfg),
+        Ok(None) => Vec::new(),
+        Err(e) => return crate::fail(e),
+    };
+    let detector = match Detector::with_custom(custom) {
+        Ok(d) => d,
+        Err(e) => return crate::fail(format!("custom data types: {e}")),
+    };
     let mut total = 0usize;
     let mut gate = false;
     for file in &files {
@@ -81,7 +89,7 @@ pub fn run(args: DetectArgs) -> u8 {
                     "file": name,
                     "line": lm.line,
                     "source": lm.source,
-                    "type": m.data_type.id(),
+                    "type": detector.type_name(&m.data_type),
                     "class": m.data_type.class().id(),
                     "sensitivity": m.data_type.sensitivity().id(),
                     "confidence": m.confidence.id(),
@@ -97,7 +105,7 @@ pub fn run(args: DetectArgs) -> u8 {
                     "{}:{}: {} [{}] {}",
                     name,
                     lm.line,
-                    m.data_type.id(),
+                    detector.type_name(&m.data_type),
                     m.data_type.sensitivity().id(),
                     value
                 );

@@ -1,6 +1,7 @@
 //! `apiward scan TARGET` and `apiward demo`.
 
 use crate::cli::{DemoArgs, LiveArgs, OutputArgs, ScanArgs};
+use crate::config::Config;
 use crate::output;
 use apiward_core::{Diagnostic, DiagnosticLevel, Report, Target};
 use apiward_scan::{Auth, Identity, LlmTier, ScanConfig, SpecInput};
@@ -14,7 +15,7 @@ fn runtime() -> Result<tokio::runtime::Runtime, String> {
         .map_err(|e| format!("cannot start the async runtime: {e}"))
 }
 
-fn identities(a: &ScanArgs) -> Result<Vec<Identity>, String> {
+fn identities(a: &ScanArgs, file: Option<&Config>) -> Result<Vec<Identity>, String> {
     let mut default = Vec::new();
     if let Some(t) = &a.bearer {
         default.push(Auth::Bearer(apiward_scan::identity::resolve_env(t)?));
@@ -56,7 +57,15 @@ fn identities(a: &ScanArgs) -> Result<Vec<Identity>, String> {
             auth: default,
         });
     }
-    for spec in &a.identities {
+    let from_file: Vec<String> = match file {
+        Some(c) => c
+            .identities
+            .iter()
+            .map(|i| i.to_auth_spec().map(|k| format!("{}={k}", i.name)))
+            .collect::<Result<_, _>>()?,
+        None => Vec::new(),
+    };
+    for spec in a.identities.iter().chain(&from_file) {
         let (name, kind) = spec
             .split_once('=')
             .ok_or("--identity needs NAME=KIND:VALUE")?;
@@ -72,23 +81,51 @@ fn identities(a: &ScanArgs) -> Result<Vec<Identity>, String> {
     Ok(out)
 }
 
-fn configure(target: &str, live: &LiveArgs, out: &OutputArgs) -> Result<ScanConfig, String> {
+fn configure(
+    target: &str,
+    live: &LiveArgs,
+    out: &OutputArgs,
+    file: Option<&Config>,
+) -> Result<ScanConfig, String> {
     let lower = target.to_ascii_lowercase();
     if !lower.starts_with("http://") && !lower.starts_with("https://") {
         return Err(format!(
             "target `{target}` must be an http:// or https:// URL"
         ));
     }
+    let sec = file.map(|c| &c.scan);
     let mut cfg = ScanConfig::new(target)?;
-    cfg.engine.active = live.active;
-    cfg.engine.rate = (live.rate > 0.0).then_some(live.rate);
-    cfg.engine.concurrency = live.concurrency.max(1);
-    cfg.engine.timeout = secs(live.timeout, "--timeout")?;
-    cfg.engine.budget = secs(live.budget, "--budget")?;
-    cfg.engine.max_requests = live.max_requests;
+    cfg.engine.active = live.active || sec.and_then(|s| s.active).unwrap_or(false);
+    let rate = live.rate.or(sec.and_then(|s| s.rate)).unwrap_or(150.0);
+    cfg.engine.rate = (rate > 0.0).then_some(rate);
+    cfg.engine.concurrency = live
+        .concurrency
+        .or(sec.and_then(|s| s.concurrency))
+        .unwrap_or(8)
+        .clamp(1, 256);
+    cfg.engine.timeout = secs(
+        live.timeout.or(sec.and_then(|s| s.timeout)).unwrap_or(10.0),
+        "--timeout",
+    )?;
+    cfg.engine.budget = secs(
+        live.budget.or(sec.and_then(|s| s.budget)).unwrap_or(120.0),
+        "--budget",
+    )?;
+    cfg.engine.max_requests = live
+        .max_requests
+        .or(sec.and_then(|s| s.max_requests))
+        .unwrap_or(5000);
     cfg.engine.max_body = live.max_body;
-    cfg.burst = if live.gentle { 0 } else { live.burst };
-    cfg.shadow_probe = !live.gentle;
+    let gentle = live.gentle || sec.and_then(|s| s.gentle).unwrap_or(false);
+    cfg.burst = if gentle {
+        0
+    } else {
+        live.burst.or(sec.and_then(|s| s.burst)).unwrap_or(20)
+    };
+    cfg.shadow_probe = !gentle;
+    if let Some(c) = file {
+        cfg.custom_types = crate::config::custom_types(c);
+    }
     cfg.llm_tier = match live.llm_tier.as_str() {
         "quick" => LlmTier::Quick,
         "standard" => LlmTier::Standard,
@@ -112,15 +149,26 @@ fn secs(v: f64, flag: &str) -> Result<Duration, String> {
 }
 
 pub fn run(a: ScanArgs) -> u8 {
-    let gates = match output::parse_gates(&a.out) {
+    let file = match crate::config::load(a.out.config.as_deref()) {
+        Ok(c) => c.map(|(c, _)| c),
+        Err(e) => return crate::fail(e),
+    };
+    let gates = match output::parse_gates(&a.out, file.as_ref()) {
         Ok(g) => g,
         Err(e) => return crate::fail(e),
     };
-    let mut cfg = match configure(&a.target, &a.live, &a.out) {
+    let Some(target) = a
+        .target
+        .clone()
+        .or_else(|| file.as_ref().and_then(|c| c.target.clone()))
+    else {
+        return crate::fail("no target: pass a base URL or set `target` in apiward.toml");
+    };
+    let mut cfg = match configure(&target, &a.live, &a.out, file.as_ref()) {
         Ok(c) => c,
         Err(e) => return crate::fail(e),
     };
-    match identities(&a) {
+    match identities(&a, file.as_ref()) {
         Ok(ids) => cfg.identities = ids,
         Err(e) => return crate::fail(e),
     }
@@ -132,7 +180,11 @@ pub fn run(a: ScanArgs) -> u8 {
     }
     cfg.engine.proxy = a.proxy.clone();
     cfg.engine.insecure = a.insecure;
-    if let Some(spec) = &a.spec {
+    let spec_arg = a
+        .spec
+        .clone()
+        .or_else(|| file.as_ref().and_then(|c| c.spec.clone()));
+    if let Some(spec) = &spec_arg {
         let lower = spec.to_ascii_lowercase();
         cfg.spec = if lower.starts_with("http://") || lower.starts_with("https://") {
             SpecInput::Url(spec.clone())
@@ -147,9 +199,14 @@ pub fn run(a: ScanArgs) -> u8 {
         Ok(rt) => rt,
         Err(e) => return crate::fail(e),
     };
-    let target = a.target.clone();
     let request_log = a.live.request_log.clone();
-    let result = rt.block_on(execute(cfg, &target, request_log.as_deref(), &gates));
+    let result = rt.block_on(execute(
+        cfg,
+        &target,
+        request_log.as_deref(),
+        &gates,
+        file.as_ref(),
+    ));
     match result {
         Ok(report) => output::emit(report, &a.out, &gates),
         Err(e) => crate::fail(e),
@@ -162,6 +219,7 @@ async fn execute(
     target: &str,
     request_log: Option<&std::path::Path>,
     gates: &output::Gates,
+    file: Option<&Config>,
 ) -> Result<Report, String> {
     let started = Instant::now();
     let started_at = output::now_rfc3339();
@@ -182,6 +240,10 @@ async fn execute(
         ));
     }
     let mut diagnostics = outcome.diagnostics;
+    let mut findings = outcome.findings;
+    if let Some(c) = file {
+        diagnostics.extend(crate::config::apply(c, &mut findings));
+    }
     let c = &outcome.coverage;
     diagnostics.push(Diagnostic::new(
         DiagnosticLevel::Note,
@@ -203,7 +265,7 @@ async fn execute(
     };
     let mut report = Report::build(
         report_target,
-        outcome.findings,
+        findings,
         diagnostics,
         &outcome.applicable,
         gates.context,
@@ -240,7 +302,7 @@ fn write_request_log(
 }
 
 pub fn demo(a: DemoArgs) -> u8 {
-    let gates = match output::parse_gates(&a.out) {
+    let gates = match output::parse_gates(&a.out, None) {
         Ok(g) => g,
         Err(e) => return crate::fail(e),
     };
@@ -256,8 +318,8 @@ pub fn demo(a: DemoArgs) -> u8 {
         if !a.out.quiet {
             eprintln!("apiward demo: a deliberately leaky API is running at {url}; scanning it…");
         }
-        let cfg = configure(&url, &a.live, &a.out)?;
-        let report = execute(cfg, &url, a.live.request_log.as_deref(), &gates).await;
+        let cfg = configure(&url, &a.live, &a.out, None)?;
+        let report = execute(cfg, &url, a.live.request_log.as_deref(), &gates, None).await;
         if a.serve {
             eprintln!("apiward demo: serving {url} until Ctrl-C");
             let _ = tokio::signal::ctrl_c().await;

@@ -7,6 +7,7 @@ mod cmd_detect;
 mod cmd_diff;
 mod cmd_rules;
 mod cmd_scan;
+mod config;
 mod output;
 
 use clap::Parser;
@@ -26,9 +27,9 @@ pub mod exit {
 fn main() -> ExitCode {
     let args = cli::Cli::parse();
     let code = match args.command {
-        cli::Command::Audit(a) => cmd_audit::run(a),
-        cli::Command::Scan(a) => cmd_scan::run(a),
-        cli::Command::Demo(a) => cmd_scan::demo(a),
+        cli::Command::Audit(a) => cmd_audit::run(*a),
+        cli::Command::Scan(a) => cmd_scan::run(*a),
+        cli::Command::Demo(a) => cmd_scan::demo(*a),
         cli::Command::Rules(a) => cmd_rules::list(a),
         cli::Command::Explain(a) => cmd_rules::explain(a),
         cli::Command::Detect(a) => cmd_detect::run(a),

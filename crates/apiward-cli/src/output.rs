@@ -1,6 +1,7 @@
 //! Shared tail of `audit` and `scan`: baseline, rendering to stdout and files, exit code.
 
 use crate::cli::OutputArgs;
+use crate::config::Config;
 use crate::exit;
 use apiward_core::{Report, Severity};
 use apiward_report::{Format, RenderOptions};
@@ -14,14 +15,26 @@ pub struct Gates {
     pub stdout_format: Format,
 }
 
-pub fn parse_gates(out: &OutputArgs) -> Result<Gates, String> {
-    let fail_on = out.fail_on.as_deref().map(str::parse).transpose()?;
-    if let Some(t) = out.threshold {
-        if t > 100 {
-            return Err(format!("--threshold {t} is not between 0 and 100"));
-        }
+/// Gates from the flags, falling back to the config file.
+pub fn parse_gates(out: &OutputArgs, cfg: Option<&Config>) -> Result<Gates, String> {
+    let fail_on = out
+        .fail_on
+        .as_deref()
+        .or(cfg.and_then(|c| c.fail_on.as_deref()))
+        .map(str::parse)
+        .transpose()?;
+    let threshold = out.threshold.or(cfg.and_then(|c| c.threshold));
+    if let Some(t) = threshold
+        && t > 100
+    {
+        return Err(format!("--threshold {t} is not between 0 and 100"));
     }
-    let context = out.context.parse()?;
+    let context = out
+        .context
+        .as_deref()
+        .or(cfg.and_then(|c| c.context.as_deref()))
+        .unwrap_or("public")
+        .parse()?;
     let stdout_format = match out.format.as_deref() {
         None => Format::Terminal,
         Some(name) => Format::from_name(name).ok_or_else(|| {
@@ -42,7 +55,7 @@ pub fn parse_gates(out: &OutputArgs) -> Result<Gates, String> {
     }
     Ok(Gates {
         fail_on,
-        threshold: out.threshold,
+        threshold,
         context,
         stdout_format,
     })
@@ -110,16 +123,12 @@ pub fn emit(mut report: Report, out: &OutputArgs, gates: &Gates) -> u8 {
         }
     }
 
-    let counted = |f: &&apiward_core::Finding| {
-        out.baseline.is_none() || f.baseline_state.as_deref() == Some("new")
-    };
-    let gate_severity = gates.fail_on.is_some_and(|min| {
-        report
+    // The same rule JUnit uses: at or above `--fail-on`, and new when a baseline was given.
+    let gate_severity = gates.fail_on.is_some()
+        && report
             .findings
             .iter()
-            .filter(counted)
-            .any(|f| f.severity >= min)
-    });
+            .any(|f| apiward_report::fails(f, gates.fail_on));
     let gate_score = gates.threshold.is_some_and(|t| report.score.overall < t);
     if gate_severity || gate_score {
         if !out.quiet {
@@ -144,10 +153,10 @@ pub fn emit(mut report: Report, out: &OutputArgs, gates: &Gates) -> u8 {
 }
 
 fn write_file(path: &std::path::Path, text: &str) -> std::io::Result<()> {
-    if let Some(parent) = path.parent() {
-        if !parent.as_os_str().is_empty() {
-            std::fs::create_dir_all(parent)?;
-        }
+    if let Some(parent) = path.parent()
+        && !parent.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(parent)?;
     }
     std::fs::write(path, text)
 }

@@ -60,6 +60,8 @@ pub struct ScanConfig {
     pub llm_tier: LlmTier,
     /// Progress on stderr (only when it is a terminal).
     pub progress: bool,
+    /// User-defined data types for the detector (from `apiward.toml`).
+    pub custom_types: Vec<apiward_detect::CustomType>,
 }
 
 impl ScanConfig {
@@ -75,6 +77,7 @@ impl ScanConfig {
             shadow_probe: true,
             llm_tier: LlmTier::Quick,
             progress: false,
+            custom_types: Vec::new(),
         })
     }
 }
@@ -237,9 +240,14 @@ pub async fn scan(cfg: ScanConfig) -> Result<ScanOutcome, String> {
     let engine = Engine::new(cfg.engine)?;
     let origin = apiward_http::Origin::parse(&cfg.target)?;
     let origin_text = origin_string(&cfg.target);
+    let detector = if cfg.custom_types.is_empty() {
+        Detector::new()
+    } else {
+        Detector::with_custom(cfg.custom_types)?
+    };
     let mut s = Scanner {
         engine,
-        detector: Arc::new(Detector::new()),
+        detector: Arc::new(detector),
         origin: origin_text.clone(),
         base: cfg.target.clone(),
         spec: None,

@@ -157,10 +157,7 @@ const LLM_WORDS: &[&str] = &[
     "prompt",
     "prompts",
     "llm",
-    "gpt",
-    "copilot",
     "chatbot",
-    "generate",
 ];
 
 /// An endpoint that looks like an LLM front end.

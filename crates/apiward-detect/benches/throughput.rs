@@ -193,11 +193,68 @@ fn main() {
     let res = scan_document(&det, &big, InputFormat::Ndjson).map(|v| v.len()).unwrap_or(0);
     println!("  scan_document NDJSON {:.1} MB: {:.0} MB/s ({res} matches)", big.len() as f64 / 1e6, big.len() as f64 / t.elapsed().as_secs_f64() / 1e6);
     println!("RESULT mixed_mb_s={mbs:.0}");
+    if std::env::var_os("DETECT_BENCH_HOSTILE").is_some() {
+        hostile(&det);
+    }
     if let Ok(dir) = std::env::var("DETECT_BENCH_DUMP") {
         let _ = std::fs::create_dir_all(&dir);
         for (i, b) in all.iter().enumerate() {
             let _ = std::fs::write(format!("{dir}/body-{i:04}.json"), b);
         }
+        let _ = std::fs::write(format!("{dir}/patterns.txt"), apiward_detect::candidate_literals().join("\n") + "\n");
+        let joined: Vec<u8> = all.iter().flat_map(|b| b.iter().copied().chain([b'\n'])).collect();
+        let _ = std::fs::create_dir_all(format!("{dir}/joined"));
+        let _ = std::fs::write(format!("{dir}/joined/all.json"), &joined);
         println!("corpus written to {dir} ({} files, {:.1} MB)", all.len(), total as f64 / 1e6);
+    }
+}
+
+fn peak_rss_mb() -> f64 {
+    let s = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    s.lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|k| k.parse::<f64>().ok())
+        .unwrap_or(0.0)
+        / 1024.0
+}
+
+/// Hostile inputs at full size (release mode): 100 MB single-line JSON, 1,000,000-deep nesting,
+/// a million digits / `@`.
+fn hostile(det: &Detector) {
+    let mut r = Rng(42);
+    let mut big = Vec::with_capacity(101 << 20);
+    big.extend_from_slice(b"{\"items\":[");
+    let mut i = 0;
+    while big.len() < 100 << 20 {
+        if i > 0 {
+            big.push(b',');
+        }
+        let sensitive = r.below(150) == 0;
+        big.extend_from_slice(object(&mut r, i, sensitive, false).as_bytes());
+        i += 1;
+    }
+    big.extend_from_slice(b"]}");
+    let rss0 = peak_rss_mb();
+    let t = Instant::now();
+    let n = det.scan(&big).len();
+    let el = t.elapsed().as_secs_f64();
+    println!(
+        "  hostile: 100 MB single-line JSON: {:.2} s ({:.0} MB/s), {n} matches, peak RSS {:.0} MB (input buffer {:.0} MB, before scan {rss0:.0} MB)",
+        el,
+        big.len() as f64 / el / 1e6,
+        peak_rss_mb(),
+        big.len() as f64 / 1e6
+    );
+    drop(big);
+    let mut deep = vec![b'['; 1_000_000];
+    deep.extend(std::iter::repeat_n(b']', 1_000_000));
+    let t = Instant::now();
+    let _ = det.scan(&deep);
+    println!("  hostile: 1,000,000-deep nesting: {:.3} s", t.elapsed().as_secs_f64());
+    for (name, v) in [("a million digits", vec![b'7'; 1_000_000]), ("a million @", vec![b'@'; 1_000_000]), ("a million 'a@'", b"a@".repeat(500_000))] {
+        let t = Instant::now();
+        let _ = det.scan(&v);
+        println!("  hostile: {name}: {:.3} s", t.elapsed().as_secs_f64());
     }
 }

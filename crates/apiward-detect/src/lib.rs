@@ -23,7 +23,7 @@ pub use document::{InputFormat, LocatedMatch, line_of, scan_document};
 pub use keys::{KeyClass, KeyStrength, classify_key};
 pub use mask::{DEFAULT_HASH_SALT, mask, set_hash_salt, value_hash};
 pub use types::{BUILTIN_TYPES, Confidence, DataClass, DataType, Sensitivity};
-pub use scan::aws_account_from_key_id;
+pub use scan::{aws_account_from_key_id, candidate_literals};
 pub use validate::{luhn, valid_aba, valid_iban};
 
 use std::ops::Range;

@@ -23,17 +23,44 @@ impl Rng {
         v[self.below(v.len() as u64) as usize]
     }
     fn hex(&mut self, n: usize) -> String {
-        (0..n).map(|_| b"0123456789abcdef"[self.below(16) as usize] as char).collect()
+        (0..n)
+            .map(|_| b"0123456789abcdef"[self.below(16) as usize] as char)
+            .collect()
     }
 }
 
 const WORDS: &[&str] = &[
-    "widget", "premium", "delivery", "standard", "blue", "large", "organic", "coffee", "bundle", "annual",
-    "subscription", "express", "warehouse", "returned", "pending", "gift", "wrap", "café", "naïve", "größe",
+    "widget",
+    "premium",
+    "delivery",
+    "standard",
+    "blue",
+    "large",
+    "organic",
+    "coffee",
+    "bundle",
+    "annual",
+    "subscription",
+    "express",
+    "warehouse",
+    "returned",
+    "pending",
+    "gift",
+    "wrap",
+    "café",
+    "naïve",
+    "größe",
 ];
 
 fn object(r: &mut Rng, i: usize, sensitive: bool, unicode: bool) -> String {
-    let uuid = format!("{}-{}-4{}-a{}-{}", r.hex(8), r.hex(4), r.hex(3), r.hex(3), r.hex(12));
+    let uuid = format!(
+        "{}-{}-4{}-a{}-{}",
+        r.hex(8),
+        r.hex(4),
+        r.hex(3),
+        r.hex(3),
+        r.hex(12)
+    );
     let desc: Vec<&str> = (0..8).map(|_| r.pick(WORDS)).collect();
     let mut desc = desc.join(" ");
     if !unicode {
@@ -92,7 +119,12 @@ fn body(r: &mut Rng, target: usize, pretty: bool, unicode: bool) -> Vec<u8> {
         items.push(o);
         i += 1;
     }
-    let json = format!(r#"{{"items":[{}],"count":{},"next_cursor":"{}"}}"#, items.join(","), items.len(), r.hex(24));
+    let json = format!(
+        r#"{{"items":[{}],"count":{},"next_cursor":"{}"}}"#,
+        items.join(","),
+        items.len(),
+        r.hex(24)
+    );
     if pretty {
         // re-indent cheaply: newline + two spaces after each comma between members
         json.replace(",\"", ",\n    \"").into_bytes()
@@ -148,15 +180,22 @@ fn measure(det: &Detector, bodies: &[Vec<u8>], secs: f64) -> (f64, usize) {
 }
 
 fn main() {
-    let secs: f64 = std::env::var("DETECT_BENCH_SECS").ok().and_then(|s| s.parse().ok()).unwrap_or(3.0);
+    let secs: f64 = std::env::var("DETECT_BENCH_SECS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(3.0);
     let det = Detector::new();
     let mut r = Rng(0x9e3779b97f4a7c15);
     let sizes = [2 * 1024, 8 * 1024, 32 * 1024, 128 * 1024];
     let mut all: Vec<Vec<u8>> = Vec::new();
-    println!("apiward-detect throughput (MB per CPU-second on one thread, full pipeline: candidates + confirmation + validators + JSON key paths)");
+    println!(
+        "apiward-detect throughput (MB per CPU-second on one thread, full pipeline: candidates + confirmation + validators + JSON key paths)"
+    );
     for &size in &sizes {
         let n = (4 * 1024 * 1024 / size).max(4);
-        let bodies: Vec<Vec<u8>> = (0..n).map(|k| body(&mut r, size, k % 2 == 1, false)).collect();
+        let bodies: Vec<Vec<u8>> = (0..n)
+            .map(|k| body(&mut r, size, k % 2 == 1, false))
+            .collect();
         let (mbs, matches) = measure(&det, &bodies, secs);
         let total: usize = bodies.iter().map(|b| b.len()).sum();
         println!(
@@ -171,8 +210,13 @@ fn main() {
     }
     let (mbs, _) = measure(&det, &all, secs);
     let total: usize = all.iter().map(|b| b.len()).sum();
-    println!("  mixed 2–128 KB ({:.1} MB): {mbs:.0} MB/s", total as f64 / 1e6);
-    let uni: Vec<Vec<u8>> = (0..32).map(|k| body(&mut r, 128 * 1024, k % 2 == 0, true)).collect();
+    println!(
+        "  mixed 2–128 KB ({:.1} MB): {mbs:.0} MB/s",
+        total as f64 / 1e6
+    );
+    let uni: Vec<Vec<u8>> = (0..32)
+        .map(|k| body(&mut r, 128 * 1024, k % 2 == 0, true))
+        .collect();
     let (mbs_u, _) = measure(&det, &uni, secs);
     println!("  128 KB bodies with non-ASCII text: {mbs_u:.0} MB/s");
     // text mode over the same bytes (logs path)
@@ -186,12 +230,25 @@ fn main() {
             bytes += b.len();
         }
     }
-    println!("  text mode (key=value context) on the same bytes: {:.0} MB/s", bytes as f64 / (cpu_secs() - c0).max(1e-3) / 1e6);
+    println!(
+        "  text mode (key=value context) on the same bytes: {:.0} MB/s",
+        bytes as f64 / (cpu_secs() - c0).max(1e-3) / 1e6
+    );
     // one big document through scan_document (NDJSON-like log of the bodies)
-    let big: Vec<u8> = all.iter().take(64).flat_map(|b| b.iter().copied().filter(|&c| c != b'\n').chain([b'\n'])).collect();
+    let big: Vec<u8> = all
+        .iter()
+        .take(64)
+        .flat_map(|b| b.iter().copied().filter(|&c| c != b'\n').chain([b'\n']))
+        .collect();
     let t = Instant::now();
-    let res = scan_document(&det, &big, InputFormat::Ndjson).map(|v| v.len()).unwrap_or(0);
-    println!("  scan_document NDJSON {:.1} MB: {:.0} MB/s ({res} matches)", big.len() as f64 / 1e6, big.len() as f64 / t.elapsed().as_secs_f64() / 1e6);
+    let res = scan_document(&det, &big, InputFormat::Ndjson)
+        .map(|v| v.len())
+        .unwrap_or(0);
+    println!(
+        "  scan_document NDJSON {:.1} MB: {:.0} MB/s ({res} matches)",
+        big.len() as f64 / 1e6,
+        big.len() as f64 / t.elapsed().as_secs_f64() / 1e6
+    );
     println!("RESULT mixed_mb_s={mbs:.0}");
     if std::env::var_os("DETECT_BENCH_HOSTILE").is_some() {
         hostile(&det);
@@ -201,11 +258,21 @@ fn main() {
         for (i, b) in all.iter().enumerate() {
             let _ = std::fs::write(format!("{dir}/body-{i:04}.json"), b);
         }
-        let _ = std::fs::write(format!("{dir}/patterns.txt"), apiward_detect::candidate_literals().join("\n") + "\n");
-        let joined: Vec<u8> = all.iter().flat_map(|b| b.iter().copied().chain([b'\n'])).collect();
+        let _ = std::fs::write(
+            format!("{dir}/patterns.txt"),
+            apiward_detect::candidate_literals().join("\n") + "\n",
+        );
+        let joined: Vec<u8> = all
+            .iter()
+            .flat_map(|b| b.iter().copied().chain([b'\n']))
+            .collect();
         let _ = std::fs::create_dir_all(format!("{dir}/joined"));
         let _ = std::fs::write(format!("{dir}/joined/all.json"), &joined);
-        println!("corpus written to {dir} ({} files, {:.1} MB)", all.len(), total as f64 / 1e6);
+        println!(
+            "corpus written to {dir} ({} files, {:.1} MB)",
+            all.len(),
+            total as f64 / 1e6
+        );
     }
 }
 
@@ -251,8 +318,15 @@ fn hostile(det: &Detector) {
     deep.extend(std::iter::repeat_n(b']', 1_000_000));
     let t = Instant::now();
     let _ = det.scan(&deep);
-    println!("  hostile: 1,000,000-deep nesting: {:.3} s", t.elapsed().as_secs_f64());
-    for (name, v) in [("a million digits", vec![b'7'; 1_000_000]), ("a million @", vec![b'@'; 1_000_000]), ("a million 'a@'", b"a@".repeat(500_000))] {
+    println!(
+        "  hostile: 1,000,000-deep nesting: {:.3} s",
+        t.elapsed().as_secs_f64()
+    );
+    for (name, v) in [
+        ("a million digits", vec![b'7'; 1_000_000]),
+        ("a million @", vec![b'@'; 1_000_000]),
+        ("a million 'a@'", b"a@".repeat(500_000)),
+    ] {
         let t = Instant::now();
         let _ = det.scan(&v);
         println!("  hostile: {name}: {:.3} s", t.elapsed().as_secs_f64());

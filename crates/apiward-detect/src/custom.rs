@@ -19,22 +19,41 @@ pub struct CustomType {
 impl CustomType {
     /// Parse a list of custom types from JSON: `[{"name":…, "regex":…, "validator":…, "keywords":[…]}]`.
     pub fn from_json(text: &str) -> Result<Vec<CustomType>, String> {
-        let v: serde_json::Value = serde_json::from_str(text).map_err(|e| format!("custom types: {e}"))?;
+        let v: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| format!("custom types: {e}"))?;
         let arr = v
             .as_array()
             .or_else(|| v.get("types").and_then(|t| t.as_array()))
             .ok_or("custom types: expected an array (or {\"types\": [...]})")?;
         let mut out = Vec::new();
         for (i, t) in arr.iter().enumerate() {
-            let name = t.get("name").and_then(|x| x.as_str()).ok_or(format!("custom type {i}: missing name"))?;
-            let regex = t.get("regex").and_then(|x| x.as_str()).ok_or(format!("custom type {name}: missing regex"))?;
-            let validator = t.get("validator").and_then(|x| x.as_str()).map(String::from);
+            let name = t
+                .get("name")
+                .and_then(|x| x.as_str())
+                .ok_or(format!("custom type {i}: missing name"))?;
+            let regex = t
+                .get("regex")
+                .and_then(|x| x.as_str())
+                .ok_or(format!("custom type {name}: missing regex"))?;
+            let validator = t
+                .get("validator")
+                .and_then(|x| x.as_str())
+                .map(String::from);
             let keywords = t
                 .get("keywords")
                 .and_then(|x| x.as_array())
-                .map(|a| a.iter().filter_map(|k| k.as_str().map(String::from)).collect())
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|k| k.as_str().map(String::from))
+                        .collect()
+                })
                 .unwrap_or_default();
-            out.push(CustomType { name: name.into(), regex: regex.into(), validator, keywords });
+            out.push(CustomType {
+                name: name.into(),
+                regex: regex.into(),
+                validator,
+                keywords,
+            });
         }
         Ok(out)
     }
@@ -70,10 +89,24 @@ impl Compiled {
             Some("mod97") | Some("iban") => Validator::Mod97,
             Some("aba") => Validator::Aba,
             Some("nhs") | Some("mod11") => Validator::Nhs,
-            Some(v) => return Err(format!("custom type {}: unknown validator {v:?} (luhn, mod97, aba, nhs)", def.name)),
+            Some(v) => {
+                return Err(format!(
+                    "custom type {}: unknown validator {v:?} (luhn, mod97, aba, nhs)",
+                    def.name
+                ));
+            }
         };
-        let keywords_lower = def.keywords.iter().map(|k| k.to_ascii_lowercase()).collect();
-        Ok(Compiled { def, re, keywords_lower, validator })
+        let keywords_lower = def
+            .keywords
+            .iter()
+            .map(|k| k.to_ascii_lowercase())
+            .collect();
+        Ok(Compiled {
+            def,
+            re,
+            keywords_lower,
+            validator,
+        })
     }
 
     pub(crate) fn validate(&self, v: &[u8]) -> bool {
@@ -84,7 +117,11 @@ impl Compiled {
             Validator::Aba => valid_aba(&digits),
             Validator::Nhs => valid_nhs(&digits),
             Validator::Mod97 => {
-                let c: Vec<u8> = v.iter().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_uppercase()).collect();
+                let c: Vec<u8> = v
+                    .iter()
+                    .filter(|c| c.is_ascii_alphanumeric())
+                    .map(|c| c.to_ascii_uppercase())
+                    .collect();
                 valid_iban(&c)
             }
         }

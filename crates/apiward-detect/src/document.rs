@@ -42,18 +42,25 @@ fn locate(input: &[u8], ms: Vec<Match>, source: Option<&str>, out: &mut Vec<Loca
             line = line_of(input, p);
             pos = p;
         }
-        out.push(LocatedMatch { m, line, source: source.map(String::from) });
+        out.push(LocatedMatch {
+            m,
+            line,
+            source: source.map(String::from),
+        });
     }
 }
 
 fn looks_like_har(input: &[u8]) -> bool {
     let head = &input[..input.len().min(4096)];
     memchr::memmem::find(head, b"\"log\"").is_some()
-        && (memchr::memmem::find(head, b"\"entries\"").is_some() || memchr::memmem::find(head, b"\"creator\"").is_some())
+        && (memchr::memmem::find(head, b"\"entries\"").is_some()
+            || memchr::memmem::find(head, b"\"creator\"").is_some())
 }
 
 fn looks_like_ndjson(input: &[u8]) -> bool {
-    let mut lines = input.split(|&c| c == b'\n').filter(|l| !l.trim_ascii().is_empty());
+    let mut lines = input
+        .split(|&c| c == b'\n')
+        .filter(|l| !l.trim_ascii().is_empty());
     let first = match lines.next() {
         Some(l) => l.trim_ascii(),
         None => return false,
@@ -63,13 +70,20 @@ fn looks_like_ndjson(input: &[u8]) -> bool {
         None => return false,
     };
     let complete = |l: &[u8]| {
-        (l.first() == Some(&b'{') && l.last() == Some(&b'}')) || (l.first() == Some(&b'[') && l.last() == Some(&b']'))
+        (l.first() == Some(&b'{') && l.last() == Some(&b'}'))
+            || (l.first() == Some(&b'[') && l.last() == Some(&b']'))
     };
-    complete(first) && complete(second) && serde_json::from_slice::<serde_json::Value>(first).is_ok()
+    complete(first)
+        && complete(second)
+        && serde_json::from_slice::<serde_json::Value>(first).is_ok()
 }
 
 /// Scan a whole document in the given format.
-pub fn scan_document(det: &Detector, input: &[u8], format: InputFormat) -> Result<Vec<LocatedMatch>, String> {
+pub fn scan_document(
+    det: &Detector,
+    input: &[u8],
+    format: InputFormat,
+) -> Result<Vec<LocatedMatch>, String> {
     let format = match format {
         InputFormat::Auto => {
             if crate::json::looks_like_json(input) {
@@ -109,7 +123,11 @@ pub fn scan_document(det: &Detector, input: &[u8], format: InputFormat) -> Resul
                 det.scan_into(line, &mut ms);
                 for mut m in ms {
                     m.span = m.span.start + start..m.span.end + start;
-                    out.push(LocatedMatch { m, line: i + 1, source: None });
+                    out.push(LocatedMatch {
+                        m,
+                        line: i + 1,
+                        source: None,
+                    });
                 }
             }
         }
@@ -133,7 +151,8 @@ fn headers_of(v: &serde_json::Value) -> Vec<(String, String)> {
 }
 
 fn scan_har(det: &Detector, input: &[u8], out: &mut Vec<LocatedMatch>) -> Result<(), String> {
-    let v: serde_json::Value = serde_json::from_slice(input).map_err(|e| format!("HAR: invalid JSON: {e}"))?;
+    let v: serde_json::Value =
+        serde_json::from_slice(input).map_err(|e| format!("HAR: invalid JSON: {e}"))?;
     let entries = v
         .get("log")
         .and_then(|l| l.get("entries"))
@@ -141,8 +160,14 @@ fn scan_har(det: &Detector, input: &[u8], out: &mut Vec<LocatedMatch>) -> Result
         .ok_or("HAR: no log.entries array")?;
     for e in entries {
         let req = e.get("request");
-        let method = req.and_then(|r| r.get("method")).and_then(|m| m.as_str()).unwrap_or("?");
-        let url = req.and_then(|r| r.get("url")).and_then(|m| m.as_str()).unwrap_or("?");
+        let method = req
+            .and_then(|r| r.get("method"))
+            .and_then(|m| m.as_str())
+            .unwrap_or("?");
+        let url = req
+            .and_then(|r| r.get("url"))
+            .and_then(|m| m.as_str())
+            .unwrap_or("?");
         let label = format!("{method} {url}");
         // request URL (tokens in query strings) and request headers
         {
@@ -153,7 +178,8 @@ fn scan_har(det: &Detector, input: &[u8], out: &mut Vec<LocatedMatch>) -> Result
         }
         for (side, obj) in [("request", req), ("response", e.get("response"))] {
             let Some(obj) = obj else { continue };
-            for (name, value) in headers_of(obj.get("headers").unwrap_or(&serde_json::Value::Null)) {
+            for (name, value) in headers_of(obj.get("headers").unwrap_or(&serde_json::Value::Null))
+            {
                 let mut ms = Vec::new();
                 det.scan_headers(&[(name.as_str(), value.as_bytes())], &mut ms);
                 let src = format!("{label} {side} header {name}");
@@ -165,7 +191,10 @@ fn scan_har(det: &Detector, input: &[u8], out: &mut Vec<LocatedMatch>) -> Result
                 obj.get("postData")
             };
             if let Some(text) = body.and_then(|c| c.get("text")).and_then(|t| t.as_str()) {
-                let b64 = body.and_then(|c| c.get("encoding")).and_then(|t| t.as_str()) == Some("base64");
+                let b64 = body
+                    .and_then(|c| c.get("encoding"))
+                    .and_then(|t| t.as_str())
+                    == Some("base64");
                 let bytes: Vec<u8> = if b64 {
                     crate::jwt::b64url_decode(text.trim().as_bytes()).unwrap_or_default()
                 } else {

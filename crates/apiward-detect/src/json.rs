@@ -26,15 +26,16 @@ struct Frame {
 
 pub(crate) fn looks_like_json(input: &[u8]) -> bool {
     let input = input.strip_prefix(b"\xef\xbb\xbf").unwrap_or(input);
-    match input.iter().find(|c| !c.is_ascii_whitespace()) {
-        Some(b'{') | Some(b'[') => true,
-        _ => false,
-    }
+    matches!(
+        input.iter().find(|c| !c.is_ascii_whitespace()),
+        Some(b'{') | Some(b'[')
+    )
 }
 
 fn ident_like(k: &[u8]) -> bool {
     !k.is_empty()
-        && k.iter().all(|&c| c.is_ascii_alphanumeric() || c == b'_' || c == b'-' || c >= 0x80)
+        && k.iter()
+            .all(|&c| c.is_ascii_alphanumeric() || c == b'_' || c == b'-' || c >= 0x80)
         && !k[0].is_ascii_digit()
 }
 
@@ -42,7 +43,7 @@ fn build_path(input: &[u8], frames: &[Frame], deep: usize) -> String {
     let mut p = String::from("$");
     for f in frames {
         if p.len() > 512 {
-            p.push_str("…");
+            p.push('…');
             return p;
         }
         if f.is_obj {
@@ -155,9 +156,13 @@ pub(crate) fn walk(s: &mut Scanner) -> bool {
                                 let path = build_path(input, &frames, 0);
                                 s.emit_key(DataType::DynamodbAttributeValue, key, path);
                             }
-                            let p = frames.last().map(|f| (f.is_obj, f.key.clone(), f.kc, f.person));
+                            let p = frames
+                                .last()
+                                .map(|f| (f.is_obj, f.key.clone(), f.kc, f.person));
                             match p {
-                                Some((true, key, kc, _)) => (kc, !key.is_empty() && person_parent_cached(&input[key])),
+                                Some((true, key, kc, _)) => {
+                                    (kc, !key.is_empty() && person_parent_cached(&input[key]))
+                                }
                                 Some((false, _, kc, person)) => (kc, person),
                                 None => (None, false),
                             }
@@ -228,11 +233,12 @@ pub(crate) fn walk(s: &mut Scanner) -> bool {
                 }
                 if expect_key {
                     let key = &input[span.clone()];
-                    let kc = if key.len() <= 2 && key.iter().all(|c| c.is_ascii_digit() || *c == b'_') {
-                        None
-                    } else {
-                        crate::keys::classify_cached(key)
-                    };
+                    let kc =
+                        if key.len() <= 2 && key.iter().all(|c| c.is_ascii_digit() || *c == b'_') {
+                            None
+                        } else {
+                            crate::keys::classify_cached(key)
+                        };
                     let nframes = frames.len();
                     if let Some(f) = frames.last_mut() {
                         f.key = span.clone();
@@ -258,20 +264,30 @@ pub(crate) fn walk(s: &mut Scanner) -> bool {
                         let path = || build_path(input, fr, 0);
                         s.apply_key(None, &path, span.clone(), &mut pend, ValKind::Str, false);
                     }
-                    if let Some(k) = kc {
-                        if matches!(
+                    if let Some(k) = kc
+                        && matches!(
                             k.data_type,
-                            DataType::DynamodbPagingKey | DataType::DynamodbConsumedCapacity | DataType::AwsResponseMetadata
-                        ) {
-                            s.emit_key(k.data_type, span.clone(), build_path(input, &frames, 0));
-                        }
+                            DataType::DynamodbPagingKey
+                                | DataType::DynamodbConsumedCapacity
+                                | DataType::AwsResponseMetadata
+                        )
+                    {
+                        s.emit_key(k.data_type, span.clone(), build_path(input, &frames, 0));
                     }
                     if key == b"input" && nframes >= 3 {
                         let gp = &frames[nframes - 3];
                         let p = &frames[nframes - 2];
                         let me = &frames[nframes - 1];
-                        if !p.is_obj && gp.is_obj && &input[gp.key.clone()] == b"detail" && me.saw_loc {
-                            s.emit_key(DataType::PydanticInputEcho, span.clone(), build_path(input, &frames, 0));
+                        if !p.is_obj
+                            && gp.is_obj
+                            && &input[gp.key.clone()] == b"detail"
+                            && me.saw_loc
+                        {
+                            s.emit_key(
+                                DataType::PydanticInputEcho,
+                                span.clone(),
+                                build_path(input, &frames, 0),
+                            );
                         }
                     }
                     expect_key = false;
@@ -311,7 +327,11 @@ pub(crate) fn walk(s: &mut Scanner) -> bool {
                     fail!(st);
                 }
                 if deep == 0 {
-                    let kind = if lit == b"null" { ValKind::Null } else { ValKind::Bool };
+                    let kind = if lit == b"null" {
+                        ValKind::Null
+                    } else {
+                        ValKind::Bool
+                    };
                     value(s, &mut frames, st..i, kind, &mut pend);
                 }
                 if frames.is_empty() && deep == 0 {
@@ -329,7 +349,13 @@ pub(crate) fn walk(s: &mut Scanner) -> bool {
     true
 }
 
-fn value(s: &mut Scanner, frames: &mut [Frame], span: Range<usize>, kind: ValKind, pend: &mut usize) {
+fn value(
+    s: &mut Scanner,
+    frames: &mut [Frame],
+    span: Range<usize>,
+    kind: ValKind,
+    pend: &mut usize,
+) {
     let input = s.input;
     let (kc, person) = match frames.last_mut() {
         Some(f) => {

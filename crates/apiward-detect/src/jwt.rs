@@ -73,7 +73,9 @@ pub(crate) fn b64url_decode(s: &[u8]) -> Option<Vec<u8>> {
 }
 
 fn str_field(o: &serde_json::Map<String, serde_json::Value>, k: &str) -> Option<String> {
-    o.get(k).and_then(|v| v.as_str()).map(|s| crate::util::clip(s, 200))
+    o.get(k)
+        .and_then(|v| v.as_str())
+        .map(|s| crate::util::clip(s, 200))
 }
 
 /// Decode a compact JWS/JWT. Returns `None` unless the first two parts decode to JSON objects and the
@@ -97,19 +99,30 @@ pub fn decode(token: &str) -> Option<DecodedJwt> {
     let ho = hv.as_object()?;
     let po = pv.as_object()?;
     let alg = str_field(ho, "alg")?;
-    let num = |k: &str| po.get(k).and_then(|v| v.as_i64().or_else(|| v.as_f64().map(|f| f as i64)));
+    let num = |k: &str| {
+        po.get(k)
+            .and_then(|v| v.as_i64().or_else(|| v.as_f64().map(|f| f as i64)))
+    };
     Some(DecodedJwt {
         alg: Some(alg),
         typ: str_field(ho, "typ"),
         kid: str_field(ho, "kid"),
         jku: str_field(ho, "jku"),
         x5u: str_field(ho, "x5u"),
-        header_names: ho.keys().take(32).map(|k| crate::util::clip(k, 40)).collect(),
+        header_names: ho
+            .keys()
+            .take(32)
+            .map(|k| crate::util::clip(k, 40))
+            .collect(),
         exp: num("exp"),
         iat: num("iat"),
         nbf: num("nbf"),
         iss: str_field(po, "iss"),
-        claim_names: po.keys().take(64).map(|k| crate::util::clip(k, 40)).collect(),
+        claim_names: po
+            .keys()
+            .take(64)
+            .map(|k| crate::util::clip(k, 40))
+            .collect(),
         signed: !sig.is_empty(),
     })
 }

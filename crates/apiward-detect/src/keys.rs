@@ -65,10 +65,8 @@ impl Words {
                             && key.get(i + 1).is_some_and(|n| n.is_ascii_lowercase()))
                 }
             };
-            if boundary {
-                if let Some(s) = start.take() {
-                    w.push_word(s);
-                }
+            if boundary && let Some(s) = start.take() {
+                w.push_word(s);
             }
             if start.is_none() {
                 start = Some(w.len);
@@ -129,7 +127,11 @@ impl Words {
     }
 
     fn last(&self) -> &[u8] {
-        if self.n == 0 { b"" } else { self.word(self.n - 1) }
+        if self.n == 0 {
+            b""
+        } else {
+            self.word(self.n - 1)
+        }
     }
 
     fn compact(&self) -> &[u8] {
@@ -138,26 +140,147 @@ impl Words {
 }
 
 const NEGATING_FIRST: &[&[u8]] = &[
-    b"is", b"has", b"should", b"can", b"allow", b"allows", b"enable", b"disable", b"use", b"show",
-    b"require", b"requires", b"needs", b"must", b"send", b"num", b"total", b"max", b"min",
-    b"validate", b"verify", b"no", b"with", b"include", b"hide", b"mask",
+    b"is",
+    b"has",
+    b"should",
+    b"can",
+    b"allow",
+    b"allows",
+    b"enable",
+    b"disable",
+    b"use",
+    b"show",
+    b"require",
+    b"requires",
+    b"needs",
+    b"must",
+    b"send",
+    b"num",
+    b"total",
+    b"max",
+    b"min",
+    b"validate",
+    b"verify",
+    b"no",
+    b"with",
+    b"include",
+    b"hide",
+    b"mask",
 ];
 
 const META_LAST: &[&[u8]] = &[
-    b"enabled", b"enable", b"disabled", b"template", b"templates", b"subject", b"body",
-    b"verified", b"verification", b"confirmed", b"confirmation", b"required", b"reset", b"min",
-    b"max", b"length", b"len", b"policy", b"policies", b"format", b"formats", b"type", b"types",
-    b"count", b"status", b"flag", b"flags", b"valid", b"validation", b"validated", b"regex",
-    b"pattern", b"label", b"placeholder", b"hint", b"field", b"fields", b"changed", b"updated",
-    b"expires", b"expiry", b"expiration", b"expired", b"sent", b"optin", b"opt", b"notification",
-    b"notifications", b"preference", b"preferences", b"visible", b"visibility", b"hidden",
-    b"strength", b"rules", b"rule", b"allowed", b"provider", b"domain", b"prefix", b"suffix",
-    b"at", b"on", b"time", b"ts", b"timestamp", b"url", b"uri", b"link", b"enabled", b"settings",
-    b"config", b"mode", b"attempts", b"error", b"errors", b"message", b"exists", b"set", b"present",
-    b"masked", b"redacted", b"last", b"digits", b"brand", b"network", b"country", b"code",
-    b"version", b"algorithm", b"alg", b"scheme", b"scope", b"scopes", b"ttl", b"lifetime",
-    b"duration", b"icon", b"color", b"colour", b"style", b"description", b"desc", b"title",
-    b"text", b"locale", b"language", b"lang", b"kind", b"source", b"method", b"methods",
+    b"enabled",
+    b"enable",
+    b"disabled",
+    b"template",
+    b"templates",
+    b"subject",
+    b"body",
+    b"verified",
+    b"verification",
+    b"confirmed",
+    b"confirmation",
+    b"required",
+    b"reset",
+    b"min",
+    b"max",
+    b"length",
+    b"len",
+    b"policy",
+    b"policies",
+    b"format",
+    b"formats",
+    b"type",
+    b"types",
+    b"count",
+    b"status",
+    b"flag",
+    b"flags",
+    b"valid",
+    b"validation",
+    b"validated",
+    b"regex",
+    b"pattern",
+    b"label",
+    b"placeholder",
+    b"hint",
+    b"field",
+    b"fields",
+    b"changed",
+    b"updated",
+    b"expires",
+    b"expiry",
+    b"expiration",
+    b"expired",
+    b"sent",
+    b"optin",
+    b"opt",
+    b"notification",
+    b"notifications",
+    b"preference",
+    b"preferences",
+    b"visible",
+    b"visibility",
+    b"hidden",
+    b"strength",
+    b"rules",
+    b"rule",
+    b"allowed",
+    b"provider",
+    b"domain",
+    b"prefix",
+    b"suffix",
+    b"at",
+    b"on",
+    b"time",
+    b"ts",
+    b"timestamp",
+    b"url",
+    b"uri",
+    b"link",
+    b"enabled",
+    b"settings",
+    b"config",
+    b"mode",
+    b"attempts",
+    b"error",
+    b"errors",
+    b"message",
+    b"exists",
+    b"set",
+    b"present",
+    b"masked",
+    b"redacted",
+    b"last",
+    b"digits",
+    b"brand",
+    b"network",
+    b"country",
+    b"code",
+    b"version",
+    b"algorithm",
+    b"alg",
+    b"scheme",
+    b"scope",
+    b"scopes",
+    b"ttl",
+    b"lifetime",
+    b"duration",
+    b"icon",
+    b"color",
+    b"colour",
+    b"style",
+    b"description",
+    b"desc",
+    b"title",
+    b"text",
+    b"locale",
+    b"language",
+    b"lang",
+    b"kind",
+    b"source",
+    b"method",
+    b"methods",
 ];
 
 /// Classify a key or property name. See the crate docs for the normalization.
@@ -196,15 +319,30 @@ pub(crate) fn classify_key_bytes(name: &[u8]) -> Option<KeyClass> {
         return None;
     }
     // Card last-4 keys are the masked form (checked before the meta filter drops `last`).
-    if w.contains(&[b"cardlast", b"lastfour", b"maskedcard", b"maskedpan", b"cardmask"]) {
+    if w.contains(&[
+        b"cardlast",
+        b"lastfour",
+        b"maskedcard",
+        b"maskedpan",
+        b"cardmask",
+    ]) {
         return strong(MaskedPaymentCard);
     }
     if META_LAST.contains(&w.last()) && !(w.n == 1 && w.last() == b"pan") {
         return None;
     }
-    let pw = w.contains(&[b"password", b"passwd", b"passphrase"]) || w.has(&[b"pwd", b"pass", b"pw"]);
+    let pw =
+        w.contains(&[b"password", b"passwd", b"passphrase"]) || w.has(&[b"pwd", b"pass", b"pw"]);
     if pw {
-        if w.has(&[b"hash", b"hashed", b"digest", b"crypt", b"bcrypt", b"encrypted", b"salt"]) {
+        if w.has(&[
+            b"hash",
+            b"hashed",
+            b"digest",
+            b"crypt",
+            b"bcrypt",
+            b"encrypted",
+            b"salt",
+        ]) {
             return strong(PasswordHash);
         }
         if w.has(&[b"token", b"key", b"code", b"link"]) {
@@ -222,14 +360,44 @@ pub(crate) fn classify_key_bytes(name: &[u8]) -> Option<KeyClass> {
         return strong(AwsSessionToken);
     }
     const NOT_SECRET: &[&[u8]] = &[
-        b"next", b"page", b"cursor", b"continuation", b"pagination", b"csrf", b"xsrf", b"sync",
-        b"name", b"id", b"public", b"publishable", b"question", b"answer", b"count", b"format",
+        b"next",
+        b"page",
+        b"cursor",
+        b"continuation",
+        b"pagination",
+        b"csrf",
+        b"xsrf",
+        b"sync",
+        b"name",
+        b"id",
+        b"public",
+        b"publishable",
+        b"question",
+        b"answer",
+        b"count",
+        b"format",
     ];
     if w.contains(&[
-        b"apikey", b"secret", b"accesstoken", b"refreshtoken", b"authtoken", b"bearertoken",
-        b"privatekey", b"clientsecret", b"signingkey", b"encryptionkey", b"masterkey",
-        b"credential", b"apitoken", b"secretkey", b"idtoken", b"authkey", b"accesskey",
-        b"sessionkey", b"apisecret", b"authorization",
+        b"apikey",
+        b"secret",
+        b"accesstoken",
+        b"refreshtoken",
+        b"authtoken",
+        b"bearertoken",
+        b"privatekey",
+        b"clientsecret",
+        b"signingkey",
+        b"encryptionkey",
+        b"masterkey",
+        b"credential",
+        b"apitoken",
+        b"secretkey",
+        b"idtoken",
+        b"authkey",
+        b"accesskey",
+        b"sessionkey",
+        b"apisecret",
+        b"authorization",
     ]) {
         if w.has(NOT_SECRET) && !w.has(&[b"secret"]) {
             return None;
@@ -248,7 +416,9 @@ pub(crate) fn classify_key_bytes(name: &[u8]) -> Option<KeyClass> {
     if w.contains(&[b"email"]) || w.has(&[b"mail"]) || c == b"emailaddress" {
         return strong(Email);
     }
-    if w.contains(&[b"phone", b"mobile", b"telephone", b"msisdn"]) || w.has(&[b"tel", b"cell", b"fax"]) {
+    if w.contains(&[b"phone", b"mobile", b"telephone", b"msisdn"])
+        || w.has(&[b"tel", b"cell", b"fax"])
+    {
         return strong(Phone);
     }
     if w.has(&[b"ssn"]) || w.contains(&[b"socialsecurity", b"socialnumber", b"socialsec"]) {
@@ -257,15 +427,25 @@ pub(crate) fn classify_key_bytes(name: &[u8]) -> Option<KeyClass> {
     if w.has(&[b"itin"]) {
         return strong(UsItin);
     }
-    if w.has(&[b"tin", b"taxid"]) || w.contains(&[b"taxid", b"taxpayer", b"taxnumber", b"taxidentification"]) {
+    if w.has(&[b"tin", b"taxid"])
+        || w.contains(&[b"taxid", b"taxpayer", b"taxnumber", b"taxidentification"])
+    {
         return weak(UsSsn);
     }
     if w.contains(&[
-        b"cardnumber", b"creditcard", b"debitcard", b"ccnumber", b"ccnum", b"cardnum", b"cardno",
+        b"cardnumber",
+        b"creditcard",
+        b"debitcard",
+        b"ccnumber",
+        b"ccnum",
+        b"cardnum",
+        b"cardno",
         b"primaryaccountnumber",
     ]) || w.has(&[b"pan"])
     {
-        if w.has(&[b"id", b"type", b"brand", b"holder", b"exp", b"cvv", b"token"]) {
+        if w.has(&[
+            b"id", b"type", b"brand", b"holder", b"exp", b"cvv", b"token",
+        ]) {
             return None;
         }
         return strong(PaymentCard);
@@ -280,7 +460,13 @@ pub(crate) fn classify_key_bytes(name: &[u8]) -> Option<KeyClass> {
         return strong(AbaRouting);
     }
     if w.contains(&[
-        b"accountnumber", b"acctnumber", b"accountno", b"acctno", b"acctnum", b"bankaccount", b"bban",
+        b"accountnumber",
+        b"acctnumber",
+        b"accountno",
+        b"acctno",
+        b"acctnum",
+        b"bankaccount",
+        b"bban",
     ]) {
         return strong(BankAccount);
     }
@@ -293,21 +479,61 @@ pub(crate) fn classify_key_bytes(name: &[u8]) -> Option<KeyClass> {
         return strong(Passport);
     }
     if w.contains(&[
-        b"nationalid", b"nationalidentity", b"nationalinsurance", b"driverlicen", b"driverslicen",
-        b"drivinglicen", b"aadhaar", b"personnummer", b"idcardnumber", b"nationalnumber",
-        b"governmentid", b"socialinsurance",
-    ]) || w.has(&[b"nino", b"nhs", b"sin", b"cpf", b"dni", b"nie", b"nif", b"curp", b"pesel", b"bsn"])
-    {
+        b"nationalid",
+        b"nationalidentity",
+        b"nationalinsurance",
+        b"driverlicen",
+        b"driverslicen",
+        b"drivinglicen",
+        b"aadhaar",
+        b"personnummer",
+        b"idcardnumber",
+        b"nationalnumber",
+        b"governmentid",
+        b"socialinsurance",
+    ]) || w.has(&[
+        b"nino", b"nhs", b"sin", b"cpf", b"dni", b"nie", b"nif", b"curp", b"pesel", b"bsn",
+    ]) {
         return strong(NationalId);
     }
     const NOT_STREET: &[&[u8]] = &[
-        b"ip", b"email", b"mac", b"wallet", b"server", b"remote", b"web", b"url", b"bitcoin",
-        b"hardware", b"contract", b"memory", b"base", b"mail", b"eth", b"host", b"network", b"bind",
-        b"listen", b"socket", b"ipv", b"local", b"public", b"private", b"node", b"peer",
+        b"ip",
+        b"email",
+        b"mac",
+        b"wallet",
+        b"server",
+        b"remote",
+        b"web",
+        b"url",
+        b"bitcoin",
+        b"hardware",
+        b"contract",
+        b"memory",
+        b"base",
+        b"mail",
+        b"eth",
+        b"host",
+        b"network",
+        b"bind",
+        b"listen",
+        b"socket",
+        b"ipv",
+        b"local",
+        b"public",
+        b"private",
+        b"node",
+        b"peer",
     ];
     if w.contains(&[
-        b"streetaddress", b"street", b"addressline", b"homeaddress", b"billingaddress",
-        b"shippingaddress", b"mailingaddress", b"postaladdress", b"residentialaddress",
+        b"streetaddress",
+        b"street",
+        b"addressline",
+        b"homeaddress",
+        b"billingaddress",
+        b"shippingaddress",
+        b"mailingaddress",
+        b"postaladdress",
+        b"residentialaddress",
     ]) && !w.has(NOT_STREET)
     {
         return strong(StreetAddress);
@@ -316,34 +542,77 @@ pub(crate) fn classify_key_bytes(name: &[u8]) -> Option<KeyClass> {
         return weak(StreetAddress);
     }
     if w.has(&[b"ip", b"ipv", b"ipaddress", b"ipaddr"])
-        || w.contains(&[b"ipaddress", b"remoteaddr", b"clientip", b"sourceip", b"forwardedfor", b"realip"])
+        || w.contains(&[
+            b"ipaddress",
+            b"remoteaddr",
+            b"clientip",
+            b"sourceip",
+            b"forwardedfor",
+            b"realip",
+        ])
     {
         return weak(IpPublic);
     }
     if w.has(&[
-        b"lat", b"latitude", b"lng", b"lon", b"longitude", b"coordinates", b"coords", b"geo",
-        b"geolocation", b"latlng", b"latlong", b"geopoint",
+        b"lat",
+        b"latitude",
+        b"lng",
+        b"lon",
+        b"longitude",
+        b"coordinates",
+        b"coords",
+        b"geo",
+        b"geolocation",
+        b"latlng",
+        b"latlong",
+        b"geopoint",
     ]) {
         return strong(GeoCoordinates);
     }
     if w.has(&[b"location", b"position", b"gps"]) {
         return weak(GeoCoordinates);
     }
-    if w.contains(&[b"username", b"filename", b"hostname", b"company", b"product", b"table", b"file", b"host", b"nickname"]) {
+    if w.contains(&[
+        b"username",
+        b"filename",
+        b"hostname",
+        b"company",
+        b"product",
+        b"table",
+        b"file",
+        b"host",
+        b"nickname",
+    ]) {
         return None;
     }
     if w.contains(&[
-        b"firstname", b"lastname", b"fullname", b"givenname", b"familyname", b"surname",
-        b"middlename", b"maidenname", b"legalname", b"cardholdername", b"holdername",
-        b"personname", b"contactname", b"customername", b"patientname", b"employeename",
-        b"forename", b"realname", b"displayname",
+        b"firstname",
+        b"lastname",
+        b"fullname",
+        b"givenname",
+        b"familyname",
+        b"surname",
+        b"middlename",
+        b"maidenname",
+        b"legalname",
+        b"cardholdername",
+        b"holdername",
+        b"personname",
+        b"contactname",
+        b"customername",
+        b"patientname",
+        b"employeename",
+        b"forename",
+        b"realname",
+        b"displayname",
     ]) {
         return strong(PersonName);
     }
     if w.n == 1 && w.last() == b"name" {
         return weak(PersonName);
     }
-    if w.contains(&[b"awsaccount"]) || c == b"account" || c == b"accountid" || c == b"owneraccount" {
+    if w.contains(&[b"awsaccount"]) || c == b"account" || c == b"accountid" || c == b"owneraccount"
+    {
         return weak(AwsAccountId);
     }
     if w.contains(&[b"stacktrace", b"traceback", b"backtrace"]) || w.has(&[b"stack", b"trace"]) {
@@ -356,10 +625,34 @@ pub(crate) fn classify_key_bytes(name: &[u8]) -> Option<KeyClass> {
 pub(crate) fn is_person_parent(key: &[u8]) -> bool {
     let w = Words::new(key);
     w.has(&[
-        b"user", b"users", b"customer", b"customers", b"patient", b"patients", b"employee",
-        b"employees", b"cardholder", b"contact", b"contacts", b"owner", b"author", b"member",
-        b"members", b"person", b"people", b"account", b"profile", b"billing", b"shipping",
-        b"recipient", b"sender", b"guest", b"passenger", b"student", b"client", b"holder",
+        b"user",
+        b"users",
+        b"customer",
+        b"customers",
+        b"patient",
+        b"patients",
+        b"employee",
+        b"employees",
+        b"cardholder",
+        b"contact",
+        b"contacts",
+        b"owner",
+        b"author",
+        b"member",
+        b"members",
+        b"person",
+        b"people",
+        b"account",
+        b"profile",
+        b"billing",
+        b"shipping",
+        b"recipient",
+        b"sender",
+        b"guest",
+        b"passenger",
+        b"student",
+        b"client",
+        b"holder",
     ])
 }
 
@@ -420,7 +713,12 @@ fn key_words(k: &[u8]) -> [u64; 4] {
         }
         return [w, 0, 0, 0];
     }
-    [load8(k, 0), load8(k, n - 8), load8(k, 8.min(n - 8)), load8(k, n.saturating_sub(16))]
+    [
+        load8(k, 0),
+        load8(k, n - 8),
+        load8(k, 8.min(n - 8)),
+        load8(k, n.saturating_sub(16)),
+    ]
 }
 
 impl KeyCache {
@@ -430,7 +728,11 @@ impl KeyCache {
 
     fn lookup(&mut self, key: &[u8]) -> (Option<KeyClass>, bool) {
         if key.is_empty() || key.len() > 32 {
-            return if key.is_empty() { (None, false) } else { (classify_key_bytes(key), is_person_parent(key)) };
+            return if key.is_empty() {
+                (None, false)
+            } else {
+                (classify_key_bytes(key), is_person_parent(key))
+            };
         }
         if self.slots.is_empty() {
             self.slots = vec![
@@ -444,7 +746,8 @@ impl KeyCache {
             ];
         }
         let w = key_words(key);
-        let h = (w[0] ^ w[1].rotate_left(17) ^ (key.len() as u64)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        let h =
+            (w[0] ^ w[1].rotate_left(17) ^ (key.len() as u64)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
         // two-way set associative: slots i and i+1, most recent first
         let i = (h >> 56) as usize & (CACHE_SLOTS - 2);
         for j in [i, i + 1] {

@@ -22,8 +22,8 @@ pub use custom::CustomType;
 pub use document::{InputFormat, LocatedMatch, line_of, scan_document};
 pub use keys::{KeyClass, KeyStrength, classify_key};
 pub use mask::{DEFAULT_HASH_SALT, mask, set_hash_salt, value_hash};
-pub use types::{BUILTIN_TYPES, Confidence, DataClass, DataType, Sensitivity};
 pub use scan::{aws_account_from_key_id, candidate_literals};
+pub use types::{BUILTIN_TYPES, Confidence, DataClass, DataType, Sensitivity};
 pub use validate::{luhn, valid_aba, valid_iban};
 
 use std::ops::Range;
@@ -53,9 +53,9 @@ impl Match {
     /// Whether this match is worth more than an informational note: not an example value and not a
     /// tentative low-sensitivity hint.
     pub fn is_significant(&self) -> bool {
-        !self.example
-            && !(self.confidence == Confidence::Tentative
-                && self.data_type.sensitivity() == Sensitivity::Low)
+        let tentative_low = self.confidence == Confidence::Tentative
+            && self.data_type.sensitivity() == Sensitivity::Low;
+        !(self.example || tentative_low)
     }
 }
 

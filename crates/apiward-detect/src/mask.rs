@@ -48,7 +48,11 @@ pub(crate) fn canonical(t: DataType, v: &str) -> String {
         PaymentCard | UsSsn | UsItin | Phone | AbaRouting | BankAccount | AwsAccountId => {
             v.chars().filter(|c| c.is_ascii_digit()).collect()
         }
-        Iban => v.chars().filter(|c| c.is_ascii_alphanumeric()).collect::<String>().to_ascii_uppercase(),
+        Iban => v
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .collect::<String>()
+            .to_ascii_uppercase(),
         Email | InternalHostname => v.to_ascii_lowercase(),
         _ => v.to_string(),
     }
@@ -131,13 +135,25 @@ pub fn mask(data_type: DataType, value: &str) -> String {
             }
         }
         Iban => {
-            let c: Vec<char> = value.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
+            let c: Vec<char> = value
+                .chars()
+                .filter(|c| c.is_ascii_alphanumeric())
+                .collect();
             let cc: String = c.iter().take(2).collect();
             format!("{cc}{}{}", stars(c.len().saturating_sub(6)), last_n(&c, 4))
         }
         AbaRouting | BankAccount | NationalId | Passport => {
-            let c: Vec<char> = value.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
-            let keep = if c.len() >= 12 { 4 } else if c.len() >= 8 { 2 } else { 0 };
+            let c: Vec<char> = value
+                .chars()
+                .filter(|c| c.is_ascii_alphanumeric())
+                .collect();
+            let keep = if c.len() >= 12 {
+                4
+            } else if c.len() >= 8 {
+                2
+            } else {
+                0
+            };
             format!("{}{}", stars(c.len() - keep), last_n(&c, keep))
         }
         DateOfBirth => value
@@ -196,7 +212,7 @@ pub fn mask(data_type: DataType, value: &str) -> String {
         Password => format!("******** ({n} chars)"),
         PasswordHash => {
             let algo = if value.starts_with('$') {
-                value.splitn(3, '$').nth(1).unwrap_or("")
+                value.split('$').nth(1).unwrap_or("")
             } else if let Some((a, _)) = value.split_once('$') {
                 a
             } else {
@@ -222,9 +238,17 @@ pub fn mask(data_type: DataType, value: &str) -> String {
         }
         // Descriptors: these types are shown by what they are (exception name, server product and
         // version, marker), not by a sensitive value; the raw text never exceeds 64 characters.
-        ServerVersion | DynamodbException | StackTrace | SqlError | BotocoreError | EnvDump
-        | DynamodbAttributeValue | DynamodbPagingKey | DynamodbConsumedCapacity
-        | AwsResponseMetadata | PydanticInputEcho => {
+        ServerVersion
+        | DynamodbException
+        | StackTrace
+        | SqlError
+        | BotocoreError
+        | EnvDump
+        | DynamodbAttributeValue
+        | DynamodbPagingKey
+        | DynamodbConsumedCapacity
+        | AwsResponseMetadata
+        | PydanticInputEcho => {
             let s: String = value.chars().take(64).collect();
             if n > 64 { format!("{s}…") } else { s }
         }
@@ -241,14 +265,21 @@ fn mask_arn(v: &str) -> String {
     if parts.len() < 6 {
         return stars(v.len());
     }
-    let acct = if parts[4].is_empty() { String::new() } else { stars(parts[4].len()) };
+    let acct = if parts[4].is_empty() {
+        String::new()
+    } else {
+        stars(parts[4].len())
+    };
     let res: Vec<char> = parts[5].chars().collect();
     // Keep the resource kind (`table/`, `assumed-role/`), hide the names.
     let resm: String = match parts[5].split_once('/') {
         Some((k, rest)) => format!("{k}/{}", stars(rest.chars().count())),
         None => stars(res.len()),
     };
-    format!("{}:{}:{}:{}:{}:{}", parts[0], parts[1], parts[2], parts[3], acct, resm)
+    format!(
+        "{}:{}:{}:{}:{}:{}",
+        parts[0], parts[1], parts[2], parts[3], acct, resm
+    )
 }
 
 fn mask_url(v: &str) -> String {
@@ -277,17 +308,38 @@ mod tests {
 
     #[test]
     fn masks() {
-        assert_eq!(mask(DataType::Email, "jane@example.com"), "j***@example.com");
-        assert_eq!(mask(DataType::UsSsn, "536-22-6789"), "***-**-6789");
-        assert_eq!(mask(DataType::PaymentCard, "4111 1111 1111 1111"), "**** **** **** 1111");
-        assert_eq!(mask(DataType::AwsAccessKeyId, "AKIAIOSFODNN7EXAMPLE"), "AKIA****************");
-        assert!(!mask(DataType::GithubToken, "ghp_abcdefghijklmnopqrstuvwxyz0123456789").contains("abcdef"));
         assert_eq!(
-            mask(DataType::AwsArn, "arn:aws:dynamodb:us-east-1:123456789012:table/Users"),
+            mask(DataType::Email, "jane@example.com"),
+            "j***@example.com"
+        );
+        assert_eq!(mask(DataType::UsSsn, "536-22-6789"), "***-**-6789");
+        assert_eq!(
+            mask(DataType::PaymentCard, "4111 1111 1111 1111"),
+            "**** **** **** 1111"
+        );
+        assert_eq!(
+            mask(DataType::AwsAccessKeyId, "AKIAIOSFODNN7EXAMPLE"),
+            "AKIA****************"
+        );
+        assert!(
+            !mask(
+                DataType::GithubToken,
+                "ghp_abcdefghijklmnopqrstuvwxyz0123456789"
+            )
+            .contains("abcdef")
+        );
+        assert_eq!(
+            mask(
+                DataType::AwsArn,
+                "arn:aws:dynamodb:us-east-1:123456789012:table/Users"
+            ),
             "arn:aws:dynamodb:us-east-1:************:table/*****"
         );
         assert_eq!(
-            mask(DataType::UrlCredentials, "postgres://admin:hunter2@db.internal:5432/app"),
+            mask(
+                DataType::UrlCredentials,
+                "postgres://admin:hunter2@db.internal:5432/app"
+            ),
             "postgres://a***:****@db.internal:5432/…"
         );
         assert_eq!(value_hash("x").len(), 16);

@@ -163,10 +163,39 @@ impl Literals {
         // Short (3-byte) triggers in their own small group so the others get 4-byte Teddy masks.
         // Three passes, each a SIMD (Teddy) search: 3-byte triggers; rare 4+-byte secret prefixes (slim,
         // at most 32); internals (4+ bytes, at most 64).
-        let secretish = |p: &str, k: Kind| p.len() <= 3 || matches!(k, Kind::AwsKeyId | Kind::Github | Kind::GithubPat | Kind::Gitlab | Kind::Slack | Kind::SlackHook | Kind::Stripe | Kind::Google | Kind::Npm | Kind::Pem | Kind::Crypt | Kind::SessionToken);
-        let short: Vec<(&str, Kind)> = LITERALS.iter().copied().filter(|&(p, _)| p.len() <= 3).collect();
-        let first: Vec<(&str, Kind)> = LITERALS.iter().copied().filter(|&(p, k)| p.len() > 3 && secretish(p, k)).collect();
-        let second: Vec<(&str, Kind)> = LITERALS.iter().copied().filter(|&(p, k)| !secretish(p, k)).collect();
+        let secretish = |p: &str, k: Kind| {
+            p.len() <= 3
+                || matches!(
+                    k,
+                    Kind::AwsKeyId
+                        | Kind::Github
+                        | Kind::GithubPat
+                        | Kind::Gitlab
+                        | Kind::Slack
+                        | Kind::SlackHook
+                        | Kind::Stripe
+                        | Kind::Google
+                        | Kind::Npm
+                        | Kind::Pem
+                        | Kind::Crypt
+                        | Kind::SessionToken
+                )
+        };
+        let short: Vec<(&str, Kind)> = LITERALS
+            .iter()
+            .copied()
+            .filter(|&(p, _)| p.len() <= 3)
+            .collect();
+        let first: Vec<(&str, Kind)> = LITERALS
+            .iter()
+            .copied()
+            .filter(|&(p, k)| p.len() > 3 && secretish(p, k))
+            .collect();
+        let second: Vec<(&str, Kind)> = LITERALS
+            .iter()
+            .copied()
+            .filter(|&(p, k)| !secretish(p, k))
+            .collect();
         for chunk in [&short[..], &first[..], &second[..]] {
             let pats: Vec<&str> = chunk.iter().map(|(p, _)| *p).collect();
             let kinds: Vec<Kind> = chunk.iter().map(|(_, k)| *k).collect();
@@ -174,7 +203,11 @@ impl Literals {
                 .match_kind(MatchKind::LeftmostFirst)
                 .kind(Some(AhoCorasickKind::DFA))
                 .build(&pats)
-                .or_else(|_| AhoCorasick::builder().match_kind(MatchKind::LeftmostFirst).build(&pats));
+                .or_else(|_| {
+                    AhoCorasick::builder()
+                        .match_kind(MatchKind::LeftmostFirst)
+                        .build(&pats)
+                });
             if let Ok(ac) = ac {
                 groups.push((ac, kinds));
             }
@@ -212,7 +245,12 @@ const DDB_EXCEPTIONS: &[&[u8]] = &[
 /// AKIAI/AKIAJ keys and malformed ids.
 pub fn aws_account_from_key_id(key_id: &str) -> Option<String> {
     let b = key_id.as_bytes();
-    if b.len() != 20 || !matches!(&b[..4], b"AKIA" | b"ASIA" | b"ABIA" | b"ACCA" | b"AIDA" | b"AROA") {
+    if b.len() != 20
+        || !matches!(
+            &b[..4],
+            b"AKIA" | b"ASIA" | b"ABIA" | b"ACCA" | b"AIDA" | b"AROA"
+        )
+    {
         return None;
     }
     if b[4] == b'I' || b[4] == b'J' {
@@ -305,7 +343,12 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
     }
 
     pub(crate) fn sort_pending(&mut self) {
-        self.out[self.base..].sort_by(|a, b| a.span.start.cmp(&b.span.start).then(b.span.end.cmp(&a.span.end)));
+        self.out[self.base..].sort_by(|a, b| {
+            a.span
+                .start
+                .cmp(&b.span.start)
+                .then(b.span.end.cmp(&a.span.end))
+        });
         self.npending = self.out.len() - self.base;
     }
 
@@ -313,7 +356,12 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
     /// different types are both kept).
     pub(crate) fn finish(&mut self) {
         let v = &mut self.out[self.base..];
-        v.sort_by(|a, b| a.span.start.cmp(&b.span.start).then(b.span.end.cmp(&a.span.end)));
+        v.sort_by(|a, b| {
+            a.span
+                .start
+                .cmp(&b.span.start)
+                .then(b.span.end.cmp(&a.span.end))
+        });
         let mut outer: Option<(usize, usize, DataType)> = None;
         let mut w = self.base;
         for r in self.base..self.out.len() {
@@ -374,7 +422,9 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
                 if is_alnum(before(input, s)) {
                     return None;
                 }
-                let n = run_fwd(input, e, 17, |c| c.is_ascii_uppercase() || c.is_ascii_digit());
+                let n = run_fwd(input, e, 17, |c| {
+                    c.is_ascii_uppercase() || c.is_ascii_digit()
+                });
                 if n != 16 || is_alnum(at(input, e + n)) {
                     return None;
                 }
@@ -390,7 +440,13 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
                     Some(a) => detail.push_str(&format!("account {a}")),
                     None => detail.push_str("account not decodable"),
                 }
-                self.emit(DataType::AwsAccessKeyId, s..end, Confidence::Certain, example, Some(detail));
+                self.emit(
+                    DataType::AwsAccessKeyId,
+                    s..end,
+                    Confidence::Certain,
+                    example,
+                    Some(detail),
+                );
                 self.aws_secret_near(end);
                 Some(end)
             }
@@ -399,21 +455,35 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
                     return None;
                 }
                 let n = run_fwd(input, e, 256, |c| is_alnum(c) || c == b'_');
-                let ok = if kind == Kind::Github { n >= 36 } else { n >= 40 };
+                let ok = if kind == Kind::Github {
+                    n >= 36
+                } else {
+                    n >= 40
+                };
                 if !ok || is_word(at(input, e + n)) {
                     return None;
                 }
                 let end = e + n;
                 let example = is_placeholder(&input[e..end]);
-                self.emit(DataType::GithubToken, s..end, Confidence::Certain, example, None);
+                self.emit(
+                    DataType::GithubToken,
+                    s..end,
+                    Confidence::Certain,
+                    example,
+                    None,
+                );
                 Some(end)
             }
-            Kind::Gitlab => self.token(s, e, 20, 64, DataType::GitlabToken, |c| is_alnum(c) || c == b'_' || c == b'-'),
+            Kind::Gitlab => self.token(s, e, 20, 64, DataType::GitlabToken, |c| {
+                is_alnum(c) || c == b'_' || c == b'-'
+            }),
             Kind::Slack => {
                 // xoxb- xoxp- xoxa- xoxr- xoxs- xoxe- / xapp-
                 let mut p = e;
                 if &input[s..e] == b"xox" {
-                    if !matches!(at(input, e), b'b' | b'p' | b'a' | b'r' | b's' | b'e') || at(input, e + 1) != b'-' {
+                    if !matches!(at(input, e), b'b' | b'p' | b'a' | b'r' | b's' | b'e')
+                        || at(input, e + 1) != b'-'
+                    {
                         return None;
                     }
                     p = e + 2;
@@ -422,16 +492,31 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
                     return None;
                 }
                 let n = run_fwd(input, p, 256, |c| is_alnum(c) || c == b'-');
-                if n < 10 || input[p..p + n].iter().filter(|c| c.is_ascii_digit()).count() < 4 {
+                if n < 10
+                    || input[p..p + n]
+                        .iter()
+                        .filter(|c| c.is_ascii_digit())
+                        .count()
+                        < 4
+                {
                     return None;
                 }
                 let end = p + n;
                 let example = is_placeholder(&input[p..end]);
-                self.emit(DataType::SlackToken, s..end, Confidence::Certain, example, None);
+                self.emit(
+                    DataType::SlackToken,
+                    s..end,
+                    Confidence::Certain,
+                    example,
+                    None,
+                );
                 Some(end)
             }
             Kind::SlackHook => {
-                if !(starts(input, e, b"services/") || starts(input, e, b"workflows/") || starts(input, e, b"triggers/")) {
+                if !(starts(input, e, b"services/")
+                    || starts(input, e, b"workflows/")
+                    || starts(input, e, b"triggers/"))
+                {
                     return None;
                 }
                 let mut start = s;
@@ -440,17 +525,26 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
                         start = s - pre.len();
                     }
                 }
-                let n = run_fwd(input, e, 200, |c| is_alnum(c) || c == b'/' || c == b'_' || c == b'-');
+                let n = run_fwd(input, e, 200, |c| {
+                    is_alnum(c) || c == b'/' || c == b'_' || c == b'-'
+                });
                 if n < 20 {
                     return None;
                 }
                 let end = e + n;
                 let example = is_placeholder(&input[e..end]);
-                self.emit(DataType::SlackWebhook, start..end, Confidence::Certain, example, None);
+                self.emit(
+                    DataType::SlackWebhook,
+                    start..end,
+                    Confidence::Certain,
+                    example,
+                    None,
+                );
                 Some(end)
             }
             Kind::Stripe => {
-                if s == 0 || !matches!(input[s - 1], b's' | b'r') || is_alnum(before(input, s - 1)) {
+                if s == 0 || !matches!(input[s - 1], b's' | b'r') || is_alnum(before(input, s - 1))
+                {
                     return None;
                 }
                 let n = run_fwd(input, e, 100, is_alnum);
@@ -460,9 +554,17 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
                 let end = e + n;
                 let test = input[s..e].starts_with(b"k_test");
                 let v = &input[e..end];
-                let example = is_placeholder(v) || v == b"4eC39HqLyjWDarjtT1zdp7dc" || v == b"BQokikJOvBiI2HlWgH4olfQ2";
+                let example = is_placeholder(v)
+                    || v == b"4eC39HqLyjWDarjtT1zdp7dc"
+                    || v == b"BQokikJOvBiI2HlWgH4olfQ2";
                 let detail = if test { "test mode" } else { "live mode" };
-                self.emit(DataType::StripeKey, s - 1..end, Confidence::Certain, example, Some(detail.into()));
+                self.emit(
+                    DataType::StripeKey,
+                    s - 1..end,
+                    Confidence::Certain,
+                    example,
+                    Some(detail.into()),
+                );
                 Some(end)
             }
             Kind::Google => {
@@ -475,7 +577,13 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
                 }
                 let end = e + n;
                 let example = is_placeholder(&input[e..end]);
-                self.emit(DataType::GoogleApiKey, s..end, Confidence::Certain, example, None);
+                self.emit(
+                    DataType::GoogleApiKey,
+                    s..end,
+                    Confidence::Certain,
+                    example,
+                    None,
+                );
                 Some(end)
             }
             Kind::Sendgrid => {
@@ -491,7 +599,13 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
                     return None;
                 }
                 let end = e + 23 + 43;
-                self.emit(DataType::SendgridKey, s..end, Confidence::Certain, false, None);
+                self.emit(
+                    DataType::SendgridKey,
+                    s..end,
+                    Confidence::Certain,
+                    false,
+                    None,
+                );
                 Some(end)
             }
             Kind::SkDash => {
@@ -528,7 +642,13 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
                     return None;
                 }
                 let end = e + n;
-                self.emit(DataType::NpmToken, s..end, Confidence::Certain, is_placeholder(&input[e..end]), None);
+                self.emit(
+                    DataType::NpmToken,
+                    s..end,
+                    Confidence::Certain,
+                    is_placeholder(&input[e..end]),
+                    None,
+                );
                 Some(end)
             }
             Kind::Pem => {
@@ -538,28 +658,39 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
                     return None;
                 }
                 let body_start = hdr_end + 5;
-                let (end, conf) = match find_in(input, body_start, body_start + 16 * 1024, b"-----END") {
-                    Some(p) => {
-                        let close = find_in(input, p + 8, p + 80, b"-----").map(|q| q + 5).unwrap_or(p + 8);
-                        (close, Confidence::Certain)
-                    }
-                    None => (body_start, Confidence::Firm),
-                };
+                let (end, conf) =
+                    match find_in(input, body_start, body_start + 16 * 1024, b"-----END") {
+                        Some(p) => {
+                            let close = find_in(input, p + 8, p + 80, b"-----")
+                                .map(|q| q + 5)
+                                .unwrap_or(p + 8);
+                            (close, Confidence::Certain)
+                        }
+                        None => (body_start, Confidence::Firm),
+                    };
                 let kind = lossy(label).trim().to_string();
                 let body = &input[body_start..end.max(body_start)];
-                let example = is_placeholder(body) || body.len() < 60 && conf == Confidence::Certain;
+                let example =
+                    is_placeholder(body) || body.len() < 60 && conf == Confidence::Certain;
                 self.emit(DataType::PrivateKey, s..end, conf, example, Some(kind));
                 Some(end)
             }
             Kind::Jwt => self.jwt_at(s),
             Kind::Url => self.url_at(s),
             Kind::Crypt => {
-                let begin = if input[s..].starts_with(b"pbkdf2") { s } else { s };
+                let begin = s;
                 if is_alnum(before(input, begin)) && !input[s..].starts_with(b"pbkdf2") {
                     return None;
                 }
-                let mut n = run_fwd(input, begin, 400, |c| is_alnum(c) || matches!(c, b'$' | b'.' | b'/' | b'=' | b',' | b'+' | b'_' | b'-'));
-                if input[begin..].starts_with(b"$2") && n > 60 && !is_alnum(at(input, begin + 60)) && at(input, begin + 60) != b'/' {
+                let mut n = run_fwd(input, begin, 400, |c| {
+                    is_alnum(c)
+                        || matches!(c, b'$' | b'.' | b'/' | b'=' | b',' | b'+' | b'_' | b'-')
+                });
+                if input[begin..].starts_with(b"$2")
+                    && n > 60
+                    && !is_alnum(at(input, begin + 60))
+                    && at(input, begin + 60) != b'/'
+                {
                     n = 60;
                 }
                 while n > 0 && matches!(input[begin + n - 1], b'.' | b',') {
@@ -578,7 +709,13 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
                 if !ok {
                     return None;
                 }
-                self.emit(DataType::PasswordHash, begin..begin + n, Confidence::Certain, false, None);
+                self.emit(
+                    DataType::PasswordHash,
+                    begin..begin + n,
+                    Confidence::Certain,
+                    false,
+                    None,
+                );
                 Some(begin + n)
             }
             Kind::SessionToken => {
@@ -589,7 +726,13 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
                 if n < 100 {
                     return None;
                 }
-                self.emit(DataType::AwsSessionToken, s..s + n, Confidence::Certain, false, None);
+                self.emit(
+                    DataType::AwsSessionToken,
+                    s..s + n,
+                    Confidence::Certain,
+                    false,
+                    None,
+                );
                 Some(s + n)
             }
             Kind::Arn => self.arn_at(s, e),
@@ -600,18 +743,36 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
                 if !matches!(at(input, p), b'"' | b'\'') {
                     return None;
                 }
-                self.emit(DataType::DynamodbAttributeValue, s..e, Confidence::Firm, false, None);
+                self.emit(
+                    DataType::DynamodbAttributeValue,
+                    s..e,
+                    Confidence::Firm,
+                    false,
+                    None,
+                );
                 Some(e)
             }
             Kind::Traceback => {
                 if !starts(input, e, b" (most recent call last)") {
                     return None;
                 }
-                self.emit(DataType::StackTrace, s..e + 24, Confidence::Certain, false, Some("Python traceback".into()));
+                self.emit(
+                    DataType::StackTrace,
+                    s..e + 24,
+                    Confidence::Certain,
+                    false,
+                    Some("Python traceback".into()),
+                );
                 Some(e + 24)
             }
             Kind::Starlette => {
-                self.emit(DataType::StackTrace, s..e, Confidence::Certain, false, Some("Starlette debug page".into()));
+                self.emit(
+                    DataType::StackTrace,
+                    s..e,
+                    Confidence::Certain,
+                    false,
+                    Some("Starlette debug page".into()),
+                );
                 Some(e)
             }
             Kind::JavaFrame => {
@@ -622,21 +783,39 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
                 }
                 let line_start = s.saturating_sub(300);
                 find_in(input, line_start, s, b"at ")?;
-                self.emit(DataType::StackTrace, s..e + n + 1, Confidence::Certain, false, Some("Java stack trace".into()));
+                self.emit(
+                    DataType::StackTrace,
+                    s..e + n + 1,
+                    Confidence::Certain,
+                    false,
+                    Some("Java stack trace".into()),
+                );
                 Some(e + n)
             }
             Kind::JavaThread => {
                 if !starts(input, e, b" \"") && !starts(input, e, b" \\\"") {
                     return None;
                 }
-                self.emit(DataType::StackTrace, s..e, Confidence::Certain, false, Some("Java stack trace".into()));
+                self.emit(
+                    DataType::StackTrace,
+                    s..e,
+                    Confidence::Certain,
+                    false,
+                    Some("Java stack trace".into()),
+                );
                 Some(e)
             }
             Kind::DotNet => {
                 if !at(input, e).is_ascii_digit() {
                     return None;
                 }
-                self.emit(DataType::StackTrace, s..e + 1, Confidence::Certain, false, Some(".NET stack trace".into()));
+                self.emit(
+                    DataType::StackTrace,
+                    s..e + 1,
+                    Confidence::Certain,
+                    false,
+                    Some(".NET stack trace".into()),
+                );
                 Some(e)
             }
             Kind::NodeFrame => {
@@ -651,11 +830,19 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
                 let back = s.saturating_sub(300);
                 let at_pos = find_in(input, back, s, b"at ")?;
                 // the frame must be on one line: no newline between `at ` and the file
-                if find_in(input, at_pos, s, b"\n").is_some() || find_in(input, at_pos, s, b"\\n").is_some() {
+                if find_in(input, at_pos, s, b"\n").is_some()
+                    || find_in(input, at_pos, s, b"\\n").is_some()
+                {
                     return None;
                 }
                 let end = e + n1 + 1 + n2;
-                self.emit(DataType::StackTrace, s..end, Confidence::Certain, false, Some("Node.js stack trace".into()));
+                self.emit(
+                    DataType::StackTrace,
+                    s..end,
+                    Confidence::Certain,
+                    false,
+                    Some("Node.js stack trace".into()),
+                );
                 Some(end)
             }
             Kind::Php => {
@@ -668,7 +855,13 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
                 if !ok {
                     return None;
                 }
-                self.emit(DataType::StackTrace, s..e + 1, Confidence::Certain, false, Some("PHP error".into()));
+                self.emit(
+                    DataType::StackTrace,
+                    s..e + 1,
+                    Confidence::Certain,
+                    false,
+                    Some("PHP error".into()),
+                );
                 Some(e)
             }
             Kind::Ruby => {
@@ -676,7 +869,13 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
                 if n == 0 || !(starts(input, e + n, b":in `") || starts(input, e + n, b":in '")) {
                     return None;
                 }
-                self.emit(DataType::StackTrace, s..e + n, Confidence::Certain, false, Some("Ruby backtrace".into()));
+                self.emit(
+                    DataType::StackTrace,
+                    s..e + n,
+                    Confidence::Certain,
+                    false,
+                    Some("Ruby backtrace".into()),
+                );
                 Some(e + n)
             }
             Kind::Goroutine => {
@@ -684,7 +883,13 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
                 if n == 0 || !starts(input, e + n, b" [") {
                     return None;
                 }
-                self.emit(DataType::StackTrace, s..e + n, Confidence::Certain, false, Some("Go panic".into()));
+                self.emit(
+                    DataType::StackTrace,
+                    s..e + n,
+                    Confidence::Certain,
+                    false,
+                    Some("Go panic".into()),
+                );
                 Some(e + n)
             }
             Kind::GoFrame => {
@@ -693,15 +898,29 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
                     return None;
                 }
                 // a path before: `/app/main.go:42`
-                let back = run_back(input, s, 200, |c| is_alnum(c) || matches!(c, b'/' | b'_' | b'-' | b'.'));
+                let back = run_back(input, s, 200, |c| {
+                    is_alnum(c) || matches!(c, b'/' | b'_' | b'-' | b'.')
+                });
                 if back == 0 || !input[s - back..s].contains(&b'/') {
                     return None;
                 }
-                self.emit(DataType::StackTrace, s - back..e + n, Confidence::Firm, false, Some("Go stack trace".into()));
+                self.emit(
+                    DataType::StackTrace,
+                    s - back..e + n,
+                    Confidence::Firm,
+                    false,
+                    Some("Go stack trace".into()),
+                );
                 Some(e + n)
             }
             Kind::StackTraceWord => {
-                self.emit(DataType::StackTrace, s..e, Confidence::Firm, false, Some("stack trace".into()));
+                self.emit(
+                    DataType::StackTrace,
+                    s..e,
+                    Confidence::Firm,
+                    false,
+                    Some("stack trace".into()),
+                );
                 Some(e)
             }
             Kind::Sql(engine) => {
@@ -712,22 +931,42 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
                         return None;
                     }
                 }
-                if lit == b"sqlite3." && !(starts(input, e, b"Operational") || starts(input, e, b"Integrity") || starts(input, e, b"Programming") || starts(input, e, b"DatabaseError")) {
+                if lit == b"sqlite3."
+                    && !(starts(input, e, b"Operational")
+                        || starts(input, e, b"Integrity")
+                        || starts(input, e, b"Programming")
+                        || starts(input, e, b"DatabaseError"))
+                {
                     return None;
                 }
                 if lit == b"SQLSTATE" && !matches!(at(input, e), b'[' | b' ' | b'=' | b':') {
                     return None;
                 }
-                if lit == b"PrismaClient" && !starts(input, e, b"KnownRequestError") && !starts(input, e, b"UnknownRequestError") && !starts(input, e, b"ValidationError") {
+                if lit == b"PrismaClient"
+                    && !starts(input, e, b"KnownRequestError")
+                    && !starts(input, e, b"UnknownRequestError")
+                    && !starts(input, e, b"ValidationError")
+                {
                     return None;
                 }
-                if lit == b"violates " && !(starts(input, e, b"unique constraint") || starts(input, e, b"foreign key constraint") || starts(input, e, b"not-null constraint") || starts(input, e, b"check constraint")) {
+                if lit == b"violates "
+                    && !(starts(input, e, b"unique constraint")
+                        || starts(input, e, b"foreign key constraint")
+                        || starts(input, e, b"not-null constraint")
+                        || starts(input, e, b"check constraint"))
+                {
                     return None;
                 }
                 if is_alnum(before(input, s)) && lit != b"SQLException" {
                     return None;
                 }
-                self.emit(DataType::SqlError, s..e, Confidence::Certain, false, Some(engine.into()));
+                self.emit(
+                    DataType::SqlError,
+                    s..e,
+                    Confidence::Certain,
+                    false,
+                    Some(engine.into()),
+                );
                 Some(e)
             }
             Kind::Botocore => {
@@ -747,7 +986,13 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
                 }
                 let op = lossy(&input[q..q + m]);
                 let end = q + m + 10;
-                self.emit(DataType::BotocoreError, s..end, Confidence::Certain, false, Some(format!("{code} in {op}")));
+                self.emit(
+                    DataType::BotocoreError,
+                    s..end,
+                    Confidence::Certain,
+                    false,
+                    Some(format!("{code} in {op}")),
+                );
                 Some(end)
             }
             Kind::DdbWire => {
@@ -761,7 +1006,13 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
                     return None;
                 }
                 let code = lossy(&input[p + 1..p + 1 + m]);
-                self.emit(DataType::DynamodbException, s..p + 1 + m, Confidence::Certain, false, Some(code));
+                self.emit(
+                    DataType::DynamodbException,
+                    s..p + 1 + m,
+                    Confidence::Certain,
+                    false,
+                    Some(code),
+                );
                 Some(p + 1 + m)
             }
             Kind::Exception => {
@@ -771,7 +1022,13 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
                     return None;
                 }
                 if DDB_EXCEPTIONS.contains(&name) {
-                    self.emit(DataType::DynamodbException, s - back..e, Confidence::Firm, false, Some(lossy(name)));
+                    self.emit(
+                        DataType::DynamodbException,
+                        s - back..e,
+                        Confidence::Firm,
+                        false,
+                        Some(lossy(name)),
+                    );
                     return Some(e);
                 }
                 None
@@ -785,7 +1042,13 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
                     }
                     n += w;
                 }
-                self.emit(DataType::DynamodbException, s..s + n, Confidence::Firm, false, Some(lossy(&input[s..s + n])));
+                self.emit(
+                    DataType::DynamodbException,
+                    s..s + n,
+                    Confidence::Firm,
+                    false,
+                    Some(lossy(&input[s..s + n])),
+                );
                 Some(e)
             }
             Kind::InternalHost => self.internal_host(s, e),
@@ -799,7 +1062,13 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
                     return None;
                 }
                 let v = lossy(&input[s..e + n]);
-                self.emit(DataType::ServerVersion, s..e + n, Confidence::Firm, false, Some(v));
+                self.emit(
+                    DataType::ServerVersion,
+                    s..e + n,
+                    Confidence::Firm,
+                    false,
+                    Some(v),
+                );
                 Some(e + n)
             }
             Kind::Env(specific) => {
@@ -808,7 +1077,8 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
                     // LD_LIBRARY_PATH / PYTHONPATH are specific; PATH= / "PATH": / 'PATH': count
                     let back = run_back(input, s, 16, |c| c.is_ascii_uppercase() || c == b'_');
                     let name = &input[s - back..e];
-                    let sep_ok = matches!(at(input, e), b'=') || (matches!(at(input, e), b'"' | b'\'') && at(input, e + 1) == b':');
+                    let sep_ok = matches!(at(input, e), b'=')
+                        || (matches!(at(input, e), b'"' | b'\'') && at(input, e + 1) == b':');
                     if !sep_ok || is_word(before(input, s - back)) {
                         return None;
                     }
@@ -819,19 +1089,32 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
                     if !specific && at(input, e) == b'=' && at(input, e + 1) != b'/' {
                         return None;
                     }
-                    if !specific && matches!(at(input, e), b'"' | b'\'') && !matches!(before(input, s), b'"' | b'\'') {
+                    if !specific
+                        && matches!(at(input, e), b'"' | b'\'')
+                        && !matches!(before(input, s), b'"' | b'\'')
+                    {
                         return None;
                     }
                     self.env_hits = self.env_hits.saturating_add(1);
                     if specific || self.env_hits >= 2 {
-                        self.emit(DataType::EnvDump, s - back..e, Confidence::Firm, false, None);
+                        self.emit(
+                            DataType::EnvDump,
+                            s - back..e,
+                            Confidence::Firm,
+                            false,
+                            None,
+                        );
                     }
                     return Some(e);
                 }
                 if lit == b"HOME" {
                     let eq = at(input, e) == b'=' && at(input, e + 1) == b'/';
-                    let js = matches!(at(input, e), b'"' | b'\'') && at(input, e + 1) == b':' && matches!(before(input, s), b'"' | b'\'');
-                    if !(eq || js) || is_word(before(input, s)) && !matches!(before(input, s), b'"' | b'\'') {
+                    let js = matches!(at(input, e), b'"' | b'\'')
+                        && at(input, e + 1) == b':'
+                        && matches!(before(input, s), b'"' | b'\'');
+                    if !(eq || js)
+                        || is_word(before(input, s)) && !matches!(before(input, s), b'"' | b'\'')
+                    {
                         return None;
                     }
                     if is_word(before(input, s)) {
@@ -854,7 +1137,15 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
         }
     }
 
-    fn token(&mut self, s: usize, e: usize, min: usize, max: usize, t: DataType, f: impl Fn(u8) -> bool) -> Option<usize> {
+    fn token(
+        &mut self,
+        s: usize,
+        e: usize,
+        min: usize,
+        max: usize,
+        t: DataType,
+        f: impl Fn(u8) -> bool,
+    ) -> Option<usize> {
         let input = self.input;
         if is_alnum(before(input, s)) {
             return None;
@@ -884,7 +1175,13 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
                     let dg = v.iter().any(|c| c.is_ascii_digit());
                     if !hex && up && lo && dg && entropy(v) > 4.0 {
                         let example = memchr::memmem::find(v, b"EXAMPLE").is_some();
-                        self.emit(DataType::AwsSecretKey, i..i + 40, Confidence::Firm, example, Some("next to an access key id".into()));
+                        self.emit(
+                            DataType::AwsSecretKey,
+                            i..i + 40,
+                            Confidence::Firm,
+                            example,
+                            Some("next to an access key id".into()),
+                        );
                         return;
                     }
                 }
@@ -919,13 +1216,21 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
         let d = crate::jwt::decode(&tok)?;
         let sig = &input[p3..end];
         let example = sig == b"SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c";
-        self.emit(DataType::Jwt, s..end, Confidence::Certain, example, Some(d.summary()));
+        self.emit(
+            DataType::Jwt,
+            s..end,
+            Confidence::Certain,
+            example,
+            Some(d.summary()),
+        );
         Some(end)
     }
 
     fn url_at(&mut self, s: usize) -> Option<usize> {
         let input = self.input;
-        let sl = run_back(input, s, 24, |c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'.' | b'-'));
+        let sl = run_back(input, s, 24, |c| {
+            c.is_ascii_alphanumeric() || matches!(c, b'+' | b'.' | b'-')
+        });
         if sl == 0 {
             return None;
         }
@@ -936,15 +1241,19 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
         let scheme = &input[start..s];
         let a = s + 3;
         let stop = |c: u8| {
-            !(c.is_ascii_graphic()) || matches!(c, b'/' | b'"' | b'\'' | b'<' | b'>' | b'\\' | b'`' | b'|' | b'{' | b'}')
+            !(c.is_ascii_graphic())
+                || matches!(
+                    c,
+                    b'/' | b'"' | b'\'' | b'<' | b'>' | b'\\' | b'`' | b'|' | b'{' | b'}'
+                )
         };
         let mut alen = run_fwd(input, a, 512, |c| !stop(c));
         // `?`/`#` end the authority unless an `@` follows (an unencoded `#` in a password)
         let raw = &input[a..a + alen];
-        if memchr::memchr(b'@', raw).is_none() {
-            if let Some(q) = memchr::memchr2(b'?', b'#', raw) {
-                alen = q;
-            }
+        if memchr::memchr(b'@', raw).is_none()
+            && let Some(q) = memchr::memchr2(b'?', b'#', raw)
+        {
+            alen = q;
         }
         let authority = &input[a..a + alen];
         let mut lower = [0u8; 24];
@@ -954,10 +1263,30 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
         let scheme_l = &lower[..scheme.len().min(24)];
         let is_db = matches!(
             scheme_l,
-            b"postgres" | b"postgresql" | b"mysql" | b"mariadb" | b"mongodb" | b"mongodb+srv" | b"redis" | b"rediss"
-                | b"amqp" | b"amqps" | b"mssql" | b"sqlserver" | b"oracle" | b"cockroachdb" | b"clickhouse"
-                | b"cassandra" | b"couchbase" | b"postgresql+psycopg2" | b"postgresql+asyncpg" | b"mysql+pymysql"
-                | b"neo4j" | b"memcached" | b"elasticsearch" | b"sqlite"
+            b"postgres"
+                | b"postgresql"
+                | b"mysql"
+                | b"mariadb"
+                | b"mongodb"
+                | b"mongodb+srv"
+                | b"redis"
+                | b"rediss"
+                | b"amqp"
+                | b"amqps"
+                | b"mssql"
+                | b"sqlserver"
+                | b"oracle"
+                | b"cockroachdb"
+                | b"clickhouse"
+                | b"cassandra"
+                | b"couchbase"
+                | b"postgresql+psycopg2"
+                | b"postgresql+asyncpg"
+                | b"mysql+pymysql"
+                | b"neo4j"
+                | b"memcached"
+                | b"elasticsearch"
+                | b"sqlite"
         );
         let at_pos = memchr::memrchr(b'@', authority);
         let creds = at_pos.and_then(|p| {
@@ -977,14 +1306,19 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
             return None;
         }
         // URL end: continue over path/query
-        let tail = run_fwd(input, a + alen, 2048, |c| c.is_ascii_graphic() && !matches!(c, b'"' | b'\'' | b'<' | b'>' | b'\\' | b'`'));
+        let tail = run_fwd(input, a + alen, 2048, |c| {
+            c.is_ascii_graphic() && !matches!(c, b'"' | b'\'' | b'<' | b'>' | b'\\' | b'`')
+        });
         let end = a + alen + tail;
         let example = match creds {
             Some((u, pw)) => {
                 is_placeholder(pw)
                     || pw.starts_with(b"<")
                     || pw.starts_with(b"$")
-                    || matches!(pw, b"pass" | b"pwd" | b"password" | b"secret" | b"***" | b"xxx")
+                    || matches!(
+                        pw,
+                        b"pass" | b"pwd" | b"password" | b"secret" | b"***" | b"xxx"
+                    )
                     || u.is_empty() && pw.len() < 2
             }
             None => false,
@@ -998,10 +1332,26 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
                 (Confidence::Firm, "no credentials")
             };
             let detail = format!("{} {}, host {}", lossy(scheme), what, clip(&host, 60));
-            self.emit(DataType::DatabaseUrl, start..end, conf, example, Some(detail));
+            self.emit(
+                DataType::DatabaseUrl,
+                start..end,
+                conf,
+                example,
+                Some(detail),
+            );
         } else {
-            let detail = format!("{} URL with password, host {}", lossy(scheme), clip(&host, 60));
-            self.emit(DataType::UrlCredentials, start..end, Confidence::Certain, example, Some(detail));
+            let detail = format!(
+                "{} URL with password, host {}",
+                lossy(scheme),
+                clip(&host, 60)
+            );
+            self.emit(
+                DataType::UrlCredentials,
+                start..end,
+                Confidence::Certain,
+                example,
+                Some(detail),
+            );
         }
         Some(end)
     }
@@ -1021,19 +1371,25 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
             return None;
         }
         p += 1;
-        let svc = run_fwd(input, p, 40, |c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-');
+        let svc = run_fwd(input, p, 40, |c| {
+            c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-'
+        });
         if svc == 0 || at(input, p + svc) != b':' {
             return None;
         }
         let service = lossy(&input[p..p + svc]);
         p += svc + 1;
-        let reg = run_fwd(input, p, 30, |c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-');
+        let reg = run_fwd(input, p, 30, |c| {
+            c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-'
+        });
         if at(input, p + reg) != b':' {
             return None;
         }
         p += reg + 1;
         let acct = run_fwd(input, p, 13, |c| c.is_ascii_digit());
-        if !(acct == 12 || acct == 0 || starts(input, p, b"aws:")) || (acct == 0 && !starts(input, p, b":") && !starts(input, p, b"aws:")) {
+        if !(acct == 12 || acct == 0 || starts(input, p, b"aws:"))
+            || (acct == 0 && !starts(input, p, b":") && !starts(input, p, b"aws:"))
+        {
             return None;
         }
         let acct_len = if starts(input, p, b"aws:") { 3 } else { acct };
@@ -1041,7 +1397,13 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
             return None;
         }
         p += acct_len + 1;
-        let res = run_fwd(input, p, 512, |c| is_alnum(c) || matches!(c, b'_' | b'/' | b':' | b'.' | b'+' | b'=' | b'@' | b'*' | b'-' | b','));
+        let res = run_fwd(input, p, 512, |c| {
+            is_alnum(c)
+                || matches!(
+                    c,
+                    b'_' | b'/' | b':' | b'.' | b'+' | b'=' | b'@' | b'*' | b'-' | b','
+                )
+        });
         if res == 0 {
             return None;
         }
@@ -1049,21 +1411,36 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
         while end > p && matches!(input[end - 1], b'.' | b',' | b':') {
             end -= 1;
         }
-        let kind: String = lossy(&input[p..end]).split(['/', ':']).next().unwrap_or("").chars().take(32).collect();
-        let example = acct == 12 && (&input[p - 13..p - 1] == b"123456789012" || &input[p - 13..p - 1] == b"111122223333");
+        let kind: String = lossy(&input[p..end])
+            .split(['/', ':'])
+            .next()
+            .unwrap_or("")
+            .chars()
+            .take(32)
+            .collect();
+        let example = acct == 12
+            && (&input[p - 13..p - 1] == b"123456789012"
+                || &input[p - 13..p - 1] == b"111122223333");
         let detail = if acct == 12 {
             let a = lossy(&input[p - 13..p - 1]);
             format!("{service} {kind}, account ********{}", &a[8..])
         } else {
             format!("{service} {kind}")
         };
-        self.emit(DataType::AwsArn, s..end, Confidence::Certain, example, Some(detail));
+        self.emit(
+            DataType::AwsArn,
+            s..end,
+            Confidence::Certain,
+            example,
+            Some(detail),
+        );
         Some(end)
     }
 
     fn masked_pan(&mut self, s: usize) -> Option<usize> {
         let input = self.input;
-        let cls = |c: u8| c.is_ascii_digit() || matches!(c, b'*' | b'X' | b'x' | b' ' | b'-' | b'\xe2');
+        let cls =
+            |c: u8| c.is_ascii_digit() || matches!(c, b'*' | b'X' | b'x' | b' ' | b'-' | b'\xe2');
         let back = run_back(input, s, 24, cls);
         let start0 = s - back;
         let n = run_fwd(input, start0, 40, cls);
@@ -1082,10 +1459,20 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
         let digits = v.iter().filter(|c| c.is_ascii_digit()).count();
         let masks = v.iter().filter(|c| matches!(c, b'*' | b'X' | b'x')).count();
         let tail_digits = v.iter().rev().take_while(|c| c.is_ascii_digit()).count();
-        if !(12..=19).contains(&(digits + masks)) || masks < 4 || !(4..=4).contains(&tail_digits) || digits > 10 {
+        if !(12..=19).contains(&(digits + masks))
+            || masks < 4
+            || !(4..=4).contains(&tail_digits)
+            || digits > 10
+        {
             return None;
         }
-        self.emit(DataType::MaskedPaymentCard, start..end, Confidence::Firm, false, None);
+        self.emit(
+            DataType::MaskedPaymentCard,
+            start..end,
+            Confidence::Firm,
+            false,
+            None,
+        );
         Some(end)
     }
 
@@ -1104,7 +1491,9 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
             return None;
         }
         let start = s - back;
-        if before(input, start) == b'@' || before(input, start) == b'/' && before(input, start.saturating_sub(1)) != b'/' {
+        if before(input, start) == b'@'
+            || before(input, start) == b'/' && before(input, start.saturating_sub(1)) != b'/'
+        {
             return None;
         }
         let host = &input[start..e];
@@ -1113,13 +1502,36 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
         }
         // a Java/Python package path like `com.foo.internal` is not a host
         let first_label = host.split(|&c| c == b'.').next().unwrap_or(b"");
-        if matches!(first_label, b"com" | b"org" | b"net" | b"io" | b"java" | b"javax" | b"sun" | b"jdk" | b"android" | b"self" | b"this" | b"window" | b"os" | b"settings" | b"config") {
+        if matches!(
+            first_label,
+            b"com"
+                | b"org"
+                | b"net"
+                | b"io"
+                | b"java"
+                | b"javax"
+                | b"sun"
+                | b"jdk"
+                | b"android"
+                | b"self"
+                | b"this"
+                | b"window"
+                | b"os"
+                | b"settings"
+                | b"config"
+        ) {
             return None;
         }
         if !host.iter().any(|c| c.is_ascii_alphabetic()) {
             return None;
         }
-        self.emit(DataType::InternalHostname, start..e, Confidence::Firm, false, None);
+        self.emit(
+            DataType::InternalHostname,
+            start..e,
+            Confidence::Firm,
+            false,
+            None,
+        );
         Some(e)
     }
 
@@ -1157,7 +1569,10 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
         if !(2..=24).contains(&tld.len()) || !tld.iter().all(|c| c.is_ascii_alphabetic()) {
             return;
         }
-        if domain.split(|&c| c == b'.').any(|l| l.is_empty() || l[0] == b'-' || l[l.len() - 1] == b'-') {
+        if domain
+            .split(|&c| c == b'.')
+            .any(|l| l.is_empty() || l[0] == b'-' || l[l.len() - 1] == b'-')
+        {
             return;
         }
         let mut tl = [0u8; 24];
@@ -1165,7 +1580,28 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
             tl[i] = c.to_ascii_lowercase();
         }
         let tl = &tl[..tld.len()];
-        if matches!(tl, b"png" | b"jpg" | b"jpeg" | b"gif" | b"svg" | b"webp" | b"css" | b"js" | b"ts" | b"py" | b"rb" | b"java" | b"html" | b"json" | b"ico" | b"woff" | b"map" | b"txt" | b"pdf") {
+        if matches!(
+            tl,
+            b"png"
+                | b"jpg"
+                | b"jpeg"
+                | b"gif"
+                | b"svg"
+                | b"webp"
+                | b"css"
+                | b"js"
+                | b"ts"
+                | b"py"
+                | b"rb"
+                | b"java"
+                | b"html"
+                | b"json"
+                | b"ico"
+                | b"woff"
+                | b"map"
+                | b"txt"
+                | b"pdf"
+        ) {
             return;
         }
         let dlow: Vec<u8> = domain.iter().map(|c| c.to_ascii_lowercase()).collect();
@@ -1189,7 +1625,9 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
                 if is_alnum(before(input, p)) {
                     continue;
                 }
-                let n = run_fwd(input, p + 2, 33, |c| c.is_ascii_digit() || (b'a'..=b'f').contains(&c));
+                let n = run_fwd(input, p + 2, 33, |c| {
+                    c.is_ascii_digit() || (b'a'..=b'f').contains(&c)
+                });
                 if n != 32 || is_alnum(at(input, p + 34)) {
                     continue;
                 }
@@ -1197,8 +1635,18 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
                 if entropy(v) < 3.0 {
                     continue;
                 }
-                let detail = if pre == b"SK" { "API key SID" } else { "account SID" };
-                self.emit(DataType::TwilioKey, p..p + 34, Confidence::Firm, false, Some(detail.into()));
+                let detail = if pre == b"SK" {
+                    "API key SID"
+                } else {
+                    "account SID"
+                };
+                self.emit(
+                    DataType::TwilioKey,
+                    p..p + 34,
+                    Confidence::Firm,
+                    false,
+                    Some(detail.into()),
+                );
             }
         }
     }
@@ -1299,7 +1747,8 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
         let mut seg_start = s;
         let mut k = s;
         while k <= e {
-            let split = k == e || input[k] == b',' || (input[k] == b' ' && at(input, k + 1) == b' ');
+            let split =
+                k == e || input[k] == b',' || (input[k] == b' ' && at(input, k + 1) == b' ');
             if split {
                 if k > seg_start {
                     self.segment(seg_start, k);
@@ -1335,7 +1784,13 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
         while en > st && input[en - 1] == b'.' {
             en -= 1;
         }
-        self.emit(DataType::GeoCoordinates, st..en, Confidence::Firm, false, None);
+        self.emit(
+            DataType::GeoCoordinates,
+            st..en,
+            Confidence::Firm,
+            false,
+            None,
+        );
         true
     }
 
@@ -1413,7 +1868,13 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
                         self.emit(DataType::IpPublic, s..e, Confidence::Firm, false, None);
                     }
                     IpKind::Documentation => {
-                        self.emit(DataType::IpPublic, s..e, Confidence::Firm, true, Some("documentation range".into()));
+                        self.emit(
+                            DataType::IpPublic,
+                            s..e,
+                            Confidence::Firm,
+                            true,
+                            Some("documentation range".into()),
+                        );
                     }
                     IpKind::NotAHost => {}
                 }
@@ -1423,8 +1884,19 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
         // E.164
         if plus {
             let st = if v[0] == b'+' { s } else { s - 1 };
-            if (8..=15).contains(&nd) && digits[0] != b'0' && !mixed_separators(v) && seps <= 8 && !has_dot {
-                self.emit(DataType::Phone, st..e, Confidence::Firm, false, Some("E.164".into()));
+            if (8..=15).contains(&nd)
+                && digits[0] != b'0'
+                && !mixed_separators(v)
+                && seps <= 8
+                && !has_dot
+            {
+                self.emit(
+                    DataType::Phone,
+                    st..e,
+                    Confidence::Firm,
+                    false,
+                    Some("E.164".into()),
+                );
             }
             return;
         }
@@ -1444,10 +1916,24 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
             let off = if groups.len() == 4 { 1 } else { 0 };
             let area = &digits[off..off + 3];
             let exch = &digits[off + 3..off + 6];
-            if area[0] >= b'2' && exch[0] >= b'2' && !(area[1] == b'1' && area[2] == b'1') && !(has_dot && has_paren) {
+            if area[0] >= b'2'
+                && exch[0] >= b'2'
+                && !(area[1] == b'1' && area[2] == b'1')
+                && !(has_dot && has_paren)
+            {
                 let example = exch == b"555" && digits[off + 6] == b'0' && digits[off + 7] == b'1';
-                let st = if s > 0 && input[s - 1] == b'(' { s - 1 } else { s };
-                self.emit(DataType::Phone, st..e, Confidence::Firm, example, Some("NANP".into()));
+                let st = if s > 0 && input[s - 1] == b'(' {
+                    s - 1
+                } else {
+                    s
+                };
+                self.emit(
+                    DataType::Phone,
+                    st..e,
+                    Confidence::Firm,
+                    example,
+                    Some("NANP".into()),
+                );
             }
             return;
         }
@@ -1457,11 +1943,15 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
                 || groups.iter().take(ng - 1).all(|&g| g == 4) && groups[ng - 1] <= 4
                 || groups == [4, 6, 5]
                 || groups == [4, 6, 4];
-            if grouping_ok {
-                if let Some(issuer) = valid_pan(digits) {
-                    let example = is_test_pan(digits);
-                    self.emit(DataType::PaymentCard, s..e, Confidence::Firm, example, Some(issuer.into()));
-                }
+            if grouping_ok && let Some(issuer) = valid_pan(digits) {
+                let example = is_test_pan(digits);
+                self.emit(
+                    DataType::PaymentCard,
+                    s..e,
+                    Confidence::Firm,
+                    example,
+                    Some(issuer.into()),
+                );
             }
         }
     }
@@ -1477,7 +1967,12 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
         if is_alnum(before(input, start)) {
             return;
         }
-        if back < 2 || !input[start].is_ascii_uppercase() || !at(input, start + 1).is_ascii_uppercase() || !at(input, start + 2).is_ascii_digit() || !at(input, start + 3).is_ascii_digit() {
+        if back < 2
+            || !input[start].is_ascii_uppercase()
+            || !at(input, start + 1).is_ascii_uppercase()
+            || !at(input, start + 2).is_ascii_digit()
+            || !at(input, start + 3).is_ascii_digit()
+        {
             return;
         }
         let mut compact = [0u8; 34];
@@ -1502,8 +1997,17 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
         }
         let v = &compact[..n];
         if valid_iban(v) {
-            let example = matches!(v, b"DE89370400440532013000" | b"GB82WEST12345698765432" | b"GB29NWBK60161331926819");
-            self.emit(DataType::Iban, start..last_alnum, Confidence::Certain, example, Some(lossy(&v[..2])));
+            let example = matches!(
+                v,
+                b"DE89370400440532013000" | b"GB82WEST12345698765432" | b"GB29NWBK60161331926819"
+            );
+            self.emit(
+                DataType::Iban,
+                start..last_alnum,
+                Confidence::Certain,
+                example,
+                Some(lossy(&v[..2])),
+            );
         }
     }
 
@@ -1533,10 +2037,10 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
                 let p = path.get_or_insert_with(key_path).clone();
                 let m = &mut self.out[idx];
                 m.key_path = Some(p);
-                if let Some(k) = kc {
-                    if related(k.data_type, m.data_type) {
-                        m.confidence = Confidence::Certain;
-                    }
+                if let Some(k) = kc
+                    && related(k.data_type, m.data_type)
+                {
+                    m.confidence = Confidence::Certain;
                 }
             }
             *pend += 1;
@@ -1550,20 +2054,20 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
             let p = path.unwrap_or_else(key_path);
             let st = span.start + r.trim.0;
             let en = span.end - r.trim.1;
-            if self.emit(r.data_type, st..en, r.confidence, r.example, r.detail) {
-                if let Some(m) = self.out.last_mut() {
-                    m.key_path = Some(p);
-                }
+            if self.emit(r.data_type, st..en, r.confidence, r.example, r.detail)
+                && let Some(m) = self.out.last_mut()
+            {
+                m.key_path = Some(p);
             }
         }
     }
 
     /// Emit a key-only match (DynamoDB paging key, ResponseMetadata…) at a key span.
     pub(crate) fn emit_key(&mut self, t: DataType, span: Range<usize>, path: String) {
-        if self.emit(t, span, Confidence::Certain, false, None) {
-            if let Some(m) = self.out.last_mut() {
-                m.key_path = Some(path);
-            }
+        if self.emit(t, span, Confidence::Certain, false, None)
+            && let Some(m) = self.out.last_mut()
+        {
+            m.key_path = Some(path);
         }
     }
 
@@ -1575,7 +2079,8 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
             return;
         }
         // pending index pointer: matches are sorted by start
-        let mut pend = self.out[self.base..self.base + self.npending].partition_point(|m| m.span.start < from);
+        let mut pend =
+            self.out[self.base..self.base + self.npending].partition_point(|m| m.span.start < from);
         for p in memchr::memchr2_iter(b'=', b':', &input[from..]) {
             if self.full {
                 return;
@@ -1587,7 +2092,9 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
             if k_end > 0 && matches!(input[k_end - 1], b'"' | b'\'') {
                 k_end -= 1;
             }
-            let kl = run_back(input, k_end, 48, |c| is_alnum(c) || matches!(c, b'_' | b'-' | b'.'));
+            let kl = run_back(input, k_end, 48, |c| {
+                is_alnum(c) || matches!(c, b'_' | b'-' | b'.')
+            });
             if kl < 2 || kl == 48 {
                 continue;
             }
@@ -1617,10 +2124,30 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
                 let n = run_fwd(input, body, 512, |c| c != q && c != b'\n');
                 (body, body + n, context::ValKind::Str)
             } else {
-                let n = run_fwd(input, vs, 512, |c| !matches!(c, b' ' | b'\t' | b'\n' | b'\r' | b',' | b';' | b'&' | b')' | b'}' | b']' | b'"' | b'\''));
+                let n = run_fwd(input, vs, 512, |c| {
+                    !matches!(
+                        c,
+                        b' ' | b'\t'
+                            | b'\n'
+                            | b'\r'
+                            | b','
+                            | b';'
+                            | b'&'
+                            | b')'
+                            | b'}'
+                            | b']'
+                            | b'"'
+                            | b'\''
+                    )
+                });
                 (vs, vs + n, context::ValKind::Str)
             };
-            if matches!(kc.data_type, DataType::DynamodbPagingKey | DataType::DynamodbConsumedCapacity | DataType::AwsResponseMetadata) {
+            if matches!(
+                kc.data_type,
+                DataType::DynamodbPagingKey
+                    | DataType::DynamodbConsumedCapacity
+                    | DataType::AwsResponseMetadata
+            ) {
                 self.emit_key(kc.data_type, ks..k_end, lossy(key));
                 continue;
             }
@@ -1628,8 +2155,13 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
                 continue;
             }
             // text values run to the end of the line for names and addresses
-            let (vstart, vend) = if q != b'"' && q != b'\'' && matches!(kc.data_type, DataType::PersonName | DataType::StreetAddress) {
-                let n = run_fwd(input, vs, 200, |c| !matches!(c, b'\n' | b'\r' | b',' | b';' | b'&' | b'|' | b'<'));
+            let (vstart, vend) = if q != b'"'
+                && q != b'\''
+                && matches!(kc.data_type, DataType::PersonName | DataType::StreetAddress)
+            {
+                let n = run_fwd(input, vs, 200, |c| {
+                    !matches!(c, b'\n' | b'\r' | b',' | b';' | b'&' | b'|' | b'<')
+                });
                 let mut en = vs + n;
                 // stop before the next `key=`
                 if let Some(eq) = memchr::memchr(b'=', &input[vs..en]) {
@@ -1647,7 +2179,14 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
                 continue;
             }
             let keyname = lossy(key);
-            self.apply_key(Some(kc), &|| keyname.clone(), vstart..vend, &mut pend, kind, false);
+            self.apply_key(
+                Some(kc),
+                &|| keyname.clone(),
+                vstart..vend,
+                &mut pend,
+                kind,
+                false,
+            );
         }
     }
 
@@ -1678,18 +2217,31 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
                     let ctx: Vec<u8> = if k > stop {
                         let seg = &input[from..k - 1];
                         // only the last key: after the previous delimiter
-                        let cut = seg.iter().rposition(|&c| matches!(c, b',' | b'{' | b';' | b'&' | b'\n')).map(|p| p + 1).unwrap_or(0);
+                        let cut = seg
+                            .iter()
+                            .rposition(|&c| matches!(c, b',' | b'{' | b';' | b'&' | b'\n'))
+                            .map(|p| p + 1)
+                            .unwrap_or(0);
                         seg[cut..].iter().map(|c| c.to_ascii_lowercase()).collect()
                     } else {
                         Vec::new()
                     };
-                    if c.keywords_lower.iter().any(|k| memchr::memmem::find(&ctx, k.as_bytes()).is_some()) {
+                    if c.keywords_lower
+                        .iter()
+                        .any(|k| memchr::memmem::find(&ctx, k.as_bytes()).is_some())
+                    {
                         Confidence::Certain
                     } else {
                         continue;
                     }
                 };
-                self.emit(DataType::Custom(i as u16), m.start()..m.end(), conf, false, Some(c.def.name.clone()));
+                self.emit(
+                    DataType::Custom(i as u16),
+                    m.start()..m.end(),
+                    conf,
+                    false,
+                    Some(c.def.name.clone()),
+                );
             }
         }
     }
@@ -1722,7 +2274,11 @@ fn trim_sp_right(v: &[u8]) -> &[u8] {
 }
 
 fn parse_coord(v: &[u8], max: f64) -> Option<f64> {
-    let (neg, body) = if v.first() == Some(&b'-') { (true, &v[1..]) } else { (false, v) };
+    let (neg, body) = if v.first() == Some(&b'-') {
+        (true, &v[1..])
+    } else {
+        (false, v)
+    };
     let dot = memchr::memchr(b'.', body)?;
     let int = &body[..dot];
     let frac = &body[dot + 1..];
@@ -1821,20 +2377,42 @@ pub(crate) fn scan_header(det: &Detector, name: &str, value: &[u8], out: &mut Ve
     let base = out.len();
     let mut s = Scanner::new(det, value, out);
     match lname.as_str() {
-        "server" | "x-powered-by" | "x-aspnet-version" | "x-aspnetmvc-version" | "x-generator" | "x-runtime-version" | "via" => {
+        "server"
+        | "x-powered-by"
+        | "x-aspnet-version"
+        | "x-aspnetmvc-version"
+        | "x-generator"
+        | "x-runtime-version"
+        | "via" => {
             // a version number anywhere in the value
-            let has_version = value.windows(2).any(|w| w[0].is_ascii_digit() && w[1] == b'.')
-                || value.windows(2).any(|w| w[0] == b'/' && w[1].is_ascii_digit());
+            let has_version = value
+                .windows(2)
+                .any(|w| w[0].is_ascii_digit() && w[1] == b'.')
+                || value
+                    .windows(2)
+                    .any(|w| w[0] == b'/' && w[1].is_ascii_digit());
             if has_version {
                 let v = lossy(value);
-                s.emit(DataType::ServerVersion, 0..value.len(), Confidence::Certain, false, Some(clip(v.trim(), 80)));
+                s.emit(
+                    DataType::ServerVersion,
+                    0..value.len(),
+                    Confidence::Certain,
+                    false,
+                    Some(clip(v.trim(), 80)),
+                );
             }
         }
         "x-amzn-errortype" => {
             let code = value.split(|&c| c == b':').next().unwrap_or(b"");
             let code = code.rsplit(|&c| c == b'#').next().unwrap_or(b"");
             if !code.is_empty() {
-                s.emit(DataType::DynamodbException, 0..value.len(), Confidence::Certain, false, Some(lossy(code)));
+                s.emit(
+                    DataType::DynamodbException,
+                    0..value.len(),
+                    Confidence::Certain,
+                    false,
+                    Some(lossy(code)),
+                );
             }
         }
         _ => {}
@@ -1848,7 +2426,9 @@ pub(crate) fn scan_header(det: &Detector, name: &str, value: &[u8], out: &mut Ve
         for part in value.split(|&c| c == b';') {
             let pstart = off;
             off += part.len() + 1;
-            let Some(eq) = memchr::memchr(b'=', part) else { continue };
+            let Some(eq) = memchr::memchr(b'=', part) else {
+                continue;
+            };
             let cname = &part[..eq];
             let cname_t = lossy(cname).trim().to_string();
             let vstart = pstart + eq + 1;
@@ -1857,27 +2437,63 @@ pub(crate) fn scan_header(det: &Detector, name: &str, value: &[u8], out: &mut Ve
                 break; // attributes (Path, Domain…) after the first pair
             }
             let kc = crate::keys::classify_cached(cname_t.as_bytes());
-            s.apply_key(kc, &|| format!("{name}: {cname_t}"), vstart..vend, &mut pend, context::ValKind::Str, false);
+            s.apply_key(
+                kc,
+                &|| format!("{name}: {cname_t}"),
+                vstart..vend,
+                &mut pend,
+                context::ValKind::Str,
+                false,
+            );
         }
     } else if lname == "authorization" || lname == "proxy-authorization" {
         let v = value;
         if v.len() > 6 && v[..6].eq_ignore_ascii_case(b"basic ") {
-            if let Some(dec) = crate::jwt::b64url_decode(v[6..].trim_ascii()) {
-                if let Some(c) = memchr::memchr(b':', &dec) {
-                    if c + 1 < dec.len() {
-                        let user = lossy(&dec[..c]);
-                        s.emit(DataType::Password, 6..v.len(), Confidence::Certain, false, Some(format!("basic auth for {}***", user.chars().take(1).collect::<String>())));
-                    }
-                }
+            if let Some(dec) = crate::jwt::b64url_decode(v[6..].trim_ascii())
+                && let Some(c) = memchr::memchr(b':', &dec)
+                && c + 1 < dec.len()
+            {
+                let user = lossy(&dec[..c]);
+                s.emit(
+                    DataType::Password,
+                    6..v.len(),
+                    Confidence::Certain,
+                    false,
+                    Some(format!(
+                        "basic auth for {}***",
+                        user.chars().take(1).collect::<String>()
+                    )),
+                );
             }
         } else if s.npending == 0 {
-            let body = if v.len() > 7 && v[..7].eq_ignore_ascii_case(b"bearer ") { 7 } else { 0 };
-            let kc = Some(KeyClass { data_type: DataType::GenericSecret, strength: crate::KeyStrength::Strong });
-            s.apply_key(kc, &|| name.to_string(), body..v.len(), &mut pend, context::ValKind::Str, false);
+            let body = if v.len() > 7 && v[..7].eq_ignore_ascii_case(b"bearer ") {
+                7
+            } else {
+                0
+            };
+            let kc = Some(KeyClass {
+                data_type: DataType::GenericSecret,
+                strength: crate::KeyStrength::Strong,
+            });
+            s.apply_key(
+                kc,
+                &|| name.to_string(),
+                body..v.len(),
+                &mut pend,
+                context::ValKind::Str,
+                false,
+            );
         }
     } else {
         let kc = crate::keys::classify_cached(name.as_bytes());
-        s.apply_key(kc, &|| name.to_string(), 0..value.len(), &mut pend, context::ValKind::Str, false);
+        s.apply_key(
+            kc,
+            &|| name.to_string(),
+            0..value.len(),
+            &mut pend,
+            context::ValKind::Str,
+            false,
+        );
     }
     // every pattern match gets the header name as its key path
     s.custom_pass();

@@ -255,9 +255,9 @@ impl DataType {
     pub fn class(&self) -> DataClass {
         use DataType::*;
         match self {
-            Email | Phone | UsSsn | UsItin | PaymentCard | MaskedPaymentCard | Iban | AbaRouting
-            | BankAccount | DateOfBirth | StreetAddress | Passport | NationalId | IpPublic
-            | GeoCoordinates | PersonName => DataClass::Pii,
+            Email | Phone | UsSsn | UsItin | PaymentCard | MaskedPaymentCard | Iban
+            | AbaRouting | BankAccount | DateOfBirth | StreetAddress | Passport | NationalId
+            | IpPublic | GeoCoordinates | PersonName => DataClass::Pii,
             AwsAccessKeyId | AwsSecretKey | AwsSessionToken | GithubToken | GitlabToken
             | SlackToken | SlackWebhook | StripeKey | GoogleApiKey | TwilioKey | SendgridKey
             | OpenaiKey | AnthropicKey | NpmToken | PrivateKey | Jwt | UrlCredentials
@@ -280,9 +280,15 @@ impl DataType {
             | GoogleApiKey | DatabaseUrl | EnvDump | PydanticInputEcho => High,
             Email | Phone | StreetAddress | PersonName | GeoCoordinates | StackTrace | SqlError
             | BotocoreError | AwsArn | AwsAccountId | DynamodbPagingKey => Medium,
-            MaskedPaymentCard | IpPublic | IpInternal | DynamodbException
-            | DynamodbAttributeValue | DynamodbConsumedCapacity | AwsResponseMetadata
-            | InternalHostname | ServerVersion => Low,
+            MaskedPaymentCard
+            | IpPublic
+            | IpInternal
+            | DynamodbException
+            | DynamodbAttributeValue
+            | DynamodbConsumedCapacity
+            | AwsResponseMetadata
+            | InternalHostname
+            | ServerVersion => Low,
             Custom(_) => High,
         }
     }

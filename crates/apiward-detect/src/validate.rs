@@ -18,7 +18,7 @@ pub fn luhn(digits: &[u8]) -> bool {
         sum += d;
         n += 1;
     }
-    n > 0 && sum % 10 == 0
+    n > 0 && sum.is_multiple_of(10)
 }
 
 fn prefix_num(d: &[u8], n: usize) -> u32 {
@@ -134,7 +134,10 @@ pub fn valid_itin(d: &[u8]) -> bool {
         return false;
     }
     let g = prefix_num(&d[3..], 2);
-    (50..=65).contains(&g) || (70..=88).contains(&g) || (90..=92).contains(&g) || (94..=99).contains(&g)
+    (50..=65).contains(&g)
+        || (70..=88).contains(&g)
+        || (90..=92).contains(&g)
+        || (94..=99).contains(&g)
 }
 
 /// ABA routing number checksum (weights 3,7,1).
@@ -154,7 +157,7 @@ pub fn valid_aba(d: &[u8]) -> bool {
     // First two digits: 00-12, 21-32, 61-72, 80.
     let p = prefix_num(d, 2);
     let prefix_ok = p <= 12 || (21..=32).contains(&p) || (61..=72).contains(&p) || p == 80;
-    sum % 10 == 0 && prefix_ok
+    sum.is_multiple_of(10) && prefix_ok
 }
 
 /// UK NHS number mod-11.
@@ -445,7 +448,11 @@ pub fn parse_date(s: &[u8]) -> Option<(u32, u32, u32)> {
         s
     };
     let parts: Vec<&[u8]> = s.split(|&c| c == b'-' || c == b'/' || c == b'.').collect();
-    if parts.len() != 3 || parts.iter().any(|p| p.is_empty() || !p.iter().all(u8::is_ascii_digit)) {
+    if parts.len() != 3
+        || parts
+            .iter()
+            .any(|p| p.is_empty() || !p.iter().all(u8::is_ascii_digit))
+    {
         return None;
     }
     let n = |p: &[u8]| p.iter().fold(0u32, |a, &c| a * 10 + (c - b'0') as u32);

@@ -5,12 +5,20 @@ use apiward_detect::*;
 #[test]
 fn json_key_paths_and_confidence() {
     let det = Detector::new();
-    let ms = det.scan(br#"{"items":[{"id":1},{"id":2,"ssn":"536226789","contact":{"email":"ana@fastmail.fm"}}]}"#);
-    let ssn = ms.iter().find(|m| m.data_type == DataType::UsSsn).expect("ssn by key");
+    let ms = det.scan(
+        br#"{"items":[{"id":1},{"id":2,"ssn":"536226789","contact":{"email":"ana@fastmail.fm"}}]}"#,
+    );
+    let ssn = ms
+        .iter()
+        .find(|m| m.data_type == DataType::UsSsn)
+        .expect("ssn by key");
     assert_eq!(ssn.key_path.as_deref(), Some("$.items[1].ssn"));
     assert_eq!(ssn.confidence, Confidence::Certain);
     assert_eq!(ssn.masked, "***-**-6789");
-    let email = ms.iter().find(|m| m.data_type == DataType::Email).expect("email");
+    let email = ms
+        .iter()
+        .find(|m| m.data_type == DataType::Email)
+        .expect("email");
     assert_eq!(email.key_path.as_deref(), Some("$.items[1].contact.email"));
     assert_eq!(email.confidence, Confidence::Certain);
 }
@@ -19,7 +27,11 @@ fn json_key_paths_and_confidence() {
 fn bare_nine_digits_need_context() {
     let det = Detector::new();
     assert!(det.scan(br#"{"order_id": 536226789}"#).is_empty());
-    assert!(det.scan(br#"{"ssn": 536226789}"#).iter().any(|m| m.data_type == DataType::UsSsn));
+    assert!(
+        det.scan(br#"{"ssn": 536226789}"#)
+            .iter()
+            .any(|m| m.data_type == DataType::UsSsn)
+    );
     let mut out = Vec::new();
     det.scan_text(b"user=7 ssn=536226789 ok", &mut out);
     assert_eq!(out[0].data_type, DataType::UsSsn);
@@ -30,7 +42,10 @@ fn bare_nine_digits_need_context() {
 fn clean_document_does_not_allocate_matches() {
     let det = Detector::new();
     let mut out = Vec::new();
-    det.scan_into(br#"{"id":1,"status":"ok","price":19.99,"uuid":"550e8400-e29b-41d4-a716-446655440000"}"#, &mut out);
+    det.scan_into(
+        br#"{"id":1,"status":"ok","price":19.99,"uuid":"550e8400-e29b-41d4-a716-446655440000"}"#,
+        &mut out,
+    );
     assert!(out.is_empty());
     assert_eq!(out.capacity(), 0);
 }
@@ -51,8 +66,14 @@ fn headers() {
     );
     let ids: Vec<&str> = out.iter().map(|m| m.data_type.id()).collect();
     assert!(ids.contains(&"server_version"), "{ids:?}");
-    assert!(!out.iter().any(|m| m.key_path.as_deref() == Some("X-Powered-By")));
-    let jwt = out.iter().find(|m| m.data_type == DataType::Jwt).expect("jwt in cookie");
+    assert!(
+        !out.iter()
+            .any(|m| m.key_path.as_deref() == Some("X-Powered-By"))
+    );
+    let jwt = out
+        .iter()
+        .find(|m| m.data_type == DataType::Jwt)
+        .expect("jwt in cookie");
     assert_eq!(jwt.key_path.as_deref(), Some("Set-Cookie: session"));
     assert!(jwt.detail.as_deref().unwrap_or("").contains("alg=none"));
     assert!(ids.contains(&"generic_secret"));
@@ -67,11 +88,23 @@ fn har_entries_are_attributed() {
          "content":{"mimeType":"application/json","text":"{\n  \"email\": \"ana@fastmail.fm\"\n}"}}}]}}"#;
     let det = Detector::new();
     let ms = scan_document(&det, har, InputFormat::Auto).unwrap();
-    let email = ms.iter().find(|l| l.m.data_type == DataType::Email).unwrap();
-    assert_eq!(email.source.as_deref(), Some("GET https://api.shop.test/users/1 response body"));
+    let email = ms
+        .iter()
+        .find(|l| l.m.data_type == DataType::Email)
+        .unwrap();
+    assert_eq!(
+        email.source.as_deref(),
+        Some("GET https://api.shop.test/users/1 response body")
+    );
     assert_eq!(email.line, 2);
     assert_eq!(email.m.key_path.as_deref(), Some("$.email"));
-    assert!(ms.iter().any(|l| l.m.data_type == DataType::ServerVersion && l.source.as_deref().unwrap_or("").ends_with("response header Server")));
+    assert!(ms.iter().any(|l| {
+        l.m.data_type == DataType::ServerVersion
+            && l.source
+                .as_deref()
+                .unwrap_or("")
+                .ends_with("response header Server")
+    }));
 }
 
 #[test]
@@ -89,7 +122,10 @@ fn ndjson_and_text_lines() {
 
 #[test]
 fn aws_account_decoding() {
-    assert_eq!(aws_account_from_key_id("ASIAY34FZKBOKMUTVV7A").as_deref(), Some("609629065308"));
+    assert_eq!(
+        aws_account_from_key_id("ASIAY34FZKBOKMUTVV7A").as_deref(),
+        Some("609629065308")
+    );
     assert_eq!(aws_account_from_key_id("AKIAIOSFODNN7EXAMPLE"), None); // old AKIAI key
     let det = Detector::new();
     let ms = det.scan(b"key ASIAY34FZKBOKMUTVV7A");
@@ -105,12 +141,33 @@ fn custom_types() {
     )
     .unwrap();
     let det = Detector::with_custom(custom).unwrap();
-    let ms = det.scan(br#"{"employee": "EMP-123456", "other": "EMP-654321", "card": "7992739871300008"}"#);
+    let ms = det
+        .scan(br#"{"employee": "EMP-123456", "other": "EMP-654321", "card": "7992739871300008"}"#);
     let names: Vec<String> = ms.iter().map(|m| det.type_name(&m.data_type)).collect();
-    assert_eq!(names.iter().filter(|n| *n == "employee_id").count(), 1, "{names:?}");
+    assert_eq!(
+        names.iter().filter(|n| *n == "employee_id").count(),
+        1,
+        "{names:?}"
+    );
     assert!(names.contains(&"loyalty_card".to_string()), "{names:?}");
-    assert!(Detector::with_custom(vec![CustomType { name: "x".into(), regex: "(".into(), validator: None, keywords: vec![] }]).is_err());
-    assert!(Detector::with_custom(vec![CustomType { name: "x".into(), regex: "a".into(), validator: Some("nope".into()), keywords: vec![] }]).is_err());
+    assert!(
+        Detector::with_custom(vec![CustomType {
+            name: "x".into(),
+            regex: "(".into(),
+            validator: None,
+            keywords: vec![]
+        }])
+        .is_err()
+    );
+    assert!(
+        Detector::with_custom(vec![CustomType {
+            name: "x".into(),
+            regex: "a".into(),
+            validator: Some("nope".into()),
+            keywords: vec![]
+        }])
+        .is_err()
+    );
 }
 
 #[test]
@@ -132,7 +189,10 @@ fn ids_labels_and_masks() {
     assert_eq!(DataType::UsSsn.sensitivity(), Sensitivity::Critical);
     assert_eq!(DataType::Email.sensitivity(), Sensitivity::Medium);
     assert_eq!(DataType::IpPublic.sensitivity(), Sensitivity::Low);
-    assert_eq!(mask(DataType::Jwt, "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig"), "JWT(alg=HS256)");
+    assert_eq!(
+        mask(DataType::Jwt, "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig"),
+        "JWT(alg=HS256)"
+    );
     set_hash_salt(b"test-salt");
     let a = value_hash("x");
     set_hash_salt(DEFAULT_HASH_SALT);

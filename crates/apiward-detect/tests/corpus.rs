@@ -47,7 +47,13 @@ fn load(name: &str) -> Vec<Case> {
                     .collect()
             })
             .unwrap_or_default();
-        out.push(Case { id: s("id"), fmt: s("fmt"), input: s("input"), headers, expect });
+        out.push(Case {
+            id: s("id"),
+            fmt: s("fmt"),
+            input: s("input"),
+            headers,
+            expect,
+        });
     }
     out
 }
@@ -69,7 +75,11 @@ fn run(det: &Detector, c: &Case) -> Vec<(String, Match)> {
             det.scan_text(c.input.as_bytes(), &mut out);
             out.into_iter().map(|m| (c.input.clone(), m)).collect()
         }
-        _ => det.scan(c.input.as_bytes()).into_iter().map(|m| (c.input.clone(), m)).collect(),
+        _ => det
+            .scan(c.input.as_bytes())
+            .into_iter()
+            .map(|m| (c.input.clone(), m))
+            .collect(),
     }
 }
 
@@ -99,7 +109,10 @@ fn precision_and_recall_per_type() {
         let ms = run(&det, c);
         for (text, m) in &ms {
             let t = m.data_type.id().to_string();
-            let ok = c.expect.iter().any(|(et, ev)| *et == t && overlaps(text, ev, m));
+            let ok = c
+                .expect
+                .iter()
+                .any(|(et, ev)| *et == t && overlaps(text, ev, m));
             let e = stats.entry(t.clone()).or_default();
             if ok {
                 e.0 += 1;
@@ -110,14 +123,17 @@ fn precision_and_recall_per_type() {
                     c.id,
                     m.span,
                     m.masked,
-                    &text[m.span.start.saturating_sub(20).min(text.len())..m.span.end.min(text.len())]
+                    &text[m.span.start.saturating_sub(20).min(text.len())
+                        ..m.span.end.min(text.len())]
                 ));
             }
         }
         for (et, ev) in &c.expect {
             let e = stats.entry(et.clone()).or_default();
             e.2 += 1;
-            let found = ms.iter().any(|(text, m)| m.data_type.id() == et && overlaps(text, ev, m));
+            let found = ms
+                .iter()
+                .any(|(text, m)| m.data_type.id() == et && overlaps(text, ev, m));
             if found {
                 e.3 += 1;
             } else {
@@ -126,10 +142,21 @@ fn precision_and_recall_per_type() {
         }
     }
     let mut failed = Vec::new();
-    println!("{:<28} {:>6} {:>6} {:>9} {:>7}", "type", "tp", "fp", "precision", "recall");
+    println!(
+        "{:<28} {:>6} {:>6} {:>9} {:>7}",
+        "type", "tp", "fp", "precision", "recall"
+    );
     for (t, (tp, fp, exp, found)) in &stats {
-        let p = if tp + fp == 0 { 1.0 } else { *tp as f64 / (*tp + *fp) as f64 };
-        let r = if *exp == 0 { 1.0 } else { *found as f64 / *exp as f64 };
+        let p = if tp + fp == 0 {
+            1.0
+        } else {
+            *tp as f64 / (*tp + *fp) as f64
+        };
+        let r = if *exp == 0 {
+            1.0
+        } else {
+            *found as f64 / *exp as f64
+        };
         println!("{t:<28} {tp:>6} {fp:>6} {p:>9.3} {r:>7.3}");
         if p < 0.98 || r < 0.98 {
             failed.push(format!("{t}: precision {p:.3} recall {r:.3}"));
@@ -140,7 +167,11 @@ fn precision_and_recall_per_type() {
     }
     // every built-in type has positives
     for t in apiward_detect::BUILTIN_TYPES {
-        assert!(stats.get(t.id()).is_some_and(|s| s.2 > 0), "no positive case for {}", t.id());
+        assert!(
+            stats.get(t.id()).is_some_and(|s| s.2 > 0),
+            "no positive case for {}",
+            t.id()
+        );
     }
     assert!(failed.is_empty(), "below 0.98: {failed:?}");
 }
@@ -167,11 +198,17 @@ fn negative_set_is_quiet() {
             ));
         }
     }
-    println!("negative set: {} cases, {examples} example-flagged matches", cases.len());
+    println!(
+        "negative set: {} cases, {examples} example-flagged matches",
+        cases.len()
+    );
     assert!(bad.is_empty(), "matches on the negative set: {bad:#?}");
     // AKIAIOSFODNN7EXAMPLE is reported, as an example
     let ms = det.scan(br#"{"aws_access_key_id": "AKIAIOSFODNN7EXAMPLE"}"#);
-    assert!(ms.iter().any(|m| m.data_type == DataType::AwsAccessKeyId && m.example));
+    assert!(
+        ms.iter()
+            .any(|m| m.data_type == DataType::AwsAccessKeyId && m.example)
+    );
 }
 
 #[test]
@@ -180,7 +217,13 @@ fn masked_output_never_holds_the_full_value() {
     for c in all_cases() {
         for (text, m) in run(&det, &c) {
             if m.data_type.class() == DataClass::Internal
-                && !matches!(m.data_type, DataType::AwsAccountId | DataType::AwsArn | DataType::IpInternal | DataType::InternalHostname)
+                && !matches!(
+                    m.data_type,
+                    DataType::AwsAccountId
+                        | DataType::AwsArn
+                        | DataType::IpInternal
+                        | DataType::InternalHostname
+                )
             {
                 continue; // descriptors (exception names, versions, markers) are not secret values
             }
@@ -191,21 +234,40 @@ fn masked_output_never_holds_the_full_value() {
             if value.len() < 4 {
                 continue;
             }
-            assert!(!m.masked.contains(value), "{}: masked {:?} contains {value:?}", c.id, m.masked);
+            assert!(
+                !m.masked.contains(value),
+                "{}: masked {:?} contains {value:?}",
+                c.id,
+                m.masked
+            );
             if let Some(d) = &m.detail {
-                assert!(!d.contains(value), "{}: detail {d:?} contains {value:?}", c.id);
+                assert!(
+                    !d.contains(value),
+                    "{}: detail {d:?} contains {value:?}",
+                    c.id
+                );
             }
             // also no long run of the value (more than half of it, for values of 16+ chars)
             let shows_structure = matches!(
                 m.data_type,
-                DataType::Email | DataType::UrlCredentials | DataType::DatabaseUrl | DataType::SlackWebhook | DataType::AwsArn | DataType::InternalHostname
+                DataType::Email
+                    | DataType::UrlCredentials
+                    | DataType::DatabaseUrl
+                    | DataType::SlackWebhook
+                    | DataType::AwsArn
+                    | DataType::InternalHostname
             );
             if value.len() >= 16 && !shows_structure {
                 let half = value.len() / 2;
                 let mut k = 0;
                 while k + half <= value.len() {
                     if value.is_char_boundary(k) && value.is_char_boundary(k + half) {
-                        assert!(!m.masked.contains(&value[k..k + half]), "{}: masked {:?} reveals half of the value", c.id, m.masked);
+                        assert!(
+                            !m.masked.contains(&value[k..k + half]),
+                            "{}: masked {:?} reveals half of the value",
+                            c.id,
+                            m.masked
+                        );
                     }
                     k += 1;
                 }

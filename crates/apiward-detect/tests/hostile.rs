@@ -39,13 +39,19 @@ fn large_single_line_json_is_linear() {
     let (_, ta) = timed(&det, &a);
     let (_, tb) = timed(&det, &b);
     // 4x the input should cost about 4x the time; allow slack for a shared machine
-    assert!(tb < ta * 10 + Duration::from_millis(500), "2 MB {ta:?}, 8 MB {tb:?}");
+    assert!(
+        tb < ta * 10 + Duration::from_millis(500),
+        "2 MB {ta:?}, 8 MB {tb:?}"
+    );
 }
 
 #[test]
 fn million_deep_nesting() {
     let det = Detector::new();
-    for (open, close) in [(b"[".as_slice(), b"]".as_slice()), (b"{\"a\":".as_slice(), b"}".as_slice())] {
+    for (open, close) in [
+        (b"[".as_slice(), b"]".as_slice()),
+        (b"{\"a\":".as_slice(), b"}".as_slice()),
+    ] {
         let mut v = Vec::new();
         for _ in 0..1_000_000 {
             v.extend_from_slice(open);
@@ -57,7 +63,12 @@ fn million_deep_nesting() {
         let ms = det.scan(&v);
         assert!(ms.iter().any(|m| m.data_type.id() == "email"));
         // unbalanced: only openers
-        let only: Vec<u8> = open.iter().copied().cycle().take(open.len() * 1_000_000).collect();
+        let only: Vec<u8> = open
+            .iter()
+            .copied()
+            .cycle()
+            .take(open.len() * 1_000_000)
+            .collect();
         let _ = det.scan(&only);
     }
 }
@@ -71,7 +82,9 @@ fn invalid_utf8_and_nul_bytes() {
     let ms = det.scan(&v);
     assert!(ms.iter().any(|m| m.data_type.id() == "email"));
     assert!(ms.iter().any(|m| m.data_type.id() == "us_ssn"));
-    let noise: Vec<u8> = (0..1_000_000u32).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8).collect();
+    let noise: Vec<u8> = (0..1_000_000u32)
+        .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
+        .collect();
     let _ = det.scan(&noise);
     let mut out = Vec::new();
     det.scan_text(&noise, &mut out);
@@ -114,8 +127,15 @@ fn pathological_near_misses() {
         let mut out = Vec::new();
         det.scan_text(c, &mut out);
         let el = t.elapsed();
-        assert!(ms.len() <= apiward_detect::DEFAULT_MAX_MATCHES && out.len() <= apiward_detect::DEFAULT_MAX_MATCHES);
-        assert!(el < Duration::from_secs(30), "{:?}… took {el:?}", String::from_utf8_lossy(&c[..16]));
+        assert!(
+            ms.len() <= apiward_detect::DEFAULT_MAX_MATCHES
+                && out.len() <= apiward_detect::DEFAULT_MAX_MATCHES
+        );
+        assert!(
+            el < Duration::from_secs(30),
+            "{:?}… took {el:?}",
+            String::from_utf8_lossy(&c[..16])
+        );
     }
 }
 
@@ -131,7 +151,12 @@ fn match_cap_bounds_memory() {
 #[test]
 fn documents_never_fail_on_garbage() {
     let det = Detector::new();
-    for f in [InputFormat::Auto, InputFormat::Json, InputFormat::Ndjson, InputFormat::Text] {
+    for f in [
+        InputFormat::Auto,
+        InputFormat::Json,
+        InputFormat::Ndjson,
+        InputFormat::Text,
+    ] {
         assert!(scan_document(&det, b"{\"a\":[1,2,", f).is_ok());
         assert!(scan_document(&det, &[0xff, 0x00, b'{'], f).is_ok());
     }

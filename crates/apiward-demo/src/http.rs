@@ -22,6 +22,8 @@ pub struct Request {
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
     pub keep_alive: bool,
+    /// HTTP/1.0 request (needs an explicit `connection: keep-alive`).
+    pub http10: bool,
     /// Raw request head, for TRACE.
     pub head: Vec<u8>,
 }
@@ -265,6 +267,7 @@ pub fn parse(buf: &[u8]) -> Parse {
             headers,
             body,
             keep_alive,
+            http10,
             head: buf[..head_end].to_vec(),
         }),
         consumed,
@@ -438,13 +441,21 @@ pub fn http_date(secs: u64) -> String {
     )
 }
 
+/// Which `connection` header a response carries.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum ConnHeader {
+    None,
+    Close,
+    KeepAlive,
+}
+
 /// Serialise `resp` onto `out`. `head_only` omits the body (HEAD) but keeps
 /// its Content-Length.
 pub fn write_response(
     out: &mut Vec<u8>,
     resp: &Response<'_>,
     head_only: bool,
-    close: bool,
+    conn: ConnHeader,
     origin: Option<&str>,
 ) {
     use std::io::Write;
@@ -473,8 +484,10 @@ pub fn write_response(
         out.extend(o.bytes().filter(|&c| c != b'\r' && c != b'\n'));
         out.extend_from_slice(b"\r\naccess-control-allow-credentials: true\r\nvary: Origin\r\n");
     }
-    if close {
-        out.extend_from_slice(b"connection: close\r\n");
+    match conn {
+        ConnHeader::Close => out.extend_from_slice(b"connection: close\r\n"),
+        ConnHeader::KeepAlive => out.extend_from_slice(b"connection: keep-alive\r\n"),
+        ConnHeader::None => {}
     }
     out.extend_from_slice(b"\r\n");
     if !head_only {
@@ -563,6 +576,31 @@ mod tests {
         let (r, _) = complete(b"GET /v2/avatar?url=http%3A%2F%2Fx%2Fy&b=1 HTTP/1.0\r\n\r\n");
         assert_eq!(r.query_param("url").as_deref(), Some("http://x/y"));
         assert!(!r.keep_alive);
+    }
+
+    #[test]
+    fn no_panic_on_prefixes_and_mutations() {
+        let samples: [&[u8]; 3] = [
+            b"POST /v2/chat?x=%41 HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n4;e\r\nabcd\r\n0\r\nT: 1\r\n\r\n",
+            b"GET http://h/p?q#f HTTP/1.0\r\nConnection: keep-alive\r\nExpect: 100-continue\r\nContent-Length: 3\r\n\r\nabc",
+            b"\r\n\nOPTIONS * HTTP/1.1\nOrigin: x\n\n",
+        ];
+        let mut rng = crate::data::Rng::new(7);
+        for sample in samples {
+            for end in 0..=sample.len() {
+                let _ = parse(&sample[..end]);
+            }
+            for _ in 0..5_000 {
+                let mut m = sample.to_vec();
+                for _ in 0..rng.range(1, 4) {
+                    let i = rng.range(0, m.len() as u64 - 1) as usize;
+                    m[i] = rng.next_u64() as u8;
+                }
+                if let Parse::Complete(_, used) = parse(&m) {
+                    assert!(used <= m.len());
+                }
+            }
+        }
     }
 
     #[test]

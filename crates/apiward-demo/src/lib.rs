@@ -136,7 +136,14 @@ async fn serve_connection(
                     let resp = app.handle(&req);
                     let origin = req.header("origin");
                     close = !req.keep_alive;
-                    http::write_response(&mut out, &resp, req.method == "HEAD", close, origin);
+                    let conn = if close {
+                        http::ConnHeader::Close
+                    } else if req.http10 {
+                        http::ConnHeader::KeepAlive
+                    } else {
+                        http::ConnHeader::None
+                    };
+                    http::write_response(&mut out, &resp, req.method == "HEAD", conn, origin);
                     if close {
                         break;
                     }
@@ -155,7 +162,7 @@ async fn serve_connection(
                         _ => &br#"{"detail":"Invalid HTTP request received."}"#[..],
                     };
                     let resp = http::Response::json(status, body);
-                    http::write_response(&mut out, &resp, false, true, None);
+                    http::write_response(&mut out, &resp, false, http::ConnHeader::Close, None);
                     close = true;
                     break;
                 }

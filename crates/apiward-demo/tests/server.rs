@@ -619,6 +619,14 @@ async fn keep_alive_pipelining_and_chunked() {
     c10.send_raw(b"GET /health HTTP/1.0\r\n\r\n").await;
     assert_eq!(c10.read_response(false).await.unwrap().status, 200);
     assert!(c10.read_response(false).await.is_none());
+    // HTTP/1.0 with keep-alive stays open and says so.
+    let mut k10 = Conn::open(server.addr).await;
+    for _ in 0..3 {
+        k10.send_raw(b"GET /health HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
+            .await;
+        let r = k10.read_response(false).await.unwrap();
+        assert_eq!(r.header("connection"), Some("keep-alive"));
+    }
     server.shutdown().await;
 }
 

@@ -73,23 +73,37 @@ fn build_path(input: &[u8], frames: &[Frame], deep: usize) -> String {
     p
 }
 
+/// Position of the first `"` or `\\` at or after `from`.
+#[inline(always)]
+fn quote_or_backslash(input: &[u8], from: usize) -> Option<usize> {
+    let mut k = from;
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::*;
+        // SAFETY: SSE2 is baseline on x86_64; each 16-byte unaligned load reads input[k..k + 16],
+        // which the loop condition keeps in bounds.
+        unsafe {
+            let q = _mm_set1_epi8(b'"' as i8);
+            let bs = _mm_set1_epi8(b'\\' as i8);
+            while k + 16 <= input.len() {
+                let x = _mm_loadu_si128(input.as_ptr().add(k) as *const __m128i);
+                let m = _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(x, q), _mm_cmpeq_epi8(x, bs)));
+                if m != 0 {
+                    return Some(k + m.trailing_zeros() as usize);
+                }
+                k += 16;
+            }
+        }
+    }
+    memchr::memchr2(b'"', b'\\', &input[k.min(input.len())..]).map(|p| p + k)
+}
+
 /// Find the closing quote of a string whose opening quote is at `i`. Returns the index of the
 /// closing quote.
 fn string_end(input: &[u8], i: usize) -> Option<usize> {
-    // most keys and values are short: a scalar look first
-    let stop = input.len().min(i + 17);
-    let mut k = i + 1;
-    while k < stop {
-        match input[k] {
-            b'"' => return Some(k),
-            b'\\' => break,
-            _ => k += 1,
-        }
-    }
-    let mut j = k;
+    let mut j = i + 1;
     loop {
-        let off = memchr::memchr2(b'"', b'\\', &input[j..])?;
-        let p = j + off;
+        let p = quote_or_backslash(input, j)?;
         if input[p] == b'"' {
             return Some(p);
         }
@@ -110,6 +124,7 @@ pub(crate) fn walk(s: &mut Scanner) -> bool {
     let mut deep = 0usize;
     let mut expect_key = false;
     let mut pend = 0usize;
+    let mut memo = Memo::default();
     let mut done_root = false;
     let mut i = 0usize;
     if input.starts_with(b"\xef\xbb\xbf") {
@@ -233,13 +248,9 @@ pub(crate) fn walk(s: &mut Scanner) -> bool {
                 }
                 if expect_key {
                     let key = &input[span.clone()];
-                    let kc =
-                        if key.len() <= 2 && key.iter().all(|c| c.is_ascii_digit() || *c == b'_') {
-                            None
-                        } else {
-                            crate::keys::classify_cached(key)
-                        };
                     let nframes = frames.len();
+                    let idx = frames.last().map(|f| f.idx as usize).unwrap_or(0);
+                    let kc = memo.classify(nframes, idx, key);
                     if let Some(f) = frames.last_mut() {
                         f.key = span.clone();
                         f.kc = kc;
@@ -377,7 +388,69 @@ fn value(
         }
         None => (None, false),
     };
+    if kc.is_none() && !s.pending_before(*pend, span.end) {
+        return; // nothing to attach, nothing to classify
+    }
     let fr: &[Frame] = frames;
     let path = || build_path(input, fr, 0);
     s.apply_key(kc, &path, span, pend, kind, person);
+}
+
+/// Keys of homogeneous objects repeat at the same depth and member index: remember the last key
+/// seen there (keys up to 16 bytes, as two words) and its class, so the common case skips the cache.
+#[derive(Default)]
+struct Memo {
+    entries: Vec<[MemoEntry; 32]>,
+}
+
+#[derive(Default, Clone, Copy)]
+struct MemoEntry {
+    len: u8,
+    w: [u64; 2],
+    class: Option<KeyClass>,
+}
+
+#[inline(always)]
+fn words16(k: &[u8]) -> [u64; 2] {
+    let n = k.len();
+    if n >= 8 {
+        let mut a = [0u8; 8];
+        let mut b = [0u8; 8];
+        a.copy_from_slice(&k[..8]);
+        b.copy_from_slice(&k[n - 8..]);
+        [u64::from_le_bytes(a), u64::from_le_bytes(b)]
+    } else {
+        let mut w = 0u64;
+        for (i, &c) in k.iter().enumerate() {
+            w |= (c as u64) << (8 * i);
+        }
+        [w, 0]
+    }
+}
+
+impl Memo {
+    #[inline]
+    fn classify(&mut self, depth: usize, idx: usize, key: &[u8]) -> Option<KeyClass> {
+        if key.len() <= 2 && key.iter().all(|c| c.is_ascii_digit() || *c == b'_') {
+            return None;
+        }
+        if key.len() > 16 || depth >= 64 || idx >= 32 {
+            return crate::keys::classify_cached(key);
+        }
+        if self.entries.len() <= depth {
+            self.entries.resize(depth + 1, [MemoEntry::default(); 32]);
+        }
+        let w = words16(key);
+        let e = &mut self.entries[depth][idx];
+        if e.len as usize == key.len() && e.w[0] == w[0] && e.w[1] == w[1] {
+            return e.class;
+        }
+        let class = crate::keys::classify_cached(key);
+        *e = MemoEntry {
+            len: key.len() as u8,
+            w,
+            class,
+        };
+        class
+    }
 }

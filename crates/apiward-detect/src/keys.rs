@@ -695,7 +695,7 @@ fn lookup(key: &[u8]) -> (Option<KeyClass>, bool) {
         .unwrap_or_else(|_| (classify_key_bytes(key), is_person_parent(key)))
 }
 
-#[inline]
+#[inline(always)]
 fn load8(k: &[u8], at: usize) -> u64 {
     let mut b = [0u8; 8];
     b.copy_from_slice(&k[at..at + 8]);
@@ -703,7 +703,7 @@ fn load8(k: &[u8], at: usize) -> u64 {
 }
 
 /// Four words that together cover every byte of a key of at most 32 bytes.
-#[inline]
+#[inline(always)]
 fn key_words(k: &[u8]) -> [u64; 4] {
     let n = k.len();
     if n < 8 {
@@ -752,7 +752,12 @@ impl KeyCache {
         let i = (h >> 56) as usize & (CACHE_SLOTS - 2);
         for j in [i, i + 1] {
             let s = &self.slots[j];
-            if s.len as usize == key.len() && s.words == w {
+            if s.len as usize == key.len()
+                && s.words[0] == w[0]
+                && s.words[1] == w[1]
+                && s.words[2] == w[2]
+                && s.words[3] == w[3]
+            {
                 return (s.class, s.person);
             }
         }

@@ -1736,7 +1736,9 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
             return;
         }
         let run = &input[s..e];
-        if !run.iter().any(u8::is_ascii_digit) {
+        // every shape needs at least 4 digits (an IPv4), and without a dot at least 7
+        let nd = run.iter().filter(|c| c.is_ascii_digit()).count();
+        if nd < 4 || (nd < 7 && !run.contains(&b'.')) {
             return;
         }
         // coordinates "lat, lng"
@@ -2060,6 +2062,12 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
                 m.key_path = Some(p);
             }
         }
+    }
+
+    /// Whether a pending pattern match starts before `end` (from index `pend`).
+    #[inline]
+    pub(crate) fn pending_before(&self, pend: usize, end: usize) -> bool {
+        pend < self.npending && self.out[self.base + pend].span.start < end
     }
 
     /// Emit a key-only match (DynamoDB paging key, ResponseMetadata…) at a key span.

@@ -117,14 +117,39 @@ fn string_end(input: &[u8], i: usize) -> Option<usize> {
 /// Walk the document, attaching key paths and key context. Returns false on a syntax error
 /// (position in `s.json_error_at`).
 pub(crate) fn walk(s: &mut Scanner) -> bool {
+    // Reuse the walker's buffers across documents on this thread (no allocation per document).
+    BUFS.with(|b| match b.try_borrow_mut() {
+        Ok(mut b) => {
+            let b = &mut *b;
+            b.frames.clear();
+            b.deep_bits.clear();
+            let ok = walk_with(s, &mut b.frames, &mut b.deep_bits, &mut b.memo);
+            if b.deep_bits.capacity() > 4096 {
+                b.deep_bits = Vec::new();
+            }
+            ok
+        }
+        Err(_) => walk_with(s, &mut Vec::new(), &mut Vec::new(), &mut Memo::default()),
+    })
+}
+
+#[derive(Default)]
+struct WalkBufs {
+    frames: Vec<Frame>,
+    deep_bits: Vec<u64>,
+    memo: Memo,
+}
+
+thread_local! {
+    static BUFS: std::cell::RefCell<WalkBufs> = std::cell::RefCell::new(WalkBufs::default());
+}
+
+fn walk_with(s: &mut Scanner, frames: &mut Vec<Frame>, deep_bits: &mut Vec<u64>, memo: &mut Memo) -> bool {
     let input = s.input;
     let n = input.len();
-    let mut frames: Vec<Frame> = Vec::new();
-    let mut deep_bits: Vec<u64> = Vec::new(); // is_obj bits for levels beyond MAX_FRAMES
     let mut deep = 0usize;
     let mut expect_key = false;
     let mut pend = 0usize;
-    let mut memo = Memo::default();
     let mut done_root = false;
     let mut i = 0usize;
     if input.starts_with(b"\xef\xbb\xbf") {
@@ -168,7 +193,7 @@ pub(crate) fn walk(s: &mut Scanner) -> bool {
                             if p.av == b'M' && is_obj || p.av == b'L' && !is_obj {
                                 let key = p.key.clone();
                                 p.av = 0;
-                                let path = build_path(input, &frames, 0);
+                                let path = build_path(input, frames, 0);
                                 s.emit_key(DataType::DynamodbAttributeValue, key, path);
                             }
                             let p = frames
@@ -283,7 +308,7 @@ pub(crate) fn walk(s: &mut Scanner) -> bool {
                                 | DataType::AwsResponseMetadata
                         )
                     {
-                        s.emit_key(k.data_type, span.clone(), build_path(input, &frames, 0));
+                        s.emit_key(k.data_type, span.clone(), build_path(input, frames, 0));
                     }
                     if key == b"input" && nframes >= 3 {
                         let gp = &frames[nframes - 3];
@@ -297,7 +322,7 @@ pub(crate) fn walk(s: &mut Scanner) -> bool {
                             s.emit_key(
                                 DataType::PydanticInputEcho,
                                 span.clone(),
-                                build_path(input, &frames, 0),
+                                build_path(input, frames, 0),
                             );
                         }
                     }
@@ -306,7 +331,7 @@ pub(crate) fn walk(s: &mut Scanner) -> bool {
                     if done_root {
                         fail!(i);
                     }
-                    value(s, &mut frames, span, ValKind::Str, &mut pend);
+                    value(s, frames, span, ValKind::Str, &mut pend);
                     if frames.is_empty() {
                         done_root = true;
                     }
@@ -322,7 +347,7 @@ pub(crate) fn walk(s: &mut Scanner) -> bool {
                     fail!(st);
                 }
                 if deep == 0 {
-                    value(s, &mut frames, st..i, ValKind::Num, &mut pend);
+                    value(s, frames, st..i, ValKind::Num, &mut pend);
                 }
                 if frames.is_empty() && deep == 0 {
                     done_root = true;
@@ -343,7 +368,7 @@ pub(crate) fn walk(s: &mut Scanner) -> bool {
                     } else {
                         ValKind::Bool
                     };
-                    value(s, &mut frames, st..i, kind, &mut pend);
+                    value(s, frames, st..i, kind, &mut pend);
                 }
                 if frames.is_empty() && deep == 0 {
                     done_root = true;

@@ -2304,7 +2304,7 @@ fn parse_coord(v: &[u8], max: f64) -> Option<f64> {
     Some(if neg { -x } else { x })
 }
 
-/// Bit i set when byte i may be a cluster character (superset of [`is_cluster`]).
+/// Bit i set when byte i may be a cluster character (superset of [`is_cluster`] minus `,`).
 #[inline]
 fn class_mask64(w: &[u8]) -> u64 {
     #[cfg(target_arch = "x86_64")]
@@ -2319,10 +2319,16 @@ fn class_mask64(w: &[u8]) -> u64 {
             let hi = _mm_set1_epi8(0x3a);
             let q = _mm_set1_epi8(b'"' as i8);
             let sl = _mm_set1_epi8(b'/' as i8);
+            let cm = _mm_set1_epi8(b',' as i8);
             for k in 0..4 {
                 let x = _mm_loadu_si128(w.as_ptr().add(k * 16) as *const __m128i);
                 let r = _mm_and_si128(_mm_cmpgt_epi8(x, lo), _mm_cmplt_epi8(x, hi));
-                let ex = _mm_or_si128(_mm_cmpeq_epi8(x, q), _mm_cmpeq_epi8(x, sl));
+                // `,` is left out of the window test (JSON separators would glue short numbers
+                // into runs); the exact extension below still includes it
+                let ex = _mm_or_si128(
+                    _mm_or_si128(_mm_cmpeq_epi8(x, q), _mm_cmpeq_epi8(x, sl)),
+                    _mm_cmpeq_epi8(x, cm),
+                );
                 let r = _mm_andnot_si128(ex, r);
                 m |= (_mm_movemask_epi8(r) as u32 as u64) << (k * 16);
             }
@@ -2333,7 +2339,7 @@ fn class_mask64(w: &[u8]) -> u64 {
     {
         let mut m = 0u64;
         for (k, &c) in w.iter().take(64).enumerate() {
-            if is_cluster(c) {
+            if is_cluster(c) && c != b',' {
                 m |= 1 << k;
             }
         }

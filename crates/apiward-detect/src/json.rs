@@ -335,8 +335,28 @@ fn walk_with(s: &mut Scanner, frames: &mut Vec<Frame>, deep_bits: &mut Vec<u64>,
                     if frames.is_empty() {
                         done_root = true;
                     }
+                    i = end + 1;
+                    // fast path: `,` right after a value
+                    if i < n && input[i] == b',' {
+                        if let Some(f) = frames.last_mut() {
+                            f.idx = f.idx.saturating_add(1);
+                            expect_key = f.is_obj;
+                            if f.is_obj {
+                                f.kc = None;
+                            }
+                            i += 1;
+                        }
+                    }
+                    continue;
                 }
                 i = end + 1;
+                // fast path: `:` (and one space) right after a key
+                if i < n && input[i] == b':' {
+                    i += 1;
+                    if i < n && input[i] == b' ' {
+                        i += 1;
+                    }
+                }
             }
             b'-' | b'0'..=b'9' => {
                 let st = i;

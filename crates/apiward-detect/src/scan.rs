@@ -405,14 +405,17 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
                 }
             }
         }
-        for p in memchr::memchr_iter(b'@', input) {
-            if self.full {
-                return;
-            }
-            self.email_at(p);
-        }
-        self.twilio();
+        // `@` (emails), `SK`/`AC` (Twilio) and digit clusters share one vector pass
         self.digit_clusters();
+    }
+
+    #[inline]
+    fn special_at(&mut self, p: usize) {
+        match self.input[p] {
+            b'@' => self.email_at(p),
+            b'S' | b'A' => self.twilio_at(p),
+            _ => {}
+        }
     }
 
     fn confirm(&mut self, kind: Kind, s: usize, e: usize) -> Option<usize> {
@@ -1615,40 +1618,22 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
         self.emit(DataType::Email, ls..de, Confidence::Firm, example, None);
     }
 
-    fn twilio(&mut self) {
+    fn twilio_at(&mut self, p: usize) {
         let input = self.input;
-        for pre in [&b"SK"[..], b"AC"] {
-            for p in memchr::memmem::find_iter(input, pre) {
-                if self.full {
-                    return;
-                }
-                if is_alnum(before(input, p)) {
-                    continue;
-                }
-                let n = run_fwd(input, p + 2, 33, |c| {
-                    c.is_ascii_digit() || (b'a'..=b'f').contains(&c)
-                });
-                if n != 32 || is_alnum(at(input, p + 34)) {
-                    continue;
-                }
-                let v = &input[p + 2..p + 34];
-                if entropy(v) < 3.0 {
-                    continue;
-                }
-                let detail = if pre == b"SK" {
-                    "API key SID"
-                } else {
-                    "account SID"
-                };
-                self.emit(
-                    DataType::TwilioKey,
-                    p..p + 34,
-                    Confidence::Firm,
-                    false,
-                    Some(detail.into()),
-                );
-            }
+        let pre = &input[p..(p + 2).min(input.len())];
+        if !(pre == b"SK" || pre == b"AC") || is_alnum(before(input, p)) {
+            return;
         }
+        let n = run_fwd(input, p + 2, 33, |c| c.is_ascii_digit() || (b'a'..=b'f').contains(&c));
+        if n != 32 || is_alnum(at(input, p + 34)) {
+            return;
+        }
+        let v = &input[p + 2..p + 34];
+        if entropy(v) < 3.0 {
+            return;
+        }
+        let detail = if pre == b"SK" { "API key SID" } else { "account SID" };
+        self.emit(DataType::TwilioKey, p..p + 34, Confidence::Firm, false, Some(detail.into()));
     }
 
     // ---------------------------------------------------------------- digit clusters
@@ -1662,7 +1647,13 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
         let mut off = 0usize;
         let mut done = 0usize; // everything before `done` has been examined
         while off + 64 <= n {
-            let m = class_mask64(&input[off..off + 64]);
+            let (m, sp) = class_mask64(&input[off..off + 64]);
+            let mut spm = sp & ((1u64 << 57) - 1);
+            while spm != 0 {
+                let p = off + spm.trailing_zeros() as usize;
+                spm &= spm - 1;
+                self.special_at(p);
+            }
             let a = m & (m >> 1);
             let b = a & (a >> 2);
             let mut c = (b & (b >> 3)) & ((1u64 << 57) - 1);
@@ -1692,6 +1683,11 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
             off += 57;
         }
         // scalar tail
+        for p in off..n {
+            if matches!(input[p], b'@' | b'S' | b'A') {
+                self.special_at(p);
+            }
+        }
         let mut i = off.max(done);
         while i < n {
             if !is_cluster(input[i]) {
@@ -2306,12 +2302,17 @@ fn parse_coord(v: &[u8], max: f64) -> Option<f64> {
 
 /// Bit i set when byte i may be a cluster character (superset of [`is_cluster`] minus `,`).
 #[inline]
-fn class_mask64(w: &[u8]) -> u64 {
+fn class_mask64(w: &[u8]) -> (u64, u64) {
     #[cfg(target_arch = "x86_64")]
     {
         use std::arch::x86_64::*;
         debug_assert!(w.len() >= 64);
         let mut m = 0u64;
+        let mut at_m = 0u64;
+        let mut s_m = 0u64;
+        let mut k_m = 0u64;
+        let mut a_m = 0u64;
+        let mut c_m = 0u64;
         // SAFETY: SSE2 is part of the x86_64 baseline; the four unaligned 16-byte loads stay within
         // `w`, which is at least 64 bytes long (checked by the caller's loop bound).
         unsafe {
@@ -2320,6 +2321,11 @@ fn class_mask64(w: &[u8]) -> u64 {
             let q = _mm_set1_epi8(b'"' as i8);
             let sl = _mm_set1_epi8(b'/' as i8);
             let cm = _mm_set1_epi8(b',' as i8);
+            let at_v = _mm_set1_epi8(b'@' as i8);
+            let s_v = _mm_set1_epi8(b'S' as i8);
+            let k_v = _mm_set1_epi8(b'K' as i8);
+            let a_v = _mm_set1_epi8(b'A' as i8);
+            let c_v = _mm_set1_epi8(b'C' as i8);
             for k in 0..4 {
                 let x = _mm_loadu_si128(w.as_ptr().add(k * 16) as *const __m128i);
                 let r = _mm_and_si128(_mm_cmpgt_epi8(x, lo), _mm_cmplt_epi8(x, hi));
@@ -2331,19 +2337,30 @@ fn class_mask64(w: &[u8]) -> u64 {
                 );
                 let r = _mm_andnot_si128(ex, r);
                 m |= (_mm_movemask_epi8(r) as u32 as u64) << (k * 16);
+                let sh = k * 16;
+                at_m |= (_mm_movemask_epi8(_mm_cmpeq_epi8(x, at_v)) as u32 as u64) << sh;
+                s_m |= (_mm_movemask_epi8(_mm_cmpeq_epi8(x, s_v)) as u32 as u64) << sh;
+                k_m |= (_mm_movemask_epi8(_mm_cmpeq_epi8(x, k_v)) as u32 as u64) << sh;
+                a_m |= (_mm_movemask_epi8(_mm_cmpeq_epi8(x, a_v)) as u32 as u64) << sh;
+                c_m |= (_mm_movemask_epi8(_mm_cmpeq_epi8(x, c_v)) as u32 as u64) << sh;
             }
         }
-        m
+        (m, at_m | (s_m & (k_m >> 1)) | (a_m & (c_m >> 1)))
     }
     #[cfg(not(target_arch = "x86_64"))]
     {
         let mut m = 0u64;
+        let mut sp = 0u64;
         for (k, &c) in w.iter().take(64).enumerate() {
             if is_cluster(c) && c != b',' {
                 m |= 1 << k;
             }
+            let next = w.get(k + 1).copied().unwrap_or(0);
+            if c == b'@' || (c == b'S' && next == b'K') || (c == b'A' && next == b'C') {
+                sp |= 1 << k;
+            }
         }
-        m
+        (m, sp)
     }
 }
 

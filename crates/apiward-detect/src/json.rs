@@ -368,9 +368,18 @@ fn walk_with(s: &mut Scanner, frames: &mut Vec<Frame>, deep_bits: &mut Vec<u64>,
                 }
                 if deep == 0 {
                     value(s, frames, st..i, ValKind::Num, &mut pend);
-                }
-                if frames.is_empty() && deep == 0 {
-                    done_root = true;
+                    if frames.is_empty() {
+                        done_root = true;
+                    } else if i < n && input[i] == b',' {
+                        if let Some(f) = frames.last_mut() {
+                            f.idx = f.idx.saturating_add(1);
+                            expect_key = f.is_obj;
+                            if f.is_obj {
+                                f.kc = None;
+                            }
+                            i += 1;
+                        }
+                    }
                 }
             }
             b't' | b'f' | b'n' => {

@@ -87,7 +87,8 @@ fn quote_or_backslash(input: &[u8], from: usize) -> Option<usize> {
             let bs = _mm_set1_epi8(b'\\' as i8);
             while k + 16 <= input.len() {
                 let x = _mm_loadu_si128(input.as_ptr().add(k) as *const __m128i);
-                let m = _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(x, q), _mm_cmpeq_epi8(x, bs)));
+                let m =
+                    _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(x, q), _mm_cmpeq_epi8(x, bs)));
                 if m != 0 {
                     return Some(k + m.trailing_zeros() as usize);
                 }
@@ -144,7 +145,12 @@ thread_local! {
     static BUFS: std::cell::RefCell<WalkBufs> = std::cell::RefCell::new(WalkBufs::default());
 }
 
-fn walk_with(s: &mut Scanner, frames: &mut Vec<Frame>, deep_bits: &mut Vec<u64>, memo: &mut Memo) -> bool {
+fn walk_with(
+    s: &mut Scanner,
+    frames: &mut Vec<Frame>,
+    deep_bits: &mut Vec<u64>,
+    memo: &mut Memo,
+) -> bool {
     let input = s.input;
     let n = input.len();
     let mut deep = 0usize;

@@ -1624,7 +1624,9 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
         if !(pre == b"SK" || pre == b"AC") || is_alnum(before(input, p)) {
             return;
         }
-        let n = run_fwd(input, p + 2, 33, |c| c.is_ascii_digit() || (b'a'..=b'f').contains(&c));
+        let n = run_fwd(input, p + 2, 33, |c| {
+            c.is_ascii_digit() || (b'a'..=b'f').contains(&c)
+        });
         if n != 32 || is_alnum(at(input, p + 34)) {
             return;
         }
@@ -1632,8 +1634,18 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
         if entropy(v) < 3.0 {
             return;
         }
-        let detail = if pre == b"SK" { "API key SID" } else { "account SID" };
-        self.emit(DataType::TwilioKey, p..p + 34, Confidence::Firm, false, Some(detail.into()));
+        let detail = if pre == b"SK" {
+            "API key SID"
+        } else {
+            "account SID"
+        };
+        self.emit(
+            DataType::TwilioKey,
+            p..p + 34,
+            Confidence::Firm,
+            false,
+            Some(detail.into()),
+        );
     }
 
     // ---------------------------------------------------------------- digit clusters

@@ -34,14 +34,15 @@ fn timed(det: &Detector, input: &[u8]) -> (usize, Duration) {
 #[test]
 fn large_single_line_json_is_linear() {
     let det = Detector::new();
-    let a = big_json(2 << 20);
-    let b = big_json(8 << 20);
+    let a = big_json(1 << 20);
+    let b = big_json(4 << 20);
     let (_, ta) = timed(&det, &a);
     let (_, tb) = timed(&det, &b);
-    // 4x the input should cost about 4x the time; allow slack for a shared machine
+    // 4x the input should cost about 4x the time; allow slack for a shared machine (the 100 MB
+    // case runs in release mode in scripts/bench-detect.sh)
     assert!(
         tb < ta * 10 + Duration::from_millis(500),
-        "2 MB {ta:?}, 8 MB {tb:?}"
+        "1 MB {ta:?}, 4 MB {tb:?}"
     );
 }
 
@@ -99,27 +100,27 @@ fn pathological_near_misses() {
         vec![b'7'; 1_000_000],
         vec![b'@'; 1_000_000],
         b"a@".repeat(500_000),
-        b"a@b.".repeat(250_000),
-        b"1.".repeat(500_000),
-        b"1-".repeat(500_000),
-        b"4111 ".repeat(200_000),
-        b"eyJ".repeat(300_000),
-        b"eyJhbGciOiJub25lIn0.".repeat(50_000),
-        b"://".repeat(300_000),
-        b"x://a:b@".repeat(100_000),
-        b"****".repeat(250_000),
-        b"AKIA".repeat(250_000),
-        b"arn:aws:".repeat(100_000),
-        b"-----BEGIN ".repeat(100_000),
-        b"\"".repeat(1_000_000),
-        b"\\".repeat(1_000_000),
-        b"{\"password\":\"".repeat(100_000),
-        b"a=".repeat(500_000),
-        b"ssn=".repeat(250_000),
-        b"DE89".repeat(250_000),
-        b".internal".repeat(100_000),
-        b"Exception".repeat(100_000),
-        b"SK".repeat(500_000),
+        b"a@b.".repeat(62500),
+        b"1.".repeat(125000),
+        b"1-".repeat(125000),
+        b"4111 ".repeat(50000),
+        b"eyJ".repeat(75000),
+        b"eyJhbGciOiJub25lIn0.".repeat(12500),
+        b"://".repeat(75000),
+        b"x://a:b@".repeat(25000),
+        b"****".repeat(62500),
+        b"AKIA".repeat(62500),
+        b"arn:aws:".repeat(25000),
+        b"-----BEGIN ".repeat(25000),
+        b"\"".repeat(250000),
+        b"\\".repeat(250000),
+        b"{\"password\":\"".repeat(25000),
+        b"a=".repeat(125000),
+        b"ssn=".repeat(62500),
+        b"DE89".repeat(62500),
+        b".internal".repeat(25000),
+        b"Exception".repeat(25000),
+        b"SK".repeat(125000),
     ];
     for c in &cases {
         let t = Instant::now();

@@ -343,15 +343,16 @@ fn walk_with(
                     }
                     i = end + 1;
                     // fast path: `,` right after a value
-                    if i < n && input[i] == b',' {
-                        if let Some(f) = frames.last_mut() {
-                            f.idx = f.idx.saturating_add(1);
-                            expect_key = f.is_obj;
-                            if f.is_obj {
-                                f.kc = None;
-                            }
-                            i += 1;
+                    if i < n
+                        && input[i] == b','
+                        && let Some(f) = frames.last_mut()
+                    {
+                        f.idx = f.idx.saturating_add(1);
+                        expect_key = f.is_obj;
+                        if f.is_obj {
+                            f.kc = None;
                         }
+                        i += 1;
                     }
                     continue;
                 }
@@ -376,15 +377,16 @@ fn walk_with(
                     value(s, frames, st..i, ValKind::Num, &mut pend);
                     if frames.is_empty() {
                         done_root = true;
-                    } else if i < n && input[i] == b',' {
-                        if let Some(f) = frames.last_mut() {
-                            f.idx = f.idx.saturating_add(1);
-                            expect_key = f.is_obj;
-                            if f.is_obj {
-                                f.kc = None;
-                            }
-                            i += 1;
+                    } else if i < n
+                        && input[i] == b','
+                        && let Some(f) = frames.last_mut()
+                    {
+                        f.idx = f.idx.saturating_add(1);
+                        expect_key = f.is_obj;
+                        if f.is_obj {
+                            f.kc = None;
                         }
+                        i += 1;
                     }
                 }
             }

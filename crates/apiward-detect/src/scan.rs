@@ -1695,8 +1695,8 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
             off += 57;
         }
         // scalar tail
-        for p in off..n {
-            if matches!(input[p], b'@' | b'S' | b'A') {
+        for (p, &c) in input.iter().enumerate().skip(off) {
+            if matches!(c, b'@' | b'S' | b'A') {
                 self.special_at(p);
             }
         }

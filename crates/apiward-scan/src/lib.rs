@@ -177,8 +177,27 @@ impl Scanner {
                     Some(id) => id.apply(s.request),
                     None => s.request,
                 };
-                let result: Result<Exchange, _> = engine.send(req).await;
-                let obs = result.ok().map(|x| {
+                // A pooled keep-alive connection the server closed meanwhile (servers often close
+                // after a 500) resets the next request on it: retry an idempotent request once.
+                let idempotent = [
+                    apiward_http::Method::GET,
+                    apiward_http::Method::HEAD,
+                    apiward_http::Method::OPTIONS,
+                ]
+                .contains(&req.method);
+                let retry = idempotent.then(|| req.clone());
+                let mut result: Result<Exchange, _> = engine.send(req).await;
+                if let (Err(apiward_http::HttpError::ConnectionReset), Some(again)) =
+                    (&result, retry)
+                {
+                    result = engine.send(again).await;
+                }
+                let Ok(x) = result else {
+                    return (i, None);
+                };
+                // The detector and the JSON parse are CPU work (bodies up to the cap): keep them
+                // off the async workers so slow or hostile responses elsewhere keep moving.
+                let obs = tokio::task::spawn_blocking(move || {
                     Observation::new(
                         &detector,
                         s.purpose,
@@ -187,7 +206,9 @@ impl Scanner {
                         s.identity.map(|i| i.name),
                         x,
                     )
-                });
+                })
+                .await
+                .ok();
                 (i, obs)
             });
         }

@@ -228,3 +228,53 @@ pub fn config(bases: &[&str]) -> apiward_http::EngineConfig {
 pub fn has_diag(engine: &apiward_http::Engine, code: &str) -> bool {
     engine.diagnostics().iter().any(|d| d.code == code)
 }
+
+/// LSB-first bit writer for a hand-made DEFLATE stream.
+struct Bits {
+    out: Vec<u8>,
+    acc: u64,
+    n: u32,
+}
+
+impl Bits {
+    fn put(&mut self, value: u64, count: u32) {
+        self.acc |= value << self.n;
+        self.n += count;
+        while self.n >= 8 {
+            self.out.push(self.acc as u8);
+            self.acc >>= 8;
+            self.n -= 8;
+        }
+    }
+
+    /// Huffman codes go most significant bit first.
+    fn huff(&mut self, code: u64, len: u32) {
+        let mut rev = 0u64;
+        for i in 0..len {
+            rev |= ((code >> i) & 1) << (len - 1 - i);
+        }
+        self.put(rev, len);
+    }
+}
+
+/// A gzip stream that inflates to `size` zero bytes: one fixed-Huffman block of a literal 0 and
+/// length-258/distance-1 matches (13 bits per 258 bytes, so 200 MiB packs into ~1.3 MB).
+pub fn gzip_bomb(size: usize) -> Vec<u8> {
+    let mut b = Bits {
+        out: vec![0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff],
+        acc: 0,
+        n: 0,
+    };
+    b.put(1, 1); // BFINAL
+    b.put(1, 2); // fixed Huffman
+    b.huff(0x30, 8); // literal 0
+    for _ in 0..(size - 1) / 258 {
+        b.huff(0b1100_0101, 8); // length code 285 = 258
+        b.huff(0, 5); // distance code 0 = 1
+    }
+    b.huff(0, 7); // end of block
+    b.put(0, 7); // flush
+    b.out.extend_from_slice(&[0, 0, 0, 0]); // CRC (never reached: the cap stops first)
+    b.out.extend_from_slice(&((size as u32).to_le_bytes()));
+    b.out
+}

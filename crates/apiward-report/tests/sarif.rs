@@ -225,14 +225,23 @@ fn json_report_validates_against_the_contract_schema() {
         });
         let old = common::report_with(mode, common::findings(false, true));
         apiward_report::baseline::apply(&mut report, &old);
-        let v: Value = serde_json::from_str(&render(&report, Format::Json, &common::opts())).unwrap();
+        let v: Value =
+            serde_json::from_str(&render(&report, Format::Json, &common::opts())).unwrap();
         let mut errs = Vec::new();
         validate(&schema, &schema, &v, "", &mut errs);
-        assert!(errs.is_empty(), "report schema violations:\n{}", errs.join("\n"));
+        assert!(
+            errs.is_empty(),
+            "report schema violations:\n{}",
+            errs.join("\n")
+        );
     }
     // A broken report is rejected (the validator is not vacuous).
-    let mut bad: Value =
-        serde_json::from_str(&render(&common::report("audit"), Format::Json, &common::opts())).unwrap();
+    let mut bad: Value = serde_json::from_str(&render(
+        &common::report("audit"),
+        Format::Json,
+        &common::opts(),
+    ))
+    .unwrap();
     bad["score"]["grade"] = Value::String("Z".into());
     let mut errs = Vec::new();
     validate(&schema, &schema, &bad, "", &mut errs);

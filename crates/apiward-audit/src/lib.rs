@@ -62,6 +62,27 @@ impl<'a> Ctx<'a> {
         )
     }
 
+    /// Callable operations that accept the security scheme `name`.
+    pub fn scheme_users(&self, name: &str) -> Vec<&'a Operation> {
+        self.operations()
+            .filter(|op| {
+                op.security
+                    .iter()
+                    .any(|r| r.schemes.iter().any(|(n, _)| n == name))
+            })
+            .collect()
+    }
+
+    /// Where a finding about a security scheme belongs: the first operation that uses it (so the
+    /// finding sits with an operation a user can act on), pointing into the spec at the scheme;
+    /// the spec location alone when no operation uses it.
+    pub fn at_scheme(&self, users: &[&Operation], loc: &Loc) -> Location {
+        match users.first() {
+            Some(op) => self.at(op, loc),
+            None => self.at_spec(loc),
+        }
+    }
+
     pub fn finding(
         &self,
         rule: &apiward_core::RuleMeta,

@@ -110,3 +110,17 @@ pub fn classify_property(spec: &Spec, name: &str, id: SchemaId) -> Option<Sensit
     }
     None
 }
+
+/// What an authenticated API is for, not a leak: contact data (name, email, phone, address: at
+/// most medium sensitivity) in one object to an authenticated caller (a profile, an account page),
+/// or person names alone, even as a list, to an authenticated caller (a directory). Anything more
+/// sensitive, anything unauthenticated, and contact data in bulk is reported. The live scan
+/// applies the same judgement (`apiward-scan`'s data_exposure check).
+pub fn ordinary_for_authenticated_caller(kinds: &[DataType], unauth: bool, list: bool) -> bool {
+    if unauth || kinds.is_empty() {
+        return false;
+    }
+    let worst = kinds.iter().map(|t| t.sensitivity()).max();
+    let names_only = kinds.iter().all(|t| *t == DataType::PersonName);
+    names_only || !list && worst <= Some(Sensitivity::Medium)
+}

@@ -1,7 +1,7 @@
 //! Name and shape heuristics shared by the checks: what looks like an id, a list, an admin
 //! function, a page size, a URL input, an LLM front end.
 
-use apiward_spec::{Operation, ParamLocation, Spec};
+use apiward_spec::{Operation, ParamLocation, SchemaId, Spec};
 
 /// Lower-case path segments without parameters.
 pub fn segments(path: &str) -> impl Iterator<Item = String> + '_ {
@@ -27,17 +27,39 @@ const ADMIN_WORDS: &[&str] = &[
     "impersonate",
 ];
 
-/// An administrative or internal function, by path, tags or `x-internal`.
+/// Last path segments of liveness/readiness probes, public by convention (load balancers and
+/// orchestrators call them without credentials).
+const PROBE_NAMES: &[&str] = &[
+    "health",
+    "healthz",
+    "livez",
+    "readyz",
+    "ping",
+    "status",
+    "version",
+    "heartbeat",
+];
+
+/// A liveness/readiness probe (`/health`, `/v2/ping`): public by design.
+pub fn is_probe_endpoint(path: &str) -> bool {
+    segments(path)
+        .last()
+        .is_some_and(|s| PROBE_NAMES.contains(&s.as_str()))
+}
+
+/// An administrative or internal function, by path, tags or `x-internal`. A probe endpoint
+/// (`/health`) tagged `ops` is not one: only its path could make it administrative.
 pub fn is_admin_operation(op: &Operation) -> bool {
     segments(&op.path).any(|s| {
         ADMIN_WORDS.contains(&s.as_str())
             || s.starts_with("admin")
             || s.starts_with("_internal")
             || s.starts_with("__")
-    }) || op
-        .tags
-        .iter()
-        .any(|t| ADMIN_WORDS.contains(&t.to_ascii_lowercase().as_str()))
+    }) || !is_probe_endpoint(&op.path)
+        && op
+            .tags
+            .iter()
+            .any(|t| ADMIN_WORDS.contains(&t.to_ascii_lowercase().as_str()))
         || op
             .extensions
             .iter()
@@ -84,13 +106,85 @@ pub fn is_page_size_name(name: &str) -> bool {
 }
 
 /// A GET whose success response is a list.
+///
+/// An item route (`/orders/{order_id}`, the last segment a parameter) returns one object even when
+/// that object holds an array (an order's line items), and an object that carries other data
+/// beside its array (a cart: `items` and `currency`) is one object too: a list page holds only its
+/// array(s) and paging metadata (`next_cursor`, `total`, …).
 pub fn is_list_operation(spec: &Spec, op: &Operation) -> bool {
     op.method == apiward_spec::Method::Get
+        && !is_item_route(&op.path)
         && op.success_responses().any(|r| {
-            r.content
-                .iter()
-                .any(|m| m.schema.is_some_and(|s| spec.is_list_response(s)))
+            r.content.iter().any(|m| {
+                m.schema
+                    .is_some_and(|s| spec.is_list_response(s) && is_page_shaped(spec, s))
+            })
         })
+}
+
+/// `/orders/{order_id}`: the last path segment is a parameter.
+pub fn is_item_route(path: &str) -> bool {
+    path.trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .is_some_and(|s| s.starts_with('{') && s.ends_with('}'))
+}
+
+const PAGING_NAMES: &[&str] = &[
+    "cursor",
+    "next_cursor",
+    "nextcursor",
+    "prev_cursor",
+    "next",
+    "next_page",
+    "nextpage",
+    "previous",
+    "prev",
+    "page",
+    "page_size",
+    "pagesize",
+    "per_page",
+    "total",
+    "total_count",
+    "totalcount",
+    "count",
+    "limit",
+    "offset",
+    "has_more",
+    "hasmore",
+    "more",
+    "links",
+    "_links",
+    "meta",
+    "start_after",
+    "next_token",
+    "nexttoken",
+    "continuation_token",
+    "page_token",
+    "next_page_token",
+    "nextpagetoken",
+    "last_evaluated_key",
+    "lastevaluatedkey",
+    "scanned_count",
+    "scannedcount",
+    "size",
+    "pages",
+    "total_pages",
+];
+
+/// A root array, or an object whose top-level members are arrays and paging metadata only.
+fn is_page_shaped(spec: &Spec, root: SchemaId) -> bool {
+    let top: Vec<_> = spec
+        .flatten_properties(root, 1)
+        .into_iter()
+        .filter(|p| p.path == p.name)
+        .collect();
+    top.iter().all(|p| {
+        let s = spec.schema(p.schema);
+        s.has_type("array")
+            || s.items.is_some()
+            || PAGING_NAMES.contains(&p.name.to_ascii_lowercase().as_str())
+    })
 }
 
 const URL_NAMES: &[&str] = &[

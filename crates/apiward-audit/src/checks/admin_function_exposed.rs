@@ -56,7 +56,9 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
                         op.label()
                     ),
                 )
-                .severity(Severity::Medium)
+                // OpenAPI cannot express roles: the spec alone cannot tell whether the handler
+                // checks one. Low until the runtime half (APIW-BFLA-002) shows a user getting in.
+                .severity(Severity::Low)
                 .confidence(Confidence::Tentative),
             );
         }

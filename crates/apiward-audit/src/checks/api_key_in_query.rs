@@ -1,6 +1,7 @@
 //! APIW-AUTH-005: API keys in the query string.
 
 use crate::Ctx;
+use crate::checks::used_by;
 use apiward_core::Finding;
 use apiward_rules::authentication::API_KEY_IN_QUERY as RULE;
 use apiward_spec::{ApiKeyLocation, SchemeKind};
@@ -12,14 +13,16 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
             param_name,
         } = &scheme.kind
         {
+            let users = ctx.scheme_users(&scheme.name);
             out.push(ctx.finding(
                 &RULE,
-                ctx.at_spec(&scheme.loc),
+                ctx.at_scheme(&users, &scheme.loc),
                 &scheme.name,
                 format!("API key `{param_name}` travels in the URL"),
                 format!(
-                    "Security scheme `{}` reads the key from the query parameter `{param_name}`; URLs are logged and sent in Referer headers.",
-                    scheme.name
+                    "Security scheme `{}` reads the key from the query parameter `{param_name}`; URLs are logged and sent in Referer headers.{}",
+                    scheme.name,
+                    used_by(&users)
                 ),
             ));
         }

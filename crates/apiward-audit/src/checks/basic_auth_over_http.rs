@@ -1,6 +1,7 @@
 //! APIW-AUTH-004: HTTP basic authentication with `http://` servers.
 
 use crate::Ctx;
+use crate::checks::used_by;
 use crate::shape::is_local_url;
 use apiward_core::Finding;
 use apiward_rules::authentication::BASIC_AUTH_OVER_HTTP as RULE;
@@ -21,15 +22,17 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
         if let SchemeKind::Http { scheme: s, .. } = &scheme.kind
             && s == "basic"
         {
+            let users = ctx.scheme_users(&scheme.name);
             out.push(ctx.finding(
                     &RULE,
-                    ctx.at_spec(&scheme.loc),
+                    ctx.at_scheme(&users, &scheme.loc),
                     &scheme.name,
                     format!("Basic authentication `{}` over plain HTTP", scheme.name),
                     format!(
-                        "Scheme `{}` sends passwords with every request, and the API is served from {}.",
+                        "Scheme `{}` sends passwords with every request, and the API is served from {}.{}",
                         scheme.name,
-                        plain.join(", ")
+                        plain.join(", "),
+                        used_by(&users)
                     ),
                 ));
         }

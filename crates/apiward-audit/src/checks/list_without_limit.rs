@@ -8,14 +8,20 @@ use apiward_spec::ParamLocation;
 
 pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
     for op in ctx.operations() {
-        if !is_list_operation(ctx.spec, op) {
-            continue;
-        }
         let limit = op
             .parameters
             .iter()
             .find(|p| p.location == ParamLocation::Query && is_page_size_name(&p.name));
+        // A GET with a page-size parameter is a list even when its response is undocumented.
+        let paged_get = limit.is_some()
+            && op.method == apiward_spec::Method::Get
+            && !crate::shape::is_item_route(&op.path);
+        if !is_list_operation(ctx.spec, op) && !paged_get {
+            continue;
+        }
         match limit {
+            // A per-user collection behind authentication is bounded by what one user owns;
+            // an open one is the whole table.
             None => out.push(ctx.finding(
                 &LIST_WITHOUT_LIMIT,
                 ctx.at(op, &op.loc),
@@ -25,7 +31,11 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
                     "{} returns a list and has no `limit`-style query parameter: one request can return the whole collection.",
                     op.label()
                 ),
-            )),
+            ).severity(if op.is_unauthenticated() {
+                LIST_WITHOUT_LIMIT.default_severity
+            } else {
+                apiward_core::Severity::Low
+            })),
             Some(p) => {
                 let max = p.schema.and_then(|s| ctx.spec.schema(s).maximum);
                 if max.is_none() {

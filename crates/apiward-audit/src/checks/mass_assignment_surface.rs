@@ -47,10 +47,14 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
         let mut hits: Vec<(String, apiward_spec::Loc)> = Vec::new();
         for m in &body.content {
             let Some(root) = m.schema else { continue };
-            for p in ctx.spec.flatten_properties(root, 4) {
+            let props = ctx.spec.flatten_properties(root, 4);
+            for p in &props {
                 let lname = p.name.to_ascii_lowercase();
                 let schema = ctx.spec.schema(p.schema);
                 if schema.read_only {
+                    continue;
+                }
+                if lname == "role" && is_chat_message_role(&p.path, &p.name, &props) {
                     continue;
                 }
                 if PRIVILEGED.contains(&lname.as_str()) && !hits.iter().any(|h| h.0 == p.path) {
@@ -74,4 +78,18 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
             ),
         ));
     }
+}
+
+/// `messages[].role` beside `messages[].content`: the author of a chat message (user, assistant),
+/// not a privilege.
+fn is_chat_message_role(path: &str, name: &str, props: &[apiward_spec::PropertyPath]) -> bool {
+    let prefix = &path[..path.len() - name.len()];
+    props.iter().any(|q| {
+        q.path.strip_prefix(prefix).is_some_and(|rest| {
+            matches!(
+                rest.to_ascii_lowercase().as_str(),
+                "content" | "text" | "parts" | "message"
+            )
+        })
+    })
 }

@@ -77,3 +77,25 @@ pub(crate) fn handles_sensitive_data(ctx: &Ctx, op: &apiward_spec::Operation) ->
     }
     false
 }
+
+/// Does a success response declare a schema with content (properties or items), not `{}`?
+pub(crate) fn documents_response(ctx: &Ctx, op: &apiward_spec::Operation) -> bool {
+    op.success_responses()
+        .flat_map(|r| r.content.iter())
+        .filter_map(|m| m.schema)
+        .any(|s| !ctx.spec.flatten_properties(s, 6).is_empty())
+}
+
+/// "used by GET /a, GET /b and 3 more" (empty when unused).
+pub fn used_by(users: &[&apiward_spec::Operation]) -> String {
+    if users.is_empty() {
+        return String::new();
+    }
+    let shown: Vec<String> = users.iter().take(3).map(|o| o.label()).collect();
+    let more = users.len().saturating_sub(3);
+    if more > 0 {
+        format!(" It protects {} and {more} more.", shown.join(", "))
+    } else {
+        format!(" It protects {}.", shown.join(", "))
+    }
+}

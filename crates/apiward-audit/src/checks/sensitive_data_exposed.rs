@@ -4,9 +4,9 @@
 //! authentication and once when it returns a list (volume).
 
 use crate::Ctx;
-use crate::sensitive::classify_property;
+use crate::sensitive::{classify_property, ordinary_for_authenticated_caller};
 use apiward_core::{Confidence, Evidence, EvidenceKind, Finding, Severity};
-use apiward_detect::{DataClass, Sensitivity};
+use apiward_detect::{DataClass, DataType, Sensitivity};
 use apiward_rules::data_exposure::SENSITIVE_DATA_EXPOSED as RULE;
 
 /// Base severity of exposing one value of this sensitivity to an authenticated caller.
@@ -52,6 +52,10 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
         hits.sort_by_key(|h| std::cmp::Reverse(h.1.data_type.sensitivity()));
         let worst = hits[0].1.data_type.sensitivity();
         let unauth = op.is_unauthenticated();
+        let kinds: Vec<DataType> = hits.iter().map(|h| h.1.data_type).collect();
+        if ordinary_for_authenticated_caller(&kinds, unauth, list) {
+            continue;
+        }
         let mut severity = base_severity(worst);
         if unauth {
             severity = severity.raised();

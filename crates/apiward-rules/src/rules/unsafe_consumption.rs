@@ -7,7 +7,7 @@ rule! {
         name: "webhook-registration",
         category: UnsafeConsumption,
         severity: Low,
-        level: Static,
+        level: Active,
         spec: true,
         cwe: [20, 829],
         owasp: "API10:2023",

@@ -8,7 +8,9 @@ use crate::store::Purpose;
 use crate::{LlmTier, Scanner, Send};
 use apiward_core::{Confidence, Finding, FindingSource, Location, Severity};
 use apiward_http::{Method, Request};
-use apiward_rules::{input_validation, llm_security, property_authorization, ssrf};
+use apiward_rules::{
+    input_validation, llm_security, property_authorization, ssrf, unsafe_consumption,
+};
 use apiward_spec::{Operation, Spec};
 use serde_json::{Map, Value, json};
 use std::sync::{Arc, Mutex};
@@ -232,9 +234,40 @@ async fn ssrf_canary(s: &mut Scanner, out: &mut Vec<Finding>) {
                 &[],
             ));
         }
+        // A registration (a write that stores the URL) that calls it at once: the API consumes
+        // endpoints its callers choose, which is the webhook rule's runtime half.
+        if is_registration(op) {
+            let mut u = Finding::new(
+                &unsafe_consumption::WEBHOOK_REGISTRATION,
+                FindingSource::Runtime,
+                f.location.clone(),
+                "registration",
+                format!("{} delivers to caller-registered URLs", op.label()),
+                format!(
+                    "Registering the scanner's loopback canary with {} made the API send it a request at once: it calls whatever endpoint a caller registers{}.",
+                    op.label(),
+                    if witness.is_some_and(|w| s.obs(w).anonymous()) {
+                        ", and registration needs no credentials"
+                    } else {
+                        ""
+                    }
+                ),
+            )
+            .severity(Severity::Medium)
+            .confidence(Confidence::Certain);
+            u.evidence = f.evidence.clone();
+            out.push(u);
+        }
         out.push(f);
     }
     s.spec = Some(spec);
+}
+
+/// A write whose path names webhooks, callbacks or subscriptions: it registers the URL it is given.
+fn is_registration(op: &Operation) -> bool {
+    !op.method.is_safe()
+        && apiward_audit::shape::segments(&op.path)
+            .any(|s| s.contains("webhook") || s.contains("callback") || s.contains("subscription"))
 }
 
 async fn mass_assignment(s: &mut Scanner, out: &mut Vec<Finding>) {

@@ -265,128 +265,262 @@ fn collect_tokens(s: &Scanner) -> Vec<(String, String, Option<usize>)> {
     tokens
 }
 
-fn jwts(s: &Scanner, out: &mut Vec<Finding>) {
-    for (raw, from, obs) in collect_tokens(s) {
-        let Some(t) = jwt::parse(&raw) else { continue };
-        let alg = t.alg();
-        let loc = match obs {
-            Some(i) => at(s.obs(i)),
-            None => Location::default().with_url(&s.origin),
-        };
-        let disc = from.to_string();
-        let analysis = |summary: String| {
-            let mut e = Evidence::new(EvidenceKind::Analysis, summary);
-            e.snippet = Some(format!(
-                "JWT from {from}: alg={alg}, claims [{}]",
-                t.claims.keys().cloned().collect::<Vec<_>>().join(", ")
-            ));
-            e
-        };
-        // Weak HMAC secret.
-        if alg.to_ascii_uppercase().starts_with("HS")
-            && let Some(secret) = t.crack()
-        {
-            out.push(
-                    Finding::new(
-                        &rules::JWT_WEAK_SECRET,
-                        FindingSource::Runtime,
-                        loc.clone(),
-                        &disc,
-                        format!("JWT signing secret is a common value ({from})"),
-                        format!(
-                            "The {alg} token from {from} verifies with a secret from the built-in weak list ({}): anyone can forge tokens.",
-                            jwt::mask_secret(secret)
-                        ),
-                    )
-                    .confidence(Confidence::Certain)
-                    .evidence(analysis(format!("HMAC verified offline with a listed weak secret ({})", jwt::mask_secret(secret)))),
-                );
-        }
-        // Header and lifetime weaknesses.
-        let mut weak = Vec::new();
-        let mut severity = Severity::Low;
-        if alg.eq_ignore_ascii_case("none") || t.signature.is_empty() {
-            weak.push("`alg: none` / unsigned".to_string());
-            severity = Severity::High;
-        }
-        match (t.claim_i64("exp"), t.claim_i64("iat")) {
-            (None, _) => {
-                weak.push("no `exp` (never expires)".to_string());
-                severity = severity.max(Severity::Medium);
-            }
-            (Some(exp), Some(iat)) if exp - iat > 86_400 => {
-                weak.push(format!("lifetime {} h", (exp - iat) / 3600));
-                severity = severity.max(Severity::Medium);
-            }
-            _ => {}
-        }
-        for h in ["jku", "x5u"] {
-            if t.header.contains_key(h) {
-                weak.push(format!("`{h}` header (key location chosen by the token)"));
-                severity = severity.max(Severity::Medium);
-            }
-        }
-        if let Some(kid) = t.header.get("kid").and_then(|v| v.as_str())
-            && (kid.contains('/') || kid.contains("..") || kid.contains('\'') || kid.contains(';'))
-        {
-            weak.push("`kid` with path or SQL characters".to_string());
+/// The spec's token endpoint: an unauthenticated POST whose last static path segment names a
+/// login or token exchange (`/auth/login`, `/oauth/token`, `/sessions`). The tokens the user hands
+/// the scanner are most likely its output, so findings about them belong there.
+fn token_issuer(s: &Scanner) -> Option<String> {
+    const NAMES: &[&str] = &[
+        "login",
+        "signin",
+        "sign-in",
+        "sign_in",
+        "token",
+        "tokens",
+        "session",
+        "sessions",
+        "authenticate",
+    ];
+    let spec = s.spec.as_ref()?;
+    spec.operations
+        .iter()
+        .filter(|op| op.method == apiward_spec::Method::Post && !op.is_webhook)
+        .filter(|op| op.is_unauthenticated())
+        .find(|op| {
+            apiward_audit::shape::segments(&op.path)
+                .last()
+                .is_some_and(|seg| NAMES.contains(&seg.as_str()))
+        })
+        .map(|op| op.path.clone())
+}
+
+/// What the offline analysis found in one token.
+struct TokenReport {
+    /// `identity `alice``, `response of GET /x`.
+    from: String,
+    loc: Location,
+    alg: String,
+    claims: Vec<String>,
+    cracked: Option<String>,
+    weak: Vec<String>,
+    weak_severity: Severity,
+    pii: Vec<String>,
+    pii_critical: bool,
+}
+
+fn analyse(raw: &str, from: String, loc: Location) -> Option<TokenReport> {
+    let t = jwt::parse(raw)?;
+    let alg = t.alg();
+    let cracked = if alg.to_ascii_uppercase().starts_with("HS") {
+        t.crack().map(jwt::mask_secret)
+    } else {
+        None
+    };
+    // Header and lifetime weaknesses.
+    let mut weak = Vec::new();
+    let mut severity = Severity::Low;
+    if alg.eq_ignore_ascii_case("none") || t.signature.is_empty() {
+        weak.push("`alg: none` / unsigned".to_string());
+        severity = Severity::High;
+    }
+    match (t.claim_i64("exp"), t.claim_i64("iat")) {
+        (None, _) => {
+            weak.push("no `exp` (never expires)".to_string());
             severity = severity.max(Severity::Medium);
         }
+        (Some(exp), Some(iat)) if exp - iat > 86_400 => {
+            weak.push(format!("lifetime {} h", (exp - iat) / 3600));
+            severity = severity.max(Severity::Medium);
+        }
+        _ => {}
+    }
+    for h in ["jku", "x5u"] {
+        if t.header.contains_key(h) {
+            weak.push(format!("`{h}` header (key location chosen by the token)"));
+            severity = severity.max(Severity::Medium);
+        }
+    }
+    if let Some(kid) = t.header.get("kid").and_then(|v| v.as_str())
+        && (kid.contains('/') || kid.contains("..") || kid.contains('\'') || kid.contains(';'))
+    {
+        weak.push("`kid` with path or SQL characters".to_string());
+        severity = severity.max(Severity::Medium);
+    }
+    // Personal data in claims.
+    let pii: Vec<String> = t
+        .claims
+        .keys()
+        .filter(|k| {
+            apiward_detect::classify_key(k).is_some_and(|c| {
+                c.data_type.class() == DataClass::Pii
+                    && c.strength == apiward_detect::KeyStrength::Strong
+            })
+        })
+        .cloned()
+        .collect();
+    let pii_critical = pii.iter().any(|k| {
+        apiward_detect::classify_key(k)
+            .is_some_and(|c| c.data_type.sensitivity() >= apiward_detect::Sensitivity::Critical)
+    });
+    Some(TokenReport {
+        from,
+        loc,
+        alg,
+        claims: t.claims.keys().cloned().collect(),
+        cracked,
+        weak,
+        weak_severity: severity,
+        pii,
+        pii_critical,
+    })
+}
+
+/// JWT analysis, offline. Tokens with the same weakness at the same place (the identities' tokens,
+/// several login responses) make one finding that names them all.
+fn jwts(s: &Scanner, out: &mut Vec<Finding>) {
+    let issuer = token_issuer(s);
+    let mut reports = Vec::new();
+    for (raw, from, obs) in collect_tokens(s) {
+        let loc = match (obs, &issuer) {
+            (Some(i), _) => at(s.obs(i)),
+            (None, Some(path)) => Location::operation("POST", path),
+            (None, None) => Location::default().with_url(&s.origin),
+        };
+        let from = match (obs, &issuer) {
+            (None, Some(path)) => format!("{from}, presumably issued by POST {path}"),
+            _ => from,
+        };
+        if let Some(r) = analyse(&raw, from, loc) {
+            reports.push(r);
+        }
+    }
+    // Group by location (method + path, else URL).
+    let key = |l: &Location| {
+        (
+            l.method.clone(),
+            l.path.clone(),
+            l.path.is_none().then(|| l.url.clone()).flatten(),
+        )
+    };
+    let mut groups: Vec<(Location, Vec<&TokenReport>)> = Vec::new();
+    for r in &reports {
+        match groups.iter_mut().find(|(l, _)| key(l) == key(&r.loc)) {
+            Some((_, v)) => v.push(r),
+            None => groups.push((r.loc.clone(), vec![r])),
+        }
+    }
+    for (loc, group) in groups {
+        let analysis = |members: &[&TokenReport], summary: String| {
+            let mut e = Evidence::new(EvidenceKind::Analysis, summary);
+            e.snippet = Some(
+                members
+                    .iter()
+                    .map(|r| {
+                        format!(
+                            "JWT from {}: alg={}, claims [{}]",
+                            r.from,
+                            r.alg,
+                            r.claims.join(", ")
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            );
+            e
+        };
+        let sources = |members: &[&TokenReport]| {
+            let mut v: Vec<&str> = members.iter().map(|r| r.from.as_str()).collect();
+            v.dedup();
+            v.join("; ")
+        };
+        // Weak HMAC secret.
+        let cracked: Vec<&TokenReport> = group
+            .iter()
+            .copied()
+            .filter(|r| r.cracked.is_some())
+            .collect();
+        if let Some(first) = cracked.first() {
+            let from = sources(&cracked);
+            let secret = first.cracked.clone().unwrap_or_default();
+            out.push(
+                Finding::new(
+                    &rules::JWT_WEAK_SECRET,
+                    FindingSource::Runtime,
+                    loc.clone(),
+                    "",
+                    format!("JWT signing secret is a common value ({from})"),
+                    format!(
+                        "The {} token(s) from {from} verify with a secret from the built-in weak list ({secret}): anyone can forge tokens.",
+                        first.alg
+                    ),
+                )
+                .confidence(Confidence::Certain)
+                .evidence(analysis(
+                    &cracked,
+                    format!("HMAC verified offline with a listed weak secret ({secret})"),
+                )),
+            );
+        }
+        let weak: Vec<&TokenReport> = group
+            .iter()
+            .copied()
+            .filter(|r| !r.weak.is_empty())
+            .collect();
         if !weak.is_empty() {
+            let from = sources(&weak);
+            let mut what: Vec<String> = weak.iter().flat_map(|r| r.weak.clone()).collect();
+            what.sort();
+            what.dedup();
+            let severity = weak
+                .iter()
+                .map(|r| r.weak_severity)
+                .max()
+                .unwrap_or(Severity::Low);
             out.push(
                 Finding::new(
                     &rules::JWT_WEAKNESS,
                     FindingSource::Runtime,
                     loc.clone(),
-                    &disc,
+                    "",
                     format!("Weak JWT ({from})"),
-                    format!("The token from {from} has {}.", weak.join(", ")),
+                    format!("The token(s) from {from} have {}.", what.join(", ")),
                 )
                 .severity(severity)
                 .confidence(Confidence::Certain)
-                .evidence(analysis(weak.join(", "))),
+                .evidence(analysis(&weak, what.join(", "))),
             );
         }
-        // Personal data in claims.
-        let pii: Vec<String> = t
-            .claims
-            .keys()
-            .filter(|k| {
-                apiward_detect::classify_key(k).is_some_and(|c| {
-                    c.data_type.class() == DataClass::Pii
-                        && c.strength == apiward_detect::KeyStrength::Strong
-                })
-            })
-            .cloned()
+        let pii: Vec<&TokenReport> = group
+            .iter()
+            .copied()
+            .filter(|r| !r.pii.is_empty())
             .collect();
         if !pii.is_empty() {
-            let critical = pii.iter().any(|k| {
-                apiward_detect::classify_key(k).is_some_and(|c| {
-                    c.data_type.sensitivity() >= apiward_detect::Sensitivity::Critical
-                })
-            });
+            let from = sources(&pii);
+            let mut keys: Vec<String> = pii.iter().flat_map(|r| r.pii.clone()).collect();
+            keys.sort();
+            keys.dedup();
             out.push(
                 Finding::new(
                     &rules::JWT_SENSITIVE_CLAIMS,
                     FindingSource::Runtime,
-                    loc,
-                    &disc,
+                    loc.clone(),
+                    "",
                     format!("JWT carries personal data in its claims ({from})"),
                     format!(
-                        "The token from {from} carries {} in readable claims.",
-                        pii.iter()
+                        "The token(s) from {from} carry {} in readable claims.",
+                        keys.iter()
                             .map(|k| format!("`{k}`"))
                             .collect::<Vec<_>>()
                             .join(", ")
                     ),
                 )
-                .severity(if critical {
+                .severity(if pii.iter().any(|r| r.pii_critical) {
                     Severity::High
                 } else {
                     Severity::Medium
                 })
                 .confidence(Confidence::Certain)
-                .evidence(analysis(format!("claims {}", pii.join(", ")))),
+                .evidence(analysis(&pii, format!("claims {}", keys.join(", ")))),
             );
         }
     }
@@ -394,6 +528,25 @@ fn jwts(s: &Scanner, out: &mut Vec<Finding>) {
 
 /// L1: the identity's own token, tampered, must be refused where the untampered one is accepted.
 async fn tampered_tokens(s: &mut Scanner, out: &mut Vec<Finding>) {
+    let mut found: Vec<Finding> = Vec::new();
+    tampered_per_identity(s, &mut found).await;
+    // Several identities accepted with tampered tokens at one operation: one problem.
+    for f in found {
+        match out.iter_mut().find(|o| {
+            o.rule_id == f.rule_id
+                && o.location.method == f.location.method
+                && o.location.path == f.location.path
+        }) {
+            Some(o) => {
+                o.message = format!("{} {}", o.message, f.message);
+                o.evidence.extend(f.evidence);
+            }
+            None => out.push(f),
+        }
+    }
+}
+
+async fn tampered_per_identity(s: &mut Scanner, out: &mut Vec<Finding>) {
     for id in s.identities.clone() {
         let Some(token) = id.bearer().map(str::to_string) else {
             continue;

@@ -34,9 +34,36 @@ fn is_secret(t: DataType) -> bool {
     t.class() == DataClass::Secret && t != DataType::Jwt || t == DataType::EnvDump
 }
 
-pub fn run(s: &Scanner, out: &mut Vec<Finding>) {
+/// The operations (method, path) the first pass looked at.
+pub type Seen = std::collections::BTreeSet<(String, String)>;
+
+/// First pass, over the crawl and the probes made so far; also the server-version finding.
+pub fn run(s: &Scanner, out: &mut Vec<Finding>) -> Seen {
+    let seen = operations(s, out, &Seen::new(), false);
+    server_versions(s, out);
+    seen
+}
+
+/// Second pass, after the other checks: undocumented routes their probes reached (shadow
+/// endpoints such as `/debug/config`) that the first pass has not seen. Documented operations are
+/// not looked at again: their later probes (adjacent ids, active writes) belong to the checks that
+/// sent them.
+pub fn run_late(s: &Scanner, out: &mut Vec<Finding>, seen: &Seen) {
+    operations(s, out, seen, true);
+}
+
+fn operations(s: &Scanner, out: &mut Vec<Finding>, skip: &Seen, undocumented_only: bool) -> Seen {
+    let mut seen = Seen::new();
     for ((method, path), idxs) in by_operation(s) {
+        let key = (method.clone(), path.clone());
+        if skip.contains(&key) {
+            continue;
+        }
+        seen.insert(key);
         let obs: Vec<_> = idxs.iter().map(|i| s.obs(*i)).collect();
+        if undocumented_only && obs.iter().any(|o| o.op.is_some()) {
+            continue;
+        }
         let Some(first) = obs.first() else { continue };
 
         // Personal data.
@@ -67,6 +94,15 @@ pub fn run(s: &Scanner, out: &mut Vec<Finding>) {
                 .map(|m| m.data_type.sensitivity())
                 .max()
                 .unwrap_or(Sensitivity::Low);
+            let kinds: Vec<DataType> = significant.iter().map(|m| m.data_type).collect();
+            // Contact data in one object, or names alone, to an authenticated caller is what the
+            // API is for (the spec half judges the same way); unconfirmed matches to an
+            // authenticated caller are not worth a finding either.
+            let ordinary = !anonymous
+                && (significant.is_empty()
+                    || apiward_audit::sensitive::ordinary_for_authenticated_caller(
+                        &kinds, false, volume,
+                    ));
             let severity = if significant.is_empty() {
                 Severity::Info
             } else {
@@ -89,27 +125,29 @@ pub fn run(s: &Scanner, out: &mut Vec<Finding>) {
             } else {
                 "to an authenticated caller"
             };
-            out.push(
-                Finding::new(
-                    &rules::SENSITIVE_DATA_EXPOSED,
-                    FindingSource::Runtime,
-                    at(witness),
-                    "",
-                    format!("{method} {path} returns personal data {who}"),
-                    format!("Live responses of {method} {path} contained {summary} {who}."),
-                )
-                .severity(severity)
-                .confidence(if significant.is_empty() {
-                    Confidence::Tentative
-                } else {
-                    Confidence::Certain
-                })
-                .evidence(response(
-                    witness,
-                    format!("{summary} in the response"),
-                    &shown,
-                )),
-            );
+            if !ordinary {
+                out.push(
+                    Finding::new(
+                        &rules::SENSITIVE_DATA_EXPOSED,
+                        FindingSource::Runtime,
+                        at(witness),
+                        "",
+                        format!("{method} {path} returns personal data {who}"),
+                        format!("Live responses of {method} {path} contained {summary} {who}."),
+                    )
+                    .severity(severity)
+                    .confidence(if significant.is_empty() {
+                        Confidence::Tentative
+                    } else {
+                        Confidence::Certain
+                    })
+                    .evidence(response(
+                        witness,
+                        format!("{summary} in the response"),
+                        &shown,
+                    )),
+                );
+            }
         }
 
         // Secrets, traces, cloud internals, internal addresses: one finding per rule and operation.
@@ -195,7 +233,11 @@ pub fn run(s: &Scanner, out: &mut Vec<Finding>) {
         }
     }
 
-    // Server versions: one finding for the API, from headers.
+    seen
+}
+
+/// Server versions: one finding for the API, from headers.
+fn server_versions(s: &Scanner, out: &mut Vec<Finding>) {
     let mut versions: Vec<(&crate::store::Observation, &Match)> = Vec::new();
     for o in s.store.iter() {
         for m in &o.header_matches {

@@ -127,7 +127,15 @@ async fn docs(s: &mut Scanner, out: &mut Vec<Finding>, fp: &CatchAll) {
     let mut paths: Vec<String> = exposed.iter().map(|o| o.path.clone()).collect();
     paths.sort();
     paths.dedup();
-    if let Some(o) = exposed.first() {
+    // Located at the human-facing docs page when there is one (the page people open and the one to
+    // switch off), else at the first spec document found.
+    let rank = |o: &&&Observation| {
+        DOCS_PATHS
+            .iter()
+            .position(|p| *p == o.path)
+            .unwrap_or(usize::MAX)
+    };
+    if let Some(o) = exposed.iter().min_by_key(rank) {
         out.push(
             Finding::new(
                 &rules::DOCS_EXPOSED,

@@ -21,7 +21,7 @@ mod unsafe_consumption;
 
 /// Run every runtime check.
 pub async fn run_all(s: &mut Scanner, out: &mut Vec<Finding>) {
-    data_exposure::run(s, out);
+    let seen = data_exposure::run(s, out);
     encryption::run(s, out);
     property_authorization::run(s, out);
     bfla::passive(s, out);
@@ -36,6 +36,7 @@ pub async fn run_all(s: &mut Scanner, out: &mut Vec<Finding>) {
     if s.active {
         active::run(s, out).await;
     }
+    data_exposure::run_late(s, out, &seen);
 }
 
 /// Severity of exposing data of this sensitivity: the base (critical data → high), raised once for

@@ -17,6 +17,23 @@ fn has_rate_headers(o: &crate::store::Observation) -> bool {
     })
 }
 
+/// The request quota a response advertises: `RateLimit-Limit: 50`, `X-RateLimit-Limit: 50`, or
+/// the first number of a structured `RateLimit-Limit: 50, 50;w=10`.
+fn advertised_limit(o: &crate::store::Observation) -> Option<u64> {
+    o.exchange.headers.iter().find_map(|(n, v)| {
+        let n = n.to_ascii_lowercase();
+        if n != "ratelimit-limit" && n != "x-ratelimit-limit" && n != "x-rate-limit-limit" {
+            return None;
+        }
+        let digits: String = v
+            .trim()
+            .chars()
+            .take_while(|c| c.is_ascii_digit())
+            .collect();
+        digits.parse().ok()
+    })
+}
+
 pub async fn run(s: &mut Scanner, out: &mut Vec<Finding>) {
     let answered: Vec<usize> = (0..s.store.observations.len())
         .filter(|i| s.obs(*i).exchange.status < 500)
@@ -80,6 +97,23 @@ async fn burst(s: &mut Scanner, out: &mut Vec<Finding>) {
         return;
     }
     let o = s.obs(idx[0]);
+    // A limit the server advertises (RateLimit-Limit / X-RateLimit-Limit) above the burst size:
+    // the burst could not reach it, so its silence proves little.
+    let advertised = idx.iter().filter_map(|i| advertised_limit(s.obs(*i))).max();
+    let (severity, confidence, note) = match advertised {
+        Some(limit) if limit >= n as u64 => (
+            Severity::Info,
+            Confidence::Tentative,
+            format!(
+                " The responses advertise a limit of {limit} per window, above the burst size."
+            ),
+        ),
+        _ => (
+            rules::BURST_NOT_LIMITED.default_severity,
+            Confidence::Firm,
+            String::new(),
+        ),
+    };
     out.push(
         Finding::new(
             &rules::BURST_NOT_LIMITED,
@@ -88,11 +122,12 @@ async fn burst(s: &mut Scanner, out: &mut Vec<Finding>) {
             "",
             format!("A burst of {n} requests to GET {path} was never throttled"),
             format!(
-                "{} of {n} back-to-back requests were answered, none with 429.",
+                "{} of {n} back-to-back requests were answered, none with 429.{note}",
                 idx.len()
             ),
         )
-        .confidence(Confidence::Firm)
+        .severity(severity)
+        .confidence(confidence)
         .evidence(response(o, format!("{n} requests, no 429"), &[])),
     );
 }
@@ -143,15 +178,22 @@ async fn limits(s: &mut Scanner, out: &mut Vec<Finding>) {
         }) else {
             continue;
         };
+        let documented_max = p.schema.and_then(|id| spec.schema(id).maximum);
         let answered = s
             .store
             .for_op(i)
             .find(|o| o.anonymous() && o.is_success() && o.item_count().is_some());
         if let Some(o) = answered {
-            targets.push((i, op.path.clone(), o.exchange.url.clone(), p.name.clone()));
+            targets.push((
+                i,
+                op.path.clone(),
+                o.exchange.url.clone(),
+                p.name.clone(),
+                documented_max,
+            ));
         }
     }
-    for (op, path, url, name) in targets.into_iter().take(20) {
+    for (op, path, url, name, documented_max) in targets.into_iter().take(20) {
         let sep = if url.contains('?') { '&' } else { '?' };
         let small = format!("{url}{sep}{name}=1");
         let huge = format!("{url}{sep}{name}=100000");
@@ -181,13 +223,25 @@ async fn limits(s: &mut Scanner, out: &mut Vec<Finding>) {
         };
         let (one, many) = (count(got[0]), count(got[1]));
         let mut problems = Vec::new();
+        let mut severity = Severity::Low;
+        let mut confidence = Confidence::Certain;
         if let Some(n) = one.filter(|n| *n > 1) {
             problems.push(format!("`{name}=1` returned {n} items"));
+            severity = Severity::Medium;
         }
         if let Some(n) = many.filter(|n| *n > 100) {
             problems.push(format!("`{name}=100000` was honoured ({n} items)"));
-        } else if many.is_some() && got[1].is_some_and(|i| s.obs(i).is_success()) {
-            // A 2xx to 100000 with few items is fine only if the collection is small; say nothing.
+        } else if let Some(n) = many
+            && documented_max.is_none()
+        {
+            // Accepted without complaint and no maximum documented: nothing bounds the page; the
+            // collection may just be small (a silent clamp cannot be told apart), hence tentative.
+            problems.push(format!(
+                "`{name}=100000` was accepted ({n} items, the whole collection seen) and the spec states no maximum"
+            ));
+            if problems.len() == 1 {
+                confidence = Confidence::Tentative;
+            }
         }
         if problems.is_empty() {
             continue;
@@ -204,12 +258,8 @@ async fn limits(s: &mut Scanner, out: &mut Vec<Finding>) {
                 format!("GET {path} does not enforce `{name}`"),
                 format!("{}.", problems.join("; ")),
             )
-            .severity(if one.is_some_and(|n| n > 1) {
-                Severity::Medium
-            } else {
-                Severity::Low
-            })
-            .confidence(Confidence::Certain)
+            .severity(severity)
+            .confidence(confidence)
             .evidence(response(o, problems.join("; "), &[])),
         );
     }

@@ -163,3 +163,161 @@ fn documents_never_fail_on_garbage() {
     }
     assert!(scan_document(&det, b"not a har", InputFormat::Har).is_err());
 }
+
+/// Random documents stitched from fragments that trigger every confirmation path (fixed seed).
+#[test]
+fn random_fragments_never_panic() {
+    const FRAGS: &[&str] = &[
+        "{",
+        "}",
+        "[",
+        "]",
+        ",",
+        ":",
+        "\"",
+        "\\",
+        " ",
+        "\n",
+        "@",
+        "a",
+        "Z",
+        "0",
+        "9",
+        "-",
+        ".",
+        "(",
+        ")",
+        "+",
+        "AKIA",
+        "ASIA",
+        "ghp_",
+        "github_pat_",
+        "glpat-",
+        "xoxb-",
+        "xapp-",
+        "hooks.slack.com/services/",
+        "sk_live_",
+        "rk_live_",
+        "AIza",
+        "SG.",
+        "sk-ant-",
+        "sk-proj-",
+        "T3BlbkFJ",
+        "npm_",
+        "-----BEGIN ",
+        "PRIVATE KEY-----",
+        "-----END ",
+        "eyJ",
+        "eyJhbGciOiJub25lIn0",
+        "://",
+        "postgres://",
+        "u:p@",
+        "$2b$12$",
+        "$argon2id$",
+        "pbkdf2_sha256$",
+        "FwoGZXIvYXdz",
+        "arn:aws:",
+        "dynamodb:",
+        "us-east-1:",
+        "123456789012",
+        "****",
+        "XXXX",
+        "{\"S\":",
+        "Traceback",
+        " (most recent call last)",
+        ".java:",
+        "at ",
+        ".cs:line ",
+        ".js:",
+        ".php",
+        " on line ",
+        ".rb:",
+        ":in `",
+        "goroutine ",
+        " [",
+        ".go:",
+        "Stack trace:",
+        "ORA-",
+        "00942",
+        "SQLSTATE",
+        "An error occurred (",
+        ") when calling the ",
+        " operation",
+        "com.amazonaws.dynamodb",
+        ".v20120810#",
+        "Exception",
+        "ValidationException",
+        "Invalid ",
+        "Expression",
+        ".internal",
+        ".local",
+        "nginx/",
+        "1.18.0",
+        "PATH",
+        "=/",
+        "HOME",
+        "KUBERNETES_SERVICE_HOST",
+        "SK",
+        "AC",
+        "0123456789abcdef",
+        "4111111111111111",
+        "536-22-6789",
+        "+1 415 555 2671",
+        "DE89",
+        "370400440532013000",
+        "10.0.0.1",
+        "37.77493, -122.41942",
+        "password",
+        "\"ssn\":",
+        "dob=",
+        "name",
+        "\"detail\":[{\"loc\":[],\"msg\":\"x\",\"input\":",
+        "LastEvaluatedKey",
+        "é",
+        "\u{202e}",
+        "\0",
+        "\u{ffff}",
+    ];
+    let det = Detector::new();
+    let mut x: u64 = 0x2545f4914f6cdd1d;
+    let mut rnd = |n: usize| {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        (x % n as u64) as usize
+    };
+    let iters: usize = std::env::var("DETECT_FUZZ_ITERS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(3000);
+    for _ in 0..iters {
+        let len = 1 + rnd(60);
+        let mut doc = Vec::new();
+        for _ in 0..len {
+            doc.extend_from_slice(FRAGS[rnd(FRAGS.len())].as_bytes());
+        }
+        if rnd(4) == 0 && !doc.is_empty() {
+            let cut = rnd(doc.len());
+            doc.truncate(cut);
+        }
+        let _ = det.scan(&doc);
+        let mut out = Vec::new();
+        det.scan_text(&doc, &mut out);
+        let v = doc.clone();
+        det.scan_headers(
+            &[
+                ("Set-Cookie", &v),
+                ("Authorization", &v),
+                ("Server", &v),
+                ("X-Api-Key", &v),
+            ],
+            &mut out,
+        );
+        for f in [InputFormat::Auto, InputFormat::Ndjson, InputFormat::Har] {
+            let _ = scan_document(&det, &doc, f);
+        }
+        for m in &out {
+            assert!(m.span.start <= m.span.end);
+        }
+    }
+}

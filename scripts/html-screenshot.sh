@@ -66,6 +66,7 @@ import { pathToFileURL } from "node:url";
 const [ws, report, out] = process.argv.slice(2);
 const pageUrl = pathToFileURL(report).href;
 const sock = new WebSocket(ws);
+sock.addEventListener("close", () => { if (!globalThis.__done) { console.error("chromium closed the DevTools connection"); process.exit(2); } });
 let nextId = 1;
 const pending = new Map();
 const listeners = [];
@@ -157,15 +158,16 @@ const injected = await evaluate(`window.__apiwardInjected === true`);
 if (injected) problems.push("a script from the report data executed");
 
 const height = await evaluate(`Math.ceil(document.documentElement.scrollHeight)`);
-await s("Emulation.setDeviceMetricsOverride", { width: 1280, height: Math.min(Math.max(height, 600), 16000), deviceScaleFactor: 1, mobile: false });
+await s("Emulation.setDeviceMetricsOverride", { width: 1280, height: Math.min(Math.max(height, 600), 8000), deviceScaleFactor: 1, mobile: false });
 await new Promise((r) => setTimeout(r, 200));
-const shot = await s("Page.captureScreenshot", { format: "png", captureBeyondViewport: true });
+const shot = await s("Page.captureScreenshot", { format: "png", captureBeyondViewport: false });
 writeFileSync(out, Buffer.from(shot.data, "base64"));
 
 const external = requests.filter((u) => u !== pageUrl && !u.startsWith("data:"));
 for (const u of external) problems.push(`network request: ${u}`);
 console.log(`${total} findings, ${requests.length} request(s) (the report itself), screenshot ${out}`);
 for (const p of problems) console.error(`PROBLEM ${p}`);
+globalThis.__done = true;
 sock.close();
 process.exit(problems.length ? 1 : 0);
 JS

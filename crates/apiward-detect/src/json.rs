@@ -22,6 +22,10 @@ struct Frame {
     av: u8,
     /// `loc`/`msg` seen (Pydantic error object).
     saw_loc: bool,
+    /// A personal-data key seen in this object (email, phone, ssn, dob, address…).
+    pii_sibling: bool,
+    /// A bare `name` value waiting for a personal-data sibling: (key span, value span).
+    deferred_name: Option<(Range<usize>, Range<usize>)>,
 }
 
 pub(crate) fn looks_like_json(input: &[u8]) -> bool {
@@ -223,6 +227,8 @@ fn walk_with(
                         person,
                         av: 0,
                         saw_loc: false,
+                        pii_sibling: false,
+                        deferred_name: None,
                     });
                 }
                 expect_key = is_obj;
@@ -237,6 +243,16 @@ fn walk_with(
                         fail!(i);
                     }
                 } else {
+                    // a bare `name` in an object that also holds personal data is a person's name
+                    if let Some(f) = frames.last_mut()
+                        && f.is_obj
+                        && f.pii_sibling
+                        && let Some((key, val)) = f.deferred_name.take()
+                    {
+                        f.key = key;
+                        let path = build_path(input, frames, 0);
+                        s.deferred_name(val, path);
+                    }
                     match frames.pop() {
                         Some(f) if f.is_obj == is_obj => {}
                         _ => fail!(i),
@@ -298,6 +314,19 @@ fn walk_with(
                         }
                         if key == b"loc" || key == b"msg" {
                             f.saw_loc = true;
+                        }
+                        if let Some(k) = kc
+                            && k.strength == crate::keys::KeyStrength::Strong
+                            && matches!(
+                                k.data_type,
+                                DataType::Email
+                                    | DataType::Phone
+                                    | DataType::UsSsn
+                                    | DataType::DateOfBirth
+                                    | DataType::StreetAddress
+                            )
+                        {
+                            f.pii_sibling = true;
                         }
                     }
                     // pattern matches inside the key itself
@@ -452,6 +481,21 @@ fn value(
     };
     if kc.is_none() && !s.pending_before(*pend, span.end) {
         return; // nothing to attach, nothing to classify
+    }
+    if let Some(k) = kc
+        && k.data_type == DataType::PersonName
+        && k.strength == crate::keys::KeyStrength::Weak
+        && !person
+        && kind == ValKind::Str
+        && !s.pending_before(*pend, span.end)
+    {
+        if let Some(f) = frames.last_mut()
+            && f.is_obj
+            && f.deferred_name.is_none()
+        {
+            f.deferred_name = Some((f.key.clone(), span));
+        }
+        return;
     }
     let fr: &[Frame] = frames;
     let path = || build_path(input, fr, 0);

@@ -2078,6 +2078,24 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
         pend < self.npending && self.out[self.base + pend].span.start < end
     }
 
+    /// A bare `name` confirmed by personal-data siblings in the same object.
+    pub(crate) fn deferred_name(&mut self, span: Range<usize>, path: String) {
+        let kc = KeyClass {
+            data_type: DataType::PersonName,
+            strength: crate::KeyStrength::Weak,
+        };
+        let v = &self.input[span.clone()];
+        if let Some(r) = context::classify_value(kc, v, context::ValKind::Str, true) {
+            let st = span.start + r.trim.0;
+            let en = span.end - r.trim.1;
+            if self.emit(r.data_type, st..en, r.confidence, r.example, r.detail)
+                && let Some(m) = self.out.last_mut()
+            {
+                m.key_path = Some(path);
+            }
+        }
+    }
+
     /// Emit a key-only match (DynamoDB paging key, ResponseMetadata…) at a key span.
     pub(crate) fn emit_key(&mut self, t: DataType, span: Range<usize>, path: String) {
         if self.emit(t, span, Confidence::Certain, false, None)

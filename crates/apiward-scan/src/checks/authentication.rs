@@ -620,3 +620,76 @@ async fn tampered_per_identity(s: &mut Scanner, out: &mut Vec<Finding>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::testkit;
+    use crate::identity::{Auth, Identity};
+
+    const SPEC: &str = r#"{"openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+      "paths": {
+        "/auth/login": {"post": {"requestBody": {"content": {"application/json": {"schema":
+          {"type": "object", "properties": {"username": {"type": "string"}, "password": {"type": "string"}}}}}},
+          "responses": {"200": {"description": "ok"}}}},
+        "/me": {"get": {"security": [{"bearer": []}], "responses": {"200": {"description": "ok"}}}}},
+      "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}}}"#;
+
+    fn id(name: &str, token: String) -> Identity {
+        Identity {
+            name: name.to_string(),
+            auth: vec![Auth::Bearer(token)],
+        }
+    }
+
+    fn rules_at(out: &[Finding], rule: &str) -> Vec<(Option<String>, Option<String>)> {
+        out.iter()
+            .filter(|f| f.rule_id == rule)
+            .map(|f| (f.location.method.clone(), f.location.path.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn identity_tokens_weak_secret_no_exp_pii_one_finding_each_at_the_token_endpoint() {
+        let claims = |sub: &str| serde_json::json!({"sub": sub, "email": format!("{sub}@example.org"), "phone": "+14155550123", "iat": 1700000000});
+        let s = testkit::scanner(
+            Some(SPEC),
+            vec![
+                id("alice", jwt::sign("HS256", "changeme", claims("u1"))),
+                id("bob", jwt::sign("HS256", "changeme", claims("u2"))),
+            ],
+        );
+        let mut out = Vec::new();
+        jwts(&s, &mut out);
+        let at_login = vec![(Some("POST".to_string()), Some("/auth/login".to_string()))];
+        for rule in [
+            rules::JWT_WEAK_SECRET.id,
+            rules::JWT_WEAKNESS.id,
+            rules::JWT_SENSITIVE_CLAIMS.id,
+        ] {
+            assert_eq!(rules_at(&out, rule), at_login, "{rule}: {out:#?}");
+        }
+        let weak = out
+            .iter()
+            .find(|f| f.rule_id == rules::JWT_WEAK_SECRET.id)
+            .unwrap();
+        assert!(weak.title.contains("alice") && weak.title.contains("bob"));
+        assert!(
+            !format!("{out:?}").contains("changeme"),
+            "secret shown unmasked"
+        );
+    }
+
+    #[test]
+    fn strong_short_lived_token_without_pii_is_quiet() {
+        let token = jwt::sign(
+            "HS256",
+            "Vq3!x9Lr-0aZ_8mQ2pT7wYc4nB6dK1eF",
+            serde_json::json!({"sub": "u1", "iat": 1700000000, "exp": 1700000900}),
+        );
+        let s = testkit::scanner(Some(SPEC), vec![id("alice", token)]);
+        let mut out = Vec::new();
+        jwts(&s, &mut out);
+        assert!(out.is_empty(), "{out:#?}");
+    }
+}

@@ -265,3 +265,112 @@ fn server_versions(s: &Scanner, out: &mut Vec<Finding>) {
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::testkit;
+    use crate::store::Purpose;
+
+    const SPEC: &str = r#"{"openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+      "paths": {"/me": {"get": {"responses": {"200": {"description": "ok"}}}},
+                "/users": {"get": {"responses": {"200": {"description": "ok"}}}}}}"#;
+
+    fn pii_findings(out: &[Finding]) -> Vec<&Finding> {
+        out.iter()
+            .filter(|f| f.rule_id == rules::SENSITIVE_DATA_EXPOSED.id)
+            .collect()
+    }
+
+    #[test]
+    fn anonymous_ssn_is_reported() {
+        let mut s = testkit::scanner(Some(SPEC), vec![]);
+        let body = br#"{"user_id": "u1", "name": "Alice Lindqvist", "email": "alice.lindqvist@yahoo.com", "ssn": "512-48-3391"}"#;
+        let x = testkit::exchange(
+            "GET",
+            "/me",
+            200,
+            &[("content-type", "application/json")],
+            body,
+        );
+        testkit::push(&mut s, Purpose::Crawl, Some(0), "/me", None, x);
+        let mut out = Vec::new();
+        run(&s, &mut out);
+        let f = pii_findings(&out);
+        assert_eq!(f.len(), 1, "{out:#?}");
+        assert!(f[0].severity >= Severity::High);
+    }
+
+    #[test]
+    fn own_contact_data_to_an_authenticated_caller_is_not_a_finding() {
+        let mut s = testkit::scanner(Some(SPEC), vec![]);
+        let body = br#"{"user_id": "u1", "display_name": "Alice Lindqvist", "email": "alice.lindqvist@yahoo.com"}"#;
+        let x = testkit::exchange(
+            "GET",
+            "/me",
+            200,
+            &[("content-type", "application/json")],
+            body,
+        );
+        testkit::push(&mut s, Purpose::Crawl, Some(0), "/me", Some("alice"), x);
+        let mut out = Vec::new();
+        run(&s, &mut out);
+        assert!(pii_findings(&out).is_empty(), "{out:#?}");
+    }
+
+    #[test]
+    fn contact_data_in_bulk_to_an_authenticated_caller_is_reported() {
+        let mut s = testkit::scanner(Some(SPEC), vec![]);
+        let body = br#"{"users": [{"email": "alice.lindqvist@yahoo.com"}, {"email": "robert.okonkwo@gmail.com"}, {"email": "dana.whitaker@icloud.com"}]}"#;
+        let x = testkit::exchange(
+            "GET",
+            "/users",
+            200,
+            &[("content-type", "application/json")],
+            body,
+        );
+        testkit::push(&mut s, Purpose::Crawl, Some(1), "/users", Some("alice"), x);
+        let mut out = Vec::new();
+        run(&s, &mut out);
+        assert_eq!(pii_findings(&out).len(), 1, "{out:#?}");
+    }
+
+    #[test]
+    fn late_pass_reports_secrets_on_undocumented_routes_only() {
+        let mut s = testkit::scanner(Some(SPEC), vec![]);
+        let seen = run(&s, &mut Vec::new());
+        let secret = br#"{"env": {"AWS_ACCESS_KEY_ID": "AKIAZ7Q3LMN4RT5VWX2Y", "AWS_SECRET_ACCESS_KEY": "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", "STRIPE_SECRET_KEY": "sk_live_51Hx9Qk2eZvKYlo2C8nM4pR7tW1yB3dF6gJ0"}}"#;
+        // An undocumented shadow route probed after the first pass: reported.
+        let x = testkit::exchange(
+            "GET",
+            "/debug/config",
+            200,
+            &[("content-type", "application/json")],
+            secret,
+        );
+        testkit::push(&mut s, Purpose::Probe, None, "/debug/config", None, x);
+        // A documented operation probed late (e.g. adjacent ids): left to the check that probed.
+        let x = testkit::exchange(
+            "GET",
+            "/me",
+            200,
+            &[("content-type", "application/json")],
+            secret,
+        );
+        testkit::push(&mut s, Purpose::Probe, Some(0), "/me", None, x);
+        let mut out = Vec::new();
+        run_late(&s, &mut out, &seen);
+        let secrets: Vec<_> = out
+            .iter()
+            .filter(|f| f.rule_id == rules::SECRET_IN_RESPONSE.id)
+            .map(|f| f.location.path.clone())
+            .collect();
+        assert_eq!(secrets, vec![Some("/debug/config".to_string())], "{out:#?}");
+        // And the first pass does not report it again.
+        let mut again = Vec::new();
+        let seen2 = run(&s, &mut again);
+        let mut late = Vec::new();
+        run_late(&s, &mut late, &seen2);
+        assert!(late.is_empty(), "{late:#?}");
+    }
+}

@@ -175,17 +175,19 @@ pub fn mask_secret(s: &str) -> String {
     }
 }
 
+/// An HS* token for tests.
+#[cfg(test)]
+pub(crate) fn sign(alg: &str, secret: &str, claims: Value) -> String {
+    let h = URL_SAFE_NO_PAD.encode(serde_json::json!({"alg": alg, "typ": "JWT"}).to_string());
+    let p = URL_SAFE_NO_PAD.encode(claims.to_string());
+    let input = format!("{h}.{p}");
+    let sig = hmac_of(alg, secret.as_bytes(), input.as_bytes()).expect("hmac");
+    format!("{input}.{}", URL_SAFE_NO_PAD.encode(sig))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn sign(alg: &str, secret: &str, claims: Value) -> String {
-        let h = URL_SAFE_NO_PAD.encode(serde_json::json!({"alg": alg, "typ": "JWT"}).to_string());
-        let p = URL_SAFE_NO_PAD.encode(claims.to_string());
-        let input = format!("{h}.{p}");
-        let sig = hmac_of(alg, secret.as_bytes(), input.as_bytes()).expect("hmac");
-        format!("{input}.{}", URL_SAFE_NO_PAD.encode(sig))
-    }
 
     #[test]
     fn cracks_weak_and_not_strong_secrets() {

@@ -99,3 +99,119 @@ mod tests {
         );
     }
 }
+
+/// Synthetic scanners and exchanges for the checks' unit tests (no network).
+#[cfg(test)]
+pub(crate) mod testkit {
+    use crate::store::{Observation, Purpose, Store};
+    use crate::{Coverage, ScanSettings, Scanner, identity::Identity};
+    use apiward_detect::Detector;
+    use apiward_http::{Engine, EngineConfig, Exchange, Method};
+    use std::sync::{Arc, OnceLock};
+
+    pub const ORIGIN: &str = "http://127.0.0.1:9";
+
+    fn detector() -> Arc<Detector> {
+        static D: OnceLock<Arc<Detector>> = OnceLock::new();
+        D.get_or_init(|| Arc::new(Detector::new())).clone()
+    }
+
+    /// A scanner over `spec` (JSON or YAML text) with these identities and no observations.
+    pub fn scanner(spec: Option<&str>, identities: Vec<Identity>) -> Scanner {
+        let spec = spec.map(|text| {
+            apiward_spec::load_bytes(
+                "spec.json",
+                text.as_bytes(),
+                None,
+                &apiward_spec::LoadOptions::default(),
+            )
+            .expect("test spec loads")
+        });
+        Scanner {
+            engine: Engine::new(EngineConfig::for_target(ORIGIN).expect("config")).expect("engine"),
+            detector: detector(),
+            origin: ORIGIN.to_string(),
+            base: ORIGIN.to_string(),
+            spec,
+            spec_name: None,
+            spec_served_at: None,
+            identities,
+            active: false,
+            cfg: ScanSettings {
+                burst: 0,
+                max_items: 500,
+                max_response_bytes: 1 << 20,
+                shadow_probe: false,
+                llm_tier: crate::LlmTier::Quick,
+            },
+            store: Store::default(),
+            harvest: crate::plan::Harvest::default(),
+            diagnostics: Vec::new(),
+            coverage: Coverage::default(),
+            progress: crate::progress::Progress::new(false, std::time::Instant::now()),
+        }
+    }
+
+    /// A finished exchange for `path` on [`ORIGIN`].
+    pub fn exchange(
+        method: &str,
+        path: &str,
+        status: u16,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> Exchange {
+        Exchange {
+            id: 0,
+            method: Method::from_bytes(method.as_bytes()).expect("method"),
+            url: format!("{ORIGIN}{path}"),
+            status,
+            headers: headers
+                .iter()
+                .map(|(n, v)| (n.to_ascii_lowercase(), v.to_string()))
+                .collect(),
+            body: body.to_vec(),
+            wire_bytes: body.len() as u64,
+            truncated: false,
+            body_error: None,
+            json_too_deep: false,
+            redirect_blocked: None,
+            elapsed: std::time::Duration::from_millis(1),
+            redirects: Vec::new(),
+            http_version: "HTTP/1.1".to_string(),
+            tls: None,
+        }
+    }
+
+    /// An observation of an undocumented route (or of `op` with `push`).
+    pub fn obs(identity: Option<&str>, x: Exchange) -> Observation {
+        let path = x.url.trim_start_matches(ORIGIN).to_string();
+        Observation::new(
+            &detector(),
+            Purpose::Crawl,
+            None,
+            path,
+            identity.map(str::to_string),
+            x,
+        )
+    }
+
+    /// Record an exchange in the scanner's store: `op` by index into the spec, `template` its path.
+    pub fn push(
+        s: &mut Scanner,
+        purpose: Purpose,
+        op: Option<usize>,
+        template: &str,
+        identity: Option<&str>,
+        x: Exchange,
+    ) {
+        let o = Observation::new(
+            &s.detector,
+            purpose,
+            op,
+            template.to_string(),
+            identity.map(str::to_string),
+            x,
+        );
+        s.store.push(o);
+    }
+}

@@ -34,6 +34,57 @@ fn advertised_limit(o: &crate::store::Observation) -> Option<u64> {
     })
 }
 
+/// How much an unthrottled burst of `n` says: little when the server advertises a limit above `n`
+/// (the burst could not reach it), else the rule's default.
+fn burst_verdict(n: usize, advertised: Option<u64>) -> (Severity, Confidence, String) {
+    match advertised {
+        Some(limit) if limit >= n as u64 => (
+            Severity::Info,
+            Confidence::Tentative,
+            format!(
+                " The responses advertise a limit of {limit} per window, above the burst size."
+            ),
+        ),
+        _ => (
+            rules::BURST_NOT_LIMITED.default_severity,
+            Confidence::Firm,
+            String::new(),
+        ),
+    }
+}
+
+/// APIW-RATE-104's verdict from the item counts of `name=1` and `name=100000` (2xx only) and the
+/// spec's `maximum` for the parameter. No problems: no finding.
+fn limit_problems(
+    name: &str,
+    one: Option<usize>,
+    many: Option<usize>,
+    documented_max: Option<f64>,
+) -> (Vec<String>, Severity, Confidence) {
+    let mut problems = Vec::new();
+    let mut severity = Severity::Low;
+    let mut confidence = Confidence::Certain;
+    if let Some(n) = one.filter(|n| *n > 1) {
+        problems.push(format!("`{name}=1` returned {n} items"));
+        severity = Severity::Medium;
+    }
+    if let Some(n) = many.filter(|n| *n > 100) {
+        problems.push(format!("`{name}=100000` was honoured ({n} items)"));
+    } else if let Some(n) = many
+        && documented_max.is_none()
+    {
+        // Accepted without complaint and no maximum documented: nothing bounds the page; the
+        // collection may just be small (a silent clamp cannot be told apart), hence tentative.
+        problems.push(format!(
+            "`{name}=100000` was accepted ({n} items, the whole collection seen) and the spec states no maximum"
+        ));
+        if problems.len() == 1 {
+            confidence = Confidence::Tentative;
+        }
+    }
+    (problems, severity, confidence)
+}
+
 pub async fn run(s: &mut Scanner, out: &mut Vec<Finding>) {
     let answered: Vec<usize> = (0..s.store.observations.len())
         .filter(|i| s.obs(*i).exchange.status < 500)
@@ -100,20 +151,7 @@ async fn burst(s: &mut Scanner, out: &mut Vec<Finding>) {
     // A limit the server advertises (RateLimit-Limit / X-RateLimit-Limit) above the burst size:
     // the burst could not reach it, so its silence proves little.
     let advertised = idx.iter().filter_map(|i| advertised_limit(s.obs(*i))).max();
-    let (severity, confidence, note) = match advertised {
-        Some(limit) if limit >= n as u64 => (
-            Severity::Info,
-            Confidence::Tentative,
-            format!(
-                " The responses advertise a limit of {limit} per window, above the burst size."
-            ),
-        ),
-        _ => (
-            rules::BURST_NOT_LIMITED.default_severity,
-            Confidence::Firm,
-            String::new(),
-        ),
-    };
+    let (severity, confidence, note) = burst_verdict(n, advertised);
     out.push(
         Finding::new(
             &rules::BURST_NOT_LIMITED,
@@ -222,27 +260,7 @@ async fn limits(s: &mut Scanner, out: &mut Vec<Finding>) {
             })
         };
         let (one, many) = (count(got[0]), count(got[1]));
-        let mut problems = Vec::new();
-        let mut severity = Severity::Low;
-        let mut confidence = Confidence::Certain;
-        if let Some(n) = one.filter(|n| *n > 1) {
-            problems.push(format!("`{name}=1` returned {n} items"));
-            severity = Severity::Medium;
-        }
-        if let Some(n) = many.filter(|n| *n > 100) {
-            problems.push(format!("`{name}=100000` was honoured ({n} items)"));
-        } else if let Some(n) = many
-            && documented_max.is_none()
-        {
-            // Accepted without complaint and no maximum documented: nothing bounds the page; the
-            // collection may just be small (a silent clamp cannot be told apart), hence tentative.
-            problems.push(format!(
-                "`{name}=100000` was accepted ({n} items, the whole collection seen) and the spec states no maximum"
-            ));
-            if problems.len() == 1 {
-                confidence = Confidence::Tentative;
-            }
-        }
+        let (problems, severity, confidence) = limit_problems(&name, one, many, documented_max);
         if problems.is_empty() {
             continue;
         }
@@ -262,5 +280,62 @@ async fn limits(s: &mut Scanner, out: &mut Vec<Finding>) {
             .confidence(confidence)
             .evidence(response(o, problems.join("; "), &[])),
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::testkit;
+
+    #[test]
+    fn burst_below_an_advertised_limit_is_info() {
+        // Fires: no limit advertised (or one below the burst) keeps the rule's severity.
+        assert_eq!(
+            burst_verdict(20, None).0,
+            rules::BURST_NOT_LIMITED.default_severity
+        );
+        assert_eq!(
+            burst_verdict(20, Some(10)).0,
+            rules::BURST_NOT_LIMITED.default_severity
+        );
+        // Near miss: a limit of 50 the burst of 20 could not reach.
+        let (sev, conf, note) = burst_verdict(20, Some(50));
+        assert_eq!((sev, conf), (Severity::Info, Confidence::Tentative));
+        assert!(note.contains("50"));
+    }
+
+    #[test]
+    fn advertised_limit_headers() {
+        let x = |h: &[(&str, &str)]| {
+            let o = testkit::obs(None, testkit::exchange("GET", "/x", 200, h, b"{}"));
+            advertised_limit(&o)
+        };
+        assert_eq!(x(&[("ratelimit-limit", "50")]), Some(50));
+        assert_eq!(x(&[("x-ratelimit-limit", "100, 100;w=60")]), Some(100));
+        assert_eq!(x(&[("ratelimit-remaining", "49")]), None);
+    }
+
+    #[test]
+    fn limit_not_enforced_verdicts() {
+        // Fires: limit=1 ignored; limit=100000 honoured beyond 100 items.
+        let (p, sev, _) = limit_problems("limit", Some(60), Some(60), Some(100.0));
+        assert_eq!((p.len(), sev), (1, Severity::Medium));
+        assert_eq!(
+            limit_problems("limit", Some(1), Some(500), Some(100.0))
+                .0
+                .len(),
+            1
+        );
+        // Fires: a small collection, limit=100000 accepted, no documented maximum (tentative).
+        let (p, _, conf) = limit_problems("limit", Some(1), Some(60), None);
+        assert_eq!((p.len(), conf), (1, Confidence::Tentative));
+        // Near misses: limit honoured, a documented maximum, or 100000 refused.
+        assert!(
+            limit_problems("limit", Some(1), Some(60), Some(50.0))
+                .0
+                .is_empty()
+        );
+        assert!(limit_problems("limit", Some(1), None, None).0.is_empty());
     }
 }

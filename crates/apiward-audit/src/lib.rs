@@ -10,6 +10,8 @@ use apiward_spec::{Loc, Operation, Spec};
 mod checks;
 pub mod sensitive;
 pub mod shape;
+#[cfg(test)]
+mod tests;
 
 /// Run every static rule over the spec. Findings come back unsorted; `Report::build` orders them.
 pub fn audit(spec: &Spec) -> Vec<Finding> {

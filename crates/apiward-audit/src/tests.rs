@@ -1,0 +1,307 @@
+//! Static rules touched for the testbed acceptance: each fires on a minimal spec and stays quiet on
+//! a near miss. Specs are JSON text (this crate has no JSON serializer of its own).
+
+use apiward_core::{Finding, Severity};
+
+fn audit(doc: &str) -> Vec<Finding> {
+    let spec = apiward_spec::load_bytes(
+        "spec.json",
+        doc.as_bytes(),
+        None,
+        &apiward_spec::LoadOptions::default(),
+    )
+    .unwrap_or_else(|e| panic!("spec loads: {e:?}\n{doc}"));
+    crate::audit(&spec)
+}
+
+const SCHEMES: &str = r#""components": {"securitySchemes": {
+    "bearer": {"type": "http", "scheme": "bearer"},
+    "basic": {"type": "http", "scheme": "basic"},
+    "key": {"type": "apiKey", "in": "query", "name": "api_key"},
+    "header_key": {"type": "apiKey", "in": "header", "name": "X-API-Key"}}},
+  "servers": [{"url": "http://staging.example.test"}]"#;
+
+/// A document with `paths` (the members of the paths object) and the schemes above, where
+/// `GET /me` is secured so that the API "otherwise requires" authentication.
+fn api(paths: &str) -> String {
+    format!(
+        r#"{{"openapi": "3.0.3", "info": {{"title": "t", "version": "1"}}, {SCHEMES},
+          "paths": {{"/me": {{"get": {{"security": [{{"bearer": []}}], "responses": {}}}}}, {paths}}}}}"#,
+        ok(r#"{"type": "object", "properties": {"user_id": {"type": "string"}}}"#)
+    )
+}
+
+/// A 200 response with this JSON schema.
+fn ok(schema: &str) -> String {
+    format!(
+        r#"{{"200": {{"description": "ok", "content": {{"application/json": {{"schema": {schema}}}}}}}}}"#
+    )
+}
+
+fn op(method: &str, security: &str, extra: &str, responses: &str) -> String {
+    let sec = if security.is_empty() {
+        String::new()
+    } else {
+        format!(r#""security": [{{"{security}": []}}], "#)
+    };
+    format!(r#"{{"{method}": {{{sec}{extra}"responses": {responses}}}}}"#)
+}
+
+const UNDOCUMENTED: &str = r#"{"200": {"description": "ok"}}"#;
+const OBJ: &str = r#"{"type": "object"}"#;
+
+fn of<'a>(fs: &'a [Finding], rule: &str) -> Vec<&'a Finding> {
+    fs.iter().filter(|f| f.rule_id == rule).collect()
+}
+
+fn paths_of(fs: &[Finding], rule: &str) -> Vec<(String, Severity)> {
+    of(fs, rule)
+        .into_iter()
+        .map(|f| (f.location.path.clone().unwrap_or_default(), f.severity))
+        .collect()
+}
+
+#[test]
+fn auth_004_and_005_sit_at_the_operations_using_the_scheme() {
+    let fs = audit(&api(&format!(
+        r#""/reports/daily": {}, "/partners/orders": {}"#,
+        op("get", "basic", "", &ok(OBJ)),
+        op("get", "key", "", &ok(OBJ))
+    )));
+    let basic = of(&fs, "APIW-AUTH-004");
+    assert_eq!(basic.len(), 1, "{fs:#?}");
+    assert_eq!(basic[0].location.method.as_deref(), Some("GET"));
+    assert_eq!(basic[0].location.path.as_deref(), Some("/reports/daily"));
+    let key = of(&fs, "APIW-AUTH-005");
+    assert_eq!(key.len(), 1);
+    assert_eq!(key[0].location.path.as_deref(), Some("/partners/orders"));
+}
+
+#[test]
+fn auth_005_near_misses_unused_query_key_and_header_key() {
+    // The query key protects nothing: still reported, at the scheme, not at an operation.
+    let fs = audit(&api(&format!(
+        r#""/x": {}"#,
+        op("get", "header_key", "", &ok(OBJ))
+    )));
+    let key = of(&fs, "APIW-AUTH-005");
+    assert_eq!(key.len(), 1);
+    assert_eq!(key[0].location.path, None);
+    // Only a header key: nothing.
+    let doc = format!(
+        r#"{{"openapi": "3.0.3", "info": {{"title": "t", "version": "1"}},
+          "components": {{"securitySchemes": {{"h": {{"type": "apiKey", "in": "header", "name": "X-API-Key"}}}}}},
+          "paths": {{"/x": {}}}}}"#,
+        op("get", "h", "", &ok(OBJ))
+    );
+    assert!(of(&audit(&doc), "APIW-AUTH-005").is_empty());
+}
+
+#[test]
+fn auth_001_severity_follows_what_the_open_operation_returns() {
+    let fs = audit(&api(&format!(
+        r#""/catalogue": {}, "/orders": {}, "/customers/{{id}}": {}"#,
+        op(
+            "get",
+            "",
+            "",
+            &ok(
+                r#"{"type": "object", "properties": {"sku": {"type": "string"}, "price": {"type": "number"}}}"#
+            )
+        ),
+        op("get", "", "", UNDOCUMENTED),
+        op(
+            "get",
+            "",
+            r#""parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}], "#,
+            &ok(r#"{"type": "object", "properties": {"ssn": {"type": "string"}}}"#)
+        )
+    )));
+    let got = paths_of(&fs, "APIW-AUTH-001");
+    assert!(
+        got.contains(&("/customers/{id}".into(), Severity::High)),
+        "{got:?}"
+    );
+    assert!(
+        got.contains(&("/orders".into(), Severity::Medium)),
+        "{got:?}"
+    );
+    // Near miss of the higher severities: a documented, non-sensitive public read.
+    assert!(
+        got.contains(&("/catalogue".into(), Severity::Low)),
+        "{got:?}"
+    );
+}
+
+#[test]
+fn bfla_001_admin_fires_health_probe_tagged_ops_does_not() {
+    let fs = audit(&api(&format!(
+        r#""/health": {}, "/admin/users": {}, "/internal/export": {}"#,
+        op(
+            "get",
+            "",
+            r#""tags": ["ops"], "#,
+            &ok(r#"{"type": "object", "properties": {"status": {"type": "string"}}}"#)
+        ),
+        op("get", "", "", &ok(OBJ)),
+        op("get", "bearer", "", &ok(OBJ))
+    )));
+    let got = paths_of(&fs, "APIW-BFLA-001");
+    assert!(
+        got.contains(&("/admin/users".into(), Severity::High)),
+        "{got:?}"
+    );
+    // Secured like user operations: the spec alone cannot show a missing role check → low.
+    assert!(
+        got.contains(&("/internal/export".into(), Severity::Low)),
+        "{got:?}"
+    );
+    assert!(!got.iter().any(|(p, _)| p == "/health"), "{got:?}");
+}
+
+#[test]
+fn prop_002_privileged_role_fires_chat_message_role_does_not() {
+    let body = |props: &str| {
+        format!(
+            r#""requestBody": {{"content": {{"application/json": {{"schema": {{"type": "object", "properties": {props}}}}}}}}}, "#
+        )
+    };
+    let fs = audit(&api(&format!(
+        r#""/profile": {}, "/chat": {}"#,
+        op(
+            "patch",
+            "bearer",
+            &body(r#"{"display_name": {"type": "string"}, "role": {"type": "string"}}"#),
+            &ok(OBJ)
+        ),
+        op(
+            "post",
+            "bearer",
+            &body(
+                r#"{"messages": {"type": "array", "items": {"type": "object", "properties": {"role": {"type": "string", "enum": ["user", "assistant"]}, "content": {"type": "string"}}}}}"#
+            ),
+            &ok(OBJ)
+        )
+    )));
+    let got: Vec<String> = paths_of(&fs, "APIW-PROP-002")
+        .into_iter()
+        .map(|p| p.0)
+        .collect();
+    assert_eq!(got, vec!["/profile".to_string()]);
+}
+
+#[test]
+fn rate_001_lists_fire_item_routes_and_carts_do_not() {
+    let order = r#"{"type": "object", "properties": {"order_id": {"type": "integer"}, "items": {"type": "array", "items": {"type": "object"}}, "total": {"type": "number"}}}"#;
+    let fs = audit(&api(&format!(
+        r#""/orders": {}, "/me/cards": {}, "/orders/{{id}}": {}, "/cart": {}"#,
+        op(
+            "get",
+            "",
+            "",
+            &ok(&format!(
+                r#"{{"type": "object", "properties": {{"items": {{"type": "array", "items": {order}}}, "next_cursor": {{"type": "string"}}}}}}"#
+            ))
+        ),
+        op(
+            "get",
+            "bearer",
+            "",
+            &ok(r#"{"type": "array", "items": {"type": "object"}}"#)
+        ),
+        op(
+            "get",
+            "",
+            r#""parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}], "#,
+            &ok(order)
+        ),
+        op(
+            "get",
+            "",
+            "",
+            &ok(
+                r#"{"type": "object", "properties": {"items": {"type": "array", "items": {"type": "object"}}, "currency": {"type": "string"}}}"#
+            )
+        )
+    )));
+    let got = paths_of(&fs, "APIW-RATE-001");
+    assert!(
+        got.contains(&("/orders".into(), Severity::Medium)),
+        "{got:?}"
+    );
+    assert!(
+        got.contains(&("/me/cards".into(), Severity::Low)),
+        "per-user list: {got:?}"
+    );
+    assert!(
+        !got.iter().any(|(p, _)| p == "/orders/{id}" || p == "/cart"),
+        "{got:?}"
+    );
+}
+
+#[test]
+fn rate_002_limit_without_maximum_even_with_an_undocumented_response() {
+    let limit = |schema: &str| {
+        format!(r#""parameters": [{{"name": "limit", "in": "query", "schema": {schema}}}], "#)
+    };
+    let fs = audit(&api(&format!(
+        r#""/orders": {}, "/products": {}"#,
+        op("get", "", &limit(r#"{"type": "integer"}"#), UNDOCUMENTED),
+        op(
+            "get",
+            "",
+            &limit(r#"{"type": "integer", "maximum": 100}"#),
+            UNDOCUMENTED
+        )
+    )));
+    let got: Vec<String> = paths_of(&fs, "APIW-RATE-002")
+        .into_iter()
+        .map(|p| p.0)
+        .collect();
+    assert_eq!(got, vec!["/orders".to_string()]);
+}
+
+#[test]
+fn data_001_owner_contact_data_is_quiet_sensitive_or_bulk_data_fires() {
+    let me = r#"{"type": "object", "properties": {"user_id": {"type": "string"}, "display_name": {"type": "string"}, "email": {"type": "string"}}}"#;
+    let fs = audit(&api(&format!(
+        r#""/account": {}, "/directory": {}, "/contacts": {}, "/tax": {}, "/public-profile": {}"#,
+        op("get", "bearer", "", &ok(me)),
+        op(
+            "get",
+            "bearer",
+            "",
+            &ok(
+                r#"{"type": "object", "properties": {"users": {"type": "array", "items": {"type": "object", "properties": {"display_name": {"type": "string"}}}}}}"#
+            )
+        ),
+        op(
+            "get",
+            "bearer",
+            "",
+            &ok(&format!(r#"{{"type": "array", "items": {me}}}"#))
+        ),
+        op(
+            "get",
+            "bearer",
+            "",
+            &ok(r#"{"type": "object", "properties": {"ssn": {"type": "string"}}}"#)
+        ),
+        op(
+            "get",
+            "",
+            "",
+            &ok(r#"{"type": "object", "properties": {"email": {"type": "string"}}}"#)
+        )
+    )));
+    let got: Vec<String> = paths_of(&fs, "APIW-DATA-001")
+        .into_iter()
+        .map(|p| p.0)
+        .collect();
+    for fires in ["/contacts", "/tax", "/public-profile"] {
+        assert!(got.contains(&fires.to_string()), "{fires}: {got:?}");
+    }
+    for quiet in ["/account", "/directory"] {
+        assert!(!got.contains(&quiet.to_string()), "{quiet}: {got:?}");
+    }
+}

@@ -282,6 +282,8 @@ pub(crate) struct Scanner<'d, 'a, 'o> {
     full: bool,
     /// Pending (pattern) matches are `out[base..base + npending]`, sorted by start.
     pub(crate) npending: usize,
+    /// Indices into `out` of pattern matches that their key context rules out.
+    drop_marks: Vec<usize>,
 }
 
 impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
@@ -297,6 +299,7 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
             env_hits: 0,
             full: false,
             npending: 0,
+            drop_marks: Vec::new(),
         }
     }
 
@@ -355,6 +358,15 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
     /// Sort, drop matches nested inside another match (the outer one wins; identical spans of
     /// different types are both kept).
     pub(crate) fn finish(&mut self) {
+        if !self.drop_marks.is_empty() {
+            self.drop_marks.sort_unstable();
+            for &i in self.drop_marks.iter().rev() {
+                if i < self.out.len() {
+                    self.out.remove(i);
+                }
+            }
+            self.drop_marks.clear();
+        }
         let v = &mut self.out[self.base..];
         v.sort_by(|a, b| {
             a.span
@@ -1607,6 +1619,10 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
         ) {
             return;
         }
+        // `git@github.com:org/repo.git` (scp-like address) is not an email
+        if at(input, de) == b':' && (is_alnum(at(input, de + 1)) || at(input, de + 1) == b'/') {
+            return;
+        }
         let dlow: Vec<u8> = domain.iter().map(|c| c.to_ascii_lowercase()).collect();
         let example = dlow.ends_with(b"example.com")
             || dlow.ends_with(b"example.org")
@@ -2045,6 +2061,9 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
             if st >= span.start || self.out[idx].span.end > span.start {
                 any = true;
                 let p = path.get_or_insert_with(key_path).clone();
+                if key_suppresses(&p, self.out[idx].data_type) {
+                    self.drop_marks.push(idx);
+                }
                 let m = &mut self.out[idx];
                 m.key_path = Some(p);
                 if let Some(k) = kc
@@ -2415,6 +2434,21 @@ static CLUSTER: [bool; 256] = {
     t[b',' as usize] = true;
     t
 };
+
+/// Keys that rule a pattern out: a dotted quad under `version`/`build` is a version number.
+fn key_suppresses(path: &str, t: DataType) -> bool {
+    if !matches!(t, DataType::IpPublic | DataType::IpInternal) {
+        return false;
+    }
+    let last = path
+        .rsplit(['.', '[', ' '])
+        .next()
+        .unwrap_or(path)
+        .to_ascii_lowercase();
+    ["version", "build", "release", "revision", "firmware"]
+        .iter()
+        .any(|w| last.contains(w))
+}
 
 /// Whether a key's type and a pattern's type agree (so the key raises confidence).
 fn related(key: DataType, found: DataType) -> bool {

@@ -179,8 +179,9 @@ fn precision_and_recall_per_type() {
 #[test]
 fn negative_set_is_quiet() {
     let det = Detector::new();
-    let cases = load("negative.jsonl");
+    let mut cases = load("negative.jsonl");
     assert!(cases.len() > 50);
+    cases.extend(load("negative_handwritten.jsonl"));
     let mut bad = Vec::new();
     let mut examples = 0;
     for c in &cases {

@@ -1265,9 +1265,12 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
         let mut alen = run_fwd(input, a, 512, |c| !stop(c));
         // `?`/`#` end the authority unless an `@` follows (an unencoded `#` in a password)
         let raw = &input[a..a + alen];
-        if memchr::memchr(b'@', raw).is_none()
-            && let Some(q) = memchr::memchr2(b'?', b'#', raw)
-        {
+        let has_at = memchr::memchr(b'@', raw).is_some();
+        // fast exit for the common case: a plain web URL without credentials
+        if !has_at && matches!(scheme, b"https" | b"http" | b"HTTPS" | b"HTTP") {
+            return None;
+        }
+        if !has_at && let Some(q) = memchr::memchr2(b'?', b'#', raw) {
             alen = q;
         }
         let authority = &input[a..a + alen];

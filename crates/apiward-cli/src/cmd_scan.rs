@@ -199,6 +199,7 @@ pub fn run(a: ScanArgs) -> u8 {
         Ok(rt) => rt,
         Err(e) => return crate::fail(e),
     };
+    apiward_scan::evidence::set_reveal(a.out.show_evidence);
     let request_log = a.live.request_log.clone();
     let result = rt.block_on(execute(
         cfg,
@@ -224,11 +225,20 @@ async fn execute(
     let started = Instant::now();
     let started_at = output::now_rfc3339();
     let outcome = apiward_scan::scan(cfg).await?;
+    let certificate = outcome
+        .diagnostics
+        .iter()
+        .any(|d| d.code == "http.certificate");
     if let Some(path) = request_log {
         write_request_log(path, &outcome.log).map_err(|e| format!("{}: {e}", path.display()))?;
     }
     let stats = outcome.stats.clone();
-    if stats.requests > 0 && outcome.log.iter().all(|l| !l.sent || l.status.is_none()) {
+    // Nothing answered: the target is down or unreachable (a rejected certificate is a finding,
+    // reported with the advice to use --insecure, not a failure to run).
+    if !certificate
+        && stats.requests > 0
+        && outcome.log.iter().all(|l| !l.sent || l.status.is_none())
+    {
         return Err(format!(
             "{target}: no request got an answer ({})",
             outcome
@@ -319,6 +329,7 @@ pub fn demo(a: DemoArgs) -> u8 {
             eprintln!("apiward demo: a deliberately leaky API is running at {url}; scanning it…");
         }
         let cfg = configure(&url, &a.live, &a.out, None)?;
+        apiward_scan::evidence::set_reveal(a.out.show_evidence);
         let report = execute(cfg, &url, a.live.request_log.as_deref(), &gates, None).await;
         if a.serve {
             eprintln!("apiward demo: serving {url} until Ctrl-C");

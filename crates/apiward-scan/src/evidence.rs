@@ -1,9 +1,21 @@
 //! Turning observations into masked evidence. Every value shown comes from the detector's
-//! masking function; raw bytes never enter a finding.
+//! masking function; raw bytes enter a finding only when the user asked for it with
+//! `--show-evidence` ([`set_reveal`]).
 
 use crate::store::Observation;
 use apiward_core::{Evidence, EvidenceKind, Location, MaskedValue};
 use apiward_detect::Match;
+
+static REVEAL: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// `--show-evidence`: also keep the full value of each match (`MaskedValue::revealed`).
+pub fn set_reveal(on: bool) {
+    REVEAL.store(on, std::sync::atomic::Ordering::Relaxed);
+}
+
+fn reveal() -> bool {
+    REVEAL.load(std::sync::atomic::Ordering::Relaxed)
+}
 
 pub fn masked(m: &Match) -> MaskedValue {
     MaskedValue {
@@ -27,7 +39,12 @@ pub fn response(o: &Observation, summary: impl Into<String>, values: &[&Match]) 
     let mut seen = std::collections::HashSet::new();
     for m in values {
         if seen.insert((&m.hash, m.data_type)) && e.values.len() < 20 {
-            e.values.push(masked(m));
+            let mut v = masked(m);
+            // Only body matches have spans into the body.
+            if reveal() && o.body_matches.iter().any(|b| std::ptr::eq(b, *m)) {
+                v.revealed = Some(String::from_utf8_lossy(o.raw(m)).into_owned());
+            }
+            e.values.push(v);
         }
     }
     e

@@ -444,3 +444,33 @@ fn every_flag_the_github_action_passes_exists() {
         );
     }
 }
+
+#[test]
+fn full_values_only_with_show_evidence() {
+    let masked = run(&["demo", "--format", "json", "--quiet", "--gentle"]);
+    let text = String::from_utf8_lossy(&masked.stdout);
+    assert!(
+        !text.contains("\"revealed\""),
+        "values revealed without --show-evidence"
+    );
+    assert!(json_of(&masked)["contains_sensitive_data"] == false);
+    let shown = run(&[
+        "demo",
+        "--format",
+        "json",
+        "--quiet",
+        "--gentle",
+        "--show-evidence",
+    ]);
+    let report = json_of(&shown);
+    assert_eq!(report["contains_sensitive_data"], true);
+    let revealed = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .flat_map(|f| f["evidence"].as_array().cloned().unwrap_or_default())
+        .flat_map(|e| e["values"].as_array().cloned().unwrap_or_default())
+        .filter(|v| v["revealed"].is_string())
+        .count();
+    assert!(revealed > 0);
+}

@@ -614,7 +614,8 @@ fn testbed_scan_acceptance() {
     println!("\n== L1 scan: {:.2}s wall ==", l1.elapsed.as_secs_f64());
     check_plants("L1", &l1.json(), &all, "L1", &mut failures, &mut table);
 
-    // L2: two identities, every output format, and the no-leak check over all of them.
+    // L2: two identities, every output format, and the no-leak check over all of them (without
+    // `--show-evidence`, which reveals full values on purpose).
     let l2 = tb.apiward(&[
         "scan",
         &vuln,
@@ -634,7 +635,6 @@ fn testbed_scan_acceptance() {
         "r.md",
         "--output",
         "r.html",
-        "--show-evidence",
     ]);
     println!(
         "\n== L2 scan (5 output files): {:.2}s wall ==",

@@ -474,3 +474,93 @@ fn full_values_only_with_show_evidence() {
         .count();
     assert!(revealed > 0);
 }
+
+/// `apiward detect` over the detector's whole positive corpus, in both output formats: no full
+/// sensitive value appears anywhere in what it prints (issue "Sensitive-data detection engine").
+#[test]
+fn detect_output_never_holds_a_full_sensitive_value() {
+    let corpus = repo_root().join("crates/apiward-detect/fixtures/positive.jsonl");
+    let text = std::fs::read_to_string(&corpus).expect("positive corpus");
+    let (mut ndjson, mut log, mut expected) = (String::new(), String::new(), Vec::new());
+    for line in text.lines() {
+        let case: Value = serde_json::from_str(line).expect("case");
+        let input = case["input"].as_str().unwrap_or_default();
+        match case["fmt"].as_str() {
+            Some("json") => {
+                ndjson.push_str(&input.replace('\n', " "));
+                ndjson.push('\n');
+            }
+            Some("headers") => {
+                for h in case["headers"].as_array().cloned().unwrap_or_default() {
+                    log.push_str(&format!(
+                        "{}: {}\n",
+                        h[0].as_str().unwrap_or(""),
+                        h[1].as_str().unwrap_or("")
+                    ));
+                }
+                log.push_str(input);
+                log.push('\n');
+            }
+            _ => {
+                log.push_str(input);
+                log.push('\n');
+            }
+        }
+        for e in case["expect"].as_array().cloned().unwrap_or_default() {
+            let t = e["type"].as_str().unwrap_or("").to_string();
+            let v = e["value"].as_str().unwrap_or("").to_string();
+            expected.push((t, v));
+        }
+    }
+    let (nd, lg) = (tmp("positive.ndjson"), tmp("positive.log"));
+    std::fs::write(&nd, ndjson).expect("write");
+    std::fs::write(&lg, log).expect("write");
+    // Descriptors (exception names, versions, markers) and already-masked cards are not secrets.
+    let not_secret = [
+        "masked_payment_card",
+        "stack_trace",
+        "sql_error",
+        "dynamodb_exception",
+        "dynamodb_attribute_value",
+        "dynamodb_paging_key",
+        "dynamodb_consumed_capacity",
+        "aws_response_metadata",
+        "server_version",
+        "pydantic_input_echo",
+        "env_dump",
+        "botocore_error",
+        "ip_public",
+    ];
+    let mut printed = String::new();
+    for fmt in ["terminal", "json"] {
+        let out = run(&[
+            "detect",
+            "--format",
+            fmt,
+            nd.to_str().expect("p"),
+            lg.to_str().expect("p"),
+        ]);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        printed.push_str(&String::from_utf8_lossy(&out.stdout));
+        printed.push_str(&String::from_utf8_lossy(&out.stderr));
+    }
+    assert!(printed.lines().count() > 500, "the corpus produced matches");
+    let mut checked = 0;
+    for (t, v) in &expected {
+        // A PEM key is labelled by its marker line, which is not the secret.
+        if v.len() < 6 || not_secret.contains(&t.as_str()) || v.starts_with("-----BEGIN") {
+            continue;
+        }
+        checked += 1;
+        assert!(
+            !printed.contains(v.as_str()),
+            "`apiward detect` printed a full {t} value"
+        );
+    }
+    assert!(checked > 500, "only {checked} values checked");
+}

@@ -1677,8 +1677,8 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
         // (a superset: 0x20..=0x39 minus `"` and `/`); runs of 7 set bits mark where to look.
         let mut off = 0usize;
         let mut done = 0usize; // everything before `done` has been examined
-        while off + 64 <= n {
-            let (m, sp) = class_mask64(&input[off..off + 64]);
+        while off + 65 <= n {
+            let (m, sp) = class_mask64(&input[off..off + 65]);
             let mut spm = sp & ((1u64 << 57) - 1);
             while spm != 0 {
                 let p = off + spm.trailing_zeros() as usize;
@@ -2358,15 +2358,11 @@ fn class_mask64(w: &[u8]) -> (u64, u64) {
     #[cfg(target_arch = "x86_64")]
     {
         use std::arch::x86_64::*;
-        debug_assert!(w.len() >= 64);
+        debug_assert!(w.len() >= 65);
         let mut m = 0u64;
-        let mut at_m = 0u64;
-        let mut s_m = 0u64;
-        let mut k_m = 0u64;
-        let mut a_m = 0u64;
-        let mut c_m = 0u64;
-        // SAFETY: SSE2 is part of the x86_64 baseline; the four unaligned 16-byte loads stay within
-        // `w`, which is at least 64 bytes long (checked by the caller's loop bound).
+        let mut sp = 0u64;
+        // SAFETY: SSE2 is part of the x86_64 baseline; the unaligned 16-byte loads read
+        // w[k*16..k*16+17] at most, and the caller passes at least 65 bytes.
         unsafe {
             let lo = _mm_set1_epi8(0x1f);
             let hi = _mm_set1_epi8(0x3a);
@@ -2380,6 +2376,7 @@ fn class_mask64(w: &[u8]) -> (u64, u64) {
             let c_v = _mm_set1_epi8(b'C' as i8);
             for k in 0..4 {
                 let x = _mm_loadu_si128(w.as_ptr().add(k * 16) as *const __m128i);
+                let x1 = _mm_loadu_si128(w.as_ptr().add(k * 16 + 1) as *const __m128i);
                 let r = _mm_and_si128(_mm_cmpgt_epi8(x, lo), _mm_cmplt_epi8(x, hi));
                 // `,` is left out of the window test (JSON separators would glue short numbers
                 // into runs); the exact extension below still includes it
@@ -2389,15 +2386,14 @@ fn class_mask64(w: &[u8]) -> (u64, u64) {
                 );
                 let r = _mm_andnot_si128(ex, r);
                 m |= (_mm_movemask_epi8(r) as u32 as u64) << (k * 16);
-                let sh = k * 16;
-                at_m |= (_mm_movemask_epi8(_mm_cmpeq_epi8(x, at_v)) as u32 as u64) << sh;
-                s_m |= (_mm_movemask_epi8(_mm_cmpeq_epi8(x, s_v)) as u32 as u64) << sh;
-                k_m |= (_mm_movemask_epi8(_mm_cmpeq_epi8(x, k_v)) as u32 as u64) << sh;
-                a_m |= (_mm_movemask_epi8(_mm_cmpeq_epi8(x, a_v)) as u32 as u64) << sh;
-                c_m |= (_mm_movemask_epi8(_mm_cmpeq_epi8(x, c_v)) as u32 as u64) << sh;
+                // `@`, `SK`, `AC` (pairs: this byte and the next)
+                let sk = _mm_and_si128(_mm_cmpeq_epi8(x, s_v), _mm_cmpeq_epi8(x1, k_v));
+                let ac = _mm_and_si128(_mm_cmpeq_epi8(x, a_v), _mm_cmpeq_epi8(x1, c_v));
+                let spv = _mm_or_si128(_mm_cmpeq_epi8(x, at_v), _mm_or_si128(sk, ac));
+                sp |= (_mm_movemask_epi8(spv) as u32 as u64) << (k * 16);
             }
         }
-        (m, at_m | (s_m & (k_m >> 1)) | (a_m & (c_m >> 1)))
+        (m, sp)
     }
     #[cfg(not(target_arch = "x86_64"))]
     {

@@ -60,6 +60,31 @@ pub fn at_op(method: &str, path: &str, url: &str) -> Location {
     Location::operation(method, path).with_url(url)
 }
 
+/// `1 email address`, `12 email addresses`, `3 dates of birth`.
+fn plural(n: usize, label: &str) -> String {
+    if n == 1 {
+        return format!("1 {label}");
+    }
+    let (head, tail) = match label.find(" of ") {
+        Some(i) => label.split_at(i),
+        None => (label, ""),
+    };
+    let (stem, last) = head.rsplit_once(' ').map_or(("", head), |(a, b)| (a, b));
+    let last = if last.ends_with('s') || last.ends_with('x') || last.ends_with("sh") {
+        format!("{last}es")
+    } else if last.ends_with(')') {
+        last.to_string()
+    } else {
+        format!("{last}s")
+    };
+    let head = if stem.is_empty() {
+        last
+    } else {
+        format!("{stem} {last}")
+    };
+    format!("{n} {head}{tail}")
+}
+
 /// "3 US Social Security numbers, 12 email addresses" from matches (distinct values).
 pub fn count_summary(matches: &[&Match]) -> String {
     let mut counts: Vec<(apiward_detect::DataType, std::collections::HashSet<&str>)> = Vec::new();
@@ -78,7 +103,22 @@ pub fn count_summary(matches: &[&Match]) -> String {
     });
     counts
         .iter()
-        .map(|(t, set)| format!("{} {}", set.len(), t.label()))
+        .map(|(t, set)| plural(set.len(), t.label()))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn plurals() {
+        assert_eq!(super::plural(1, "email address"), "1 email address");
+        assert_eq!(super::plural(3, "email address"), "3 email addresses");
+        assert_eq!(super::plural(2, "date of birth"), "2 dates of birth");
+        assert_eq!(
+            super::plural(60, "US Social Security number"),
+            "60 US Social Security numbers"
+        );
+        assert_eq!(super::plural(2, "IBAN"), "2 IBANs");
+    }
 }

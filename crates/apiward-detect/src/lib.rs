@@ -145,7 +145,13 @@ impl Detector {
             s.sort_pending();
             let ok = json::walk(&mut s);
             if !ok {
-                s.kv_pass(s.json_error_at);
+                // a log line like `[2024-05-03 …] …` fails early: treat the whole input as text
+                let from = if s.json_error_at < 256 {
+                    0
+                } else {
+                    s.json_error_at
+                };
+                s.kv_pass(from);
             }
             s.custom_pass();
             s.finish();

@@ -198,3 +198,14 @@ fn ids_labels_and_masks() {
     set_hash_salt(DEFAULT_HASH_SALT);
     assert_ne!(a, value_hash("x"));
 }
+
+#[test]
+fn bracketed_log_lines_are_text() {
+    let det = Detector::new();
+    let ms = det.scan(b"[2024-05-03 11:02:13] ERROR user=42 ssn=536226789 email=ana@fastmail.fm");
+    assert!(
+        ms.iter()
+            .any(|m| m.data_type == DataType::UsSsn && m.key_path.as_deref() == Some("ssn"))
+    );
+    assert!(ms.iter().any(|m| m.data_type == DataType::Email));
+}

@@ -10,7 +10,13 @@ use apiward_rules::encryption as rules;
 
 pub fn run(s: &Scanner, out: &mut Vec<Finding>) {
     let https = s.origin.to_ascii_lowercase().starts_with("https://");
-    let first_ok = s.store.iter().find(|o| o.exchange.status < 400);
+    // Any answer at all shows the API speaks plain HTTP (a 401 over http:// still exposes the
+    // credentials that were sent).
+    let first_ok = s
+        .store
+        .iter()
+        .find(|o| o.exchange.status < 400)
+        .or_else(|| s.store.iter().next());
     if !https {
         if let Some(o) = first_ok {
             let loopback = crate::is_loopback_target(&s.origin);

@@ -192,8 +192,9 @@ pub struct ScanArgs {
     /// API key header NAME=VALUE for the default identity.
     #[arg(long, value_name = "NAME=VALUE")]
     pub api_key: Option<String>,
-    /// A named identity NAME=KIND:VALUE (bearer:, basic:, cookie:, header:, api-key:); repeat for
-    /// two-user checks. VALUE may be env:VAR.
+    /// A named identity NAME=KIND:VALUE (bearer:, basic:, cookie:, header:, api-key:, or
+    /// login:USER:PASSWORD, exchanged for a token at the spec's login operation with --active);
+    /// repeat for two-user checks. VALUE may be env:VAR.
     #[arg(long = "identity", value_name = "NAME=KIND:VALUE")]
     pub identities: Vec<String>,
     /// An extra origin the scan may contact (a server from the spec you confirm), repeatable.

@@ -20,6 +20,12 @@ pub enum Auth {
         name: String,
         value: String,
     },
+    /// Username and password, exchanged for a token at the spec's login operation before the
+    /// crawl (`login:USER:PASSWORD`, active mode only: it POSTs the credentials).
+    Login {
+        user: String,
+        password: String,
+    },
 }
 
 /// A named set of credentials (`alice`, `bob`, or `default` for the single-identity flags).
@@ -54,6 +60,8 @@ impl Identity {
                 Auth::Header { name, value } => req.secret_header(name.clone(), value.clone()),
                 Auth::Cookie(c) => req.secret_header("cookie", c.clone()),
                 Auth::ApiKey { name, value } => req.secret_header(name.clone(), value.clone()),
+                // Replaced by a bearer token once logged in; until then it adds nothing.
+                Auth::Login { .. } => req,
             };
         }
         req
@@ -88,7 +96,7 @@ impl Identity {
 /// read from the environment, so tokens need not appear on command lines.
 pub fn parse_auth(spec: &str) -> Result<Auth, String> {
     let (kind, rest) = spec.split_once(':').ok_or_else(|| {
-        "expected KIND:VALUE (bearer:, basic:, cookie:, header:, api-key:)".to_string()
+        "expected KIND:VALUE (bearer:, basic:, cookie:, header:, api-key:, login:)".to_string()
     })?;
     let rest = resolve_env(rest)?;
     match kind {
@@ -112,6 +120,15 @@ pub fn parse_auth(spec: &str) -> Result<Auth, String> {
                 value: v.trim().to_string(),
             })
         }
+        "login" => {
+            let (u, p) = rest
+                .split_once(':')
+                .ok_or_else(|| "login needs USER:PASSWORD".to_string())?;
+            Ok(Auth::Login {
+                user: u.to_string(),
+                password: p.to_string(),
+            })
+        }
         "api-key" | "apikey" => {
             let (n, v) = rest
                 .split_once(['=', ':'])
@@ -122,7 +139,7 @@ pub fn parse_auth(spec: &str) -> Result<Auth, String> {
             })
         }
         other => Err(format!(
-            "unknown credential kind `{other}` (bearer, basic, cookie, header, api-key)"
+            "unknown credential kind `{other}` (bearer, basic, cookie, header, api-key, login)"
         )),
     }
 }
@@ -155,6 +172,10 @@ mod tests {
         assert!(
             matches!(parse_auth("api-key:X-Key=v"), Ok(Auth::ApiKey{name, value}) if name == "X-Key" && value == "v")
         );
+        assert!(
+            matches!(parse_auth("login:alice:pw:with:colons"), Ok(Auth::Login{user, password}) if user == "alice" && password == "pw:with:colons")
+        );
+        assert!(parse_auth("login:nopassword").is_err());
         assert!(parse_auth("token").is_err());
         assert!(parse_auth("magic:x").is_err());
         assert!(parse_auth("bearer:env:APIWARD_SURELY_UNSET_VAR").is_err());

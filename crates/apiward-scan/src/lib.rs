@@ -18,6 +18,7 @@ pub mod discover;
 pub mod evidence;
 pub mod identity;
 pub mod join;
+mod login;
 pub mod plan;
 mod progress;
 pub mod store;
@@ -292,6 +293,7 @@ pub async fn scan(cfg: ScanConfig) -> Result<ScanOutcome, String> {
     let _ = origin;
 
     discover::run(&mut s, cfg.spec).await;
+    login::run(&mut s).await;
     discover::crawl(&mut s).await;
     let mut runtime = Vec::new();
     checks::run_all(&mut s, &mut runtime).await;

@@ -708,7 +708,8 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
                 {
                     n = 60;
                 }
-                while n > 0 && matches!(input[begin + n - 1], b'.' | b',') {
+                let bcrypt60 = input[begin..].starts_with(b"$2") && n == 60;
+                while !bcrypt60 && n > 0 && matches!(input[begin + n - 1], b'.' | b',') {
                     n -= 1;
                 }
                 let v = &input[begin..begin + n];
@@ -1964,6 +1965,26 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
                     Some("NANP".into()),
                 );
             }
+            return;
+        }
+        // national format with a trunk 0: `020 7946 0958`, `06 12 34 56 78`, `0161.496.0000`
+        if nd >= 10
+            && nd <= 11
+            && digits[0] == b'0'
+            && digits[1] != b'0'
+            && ng >= 3
+            && !mixed
+            && !has_paren
+            && matches!(sep_kind, b' ' | b'.')
+            && groups.iter().all(|&g| (2..=4).contains(&g))
+        {
+            self.emit(
+                DataType::Phone,
+                s..e,
+                Confidence::Firm,
+                false,
+                Some("national".into()),
+            );
             return;
         }
         // payment card

@@ -13,7 +13,10 @@ struct Case {
 }
 
 fn load(name: &str) -> Vec<Case> {
-    let path = format!("{}/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+    // DETECT_CORPUS_DIR points the test at a corpus generated with another seed (gen.py SEED DIR)
+    let dir = std::env::var("DETECT_CORPUS_DIR")
+        .unwrap_or_else(|_| format!("{}/fixtures", env!("CARGO_MANIFEST_DIR")));
+    let path = format!("{dir}/{name}");
     let text = std::fs::read_to_string(&path).unwrap_or_default();
     let mut out = Vec::new();
     for line in text.lines().filter(|l| !l.trim().is_empty()) {

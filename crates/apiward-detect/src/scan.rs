@@ -1968,8 +1968,7 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
             return;
         }
         // national format with a trunk 0: `020 7946 0958`, `06 12 34 56 78`, `0161.496.0000`
-        if nd >= 10
-            && nd <= 11
+        if (10..=11).contains(&nd)
             && digits[0] == b'0'
             && digits[1] != b'0'
             && ng >= 3

@@ -1808,7 +1808,9 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
         if memchr::memchr(b',', &run[comma + 1..]).is_some() {
             return false;
         }
-        let _ = (lat, lon);
+        if lat.abs() < 1.0 && lon.abs() < 1.0 {
+            return false; // ratios and probabilities, not a place
+        }
         let st = s + (run.len() - trim_sp_left(run).len());
         let mut en = e - (run.len() - trim_sp_right(run).len());
         while en > st && input[en - 1] == b'.' {

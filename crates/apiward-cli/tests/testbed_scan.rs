@@ -702,7 +702,8 @@ fn testbed_scan_acceptance() {
         ));
     }
 
-    // --active last: it writes to the vulnerable app.
+    // --active last: it writes to the vulnerable app. Alice logs in with her (documented, test-only)
+    // password, so the login response and its token are observed, not inferred.
     let act = tb.apiward(&[
         "scan",
         &vuln,
@@ -711,7 +712,7 @@ fn testbed_scan_acceptance() {
         "--quiet",
         "--active",
         "--identity",
-        "alice=bearer:env:ALICE_TOKEN",
+        "alice=login:alice:Wonderland-2024!",
         "--identity",
         "bob=bearer:env:BOB_TOKEN",
     ]);

@@ -359,12 +359,18 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
     /// different types are both kept).
     pub(crate) fn finish(&mut self) {
         if !self.drop_marks.is_empty() {
-            self.drop_marks.sort_unstable();
-            for &i in self.drop_marks.iter().rev() {
-                if i < self.out.len() {
-                    self.out.remove(i);
+            // linear: mark, then compact
+            let mut drop = vec![false; self.out.len()];
+            for &i in &self.drop_marks {
+                if i < drop.len() {
+                    drop[i] = true;
                 }
             }
+            let mut k = 0usize;
+            self.out.retain(|_| {
+                k += 1;
+                !drop[k - 1]
+            });
             self.drop_marks.clear();
         }
         let v = &mut self.out[self.base..];

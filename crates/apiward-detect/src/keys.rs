@@ -450,7 +450,31 @@ pub(crate) fn classify_key_bytes(name: &[u8]) -> Option<KeyClass> {
         }
         return strong(PaymentCard);
     }
-    if w.has(&[b"card"]) && w.n <= 2 && !w.has(&[b"id", b"holder", b"token", b"key"]) {
+    if w.has(&[b"card"])
+        && w.n <= 2
+        && !w.has(&[
+            b"id",
+            b"holder",
+            b"token",
+            b"key",
+            b"exp",
+            b"expiry",
+            b"expiration",
+            b"expires",
+            b"month",
+            b"year",
+            b"type",
+            b"brand",
+            b"network",
+            b"country",
+            b"status",
+            b"issuer",
+            b"bin",
+            b"color",
+            b"title",
+            b"image",
+        ])
+    {
         return weak(PaymentCard);
     }
     if w.contains(&[b"iban"]) {
@@ -816,6 +840,8 @@ mod tests {
         assert_eq!(t("email_ip_address"), Some(Email));
         assert_eq!(t("latitude"), Some(GeoCoordinates));
         assert_eq!(t("card_number"), Some(PaymentCard));
+        assert_eq!(t("card_exp"), None);
+        assert_eq!(t("cardExpiry"), None);
         assert_eq!(t("card_last4"), Some(MaskedPaymentCard));
         assert_eq!(t("street_address"), Some(StreetAddress));
         assert_eq!(t("shippingAddress"), Some(StreetAddress));

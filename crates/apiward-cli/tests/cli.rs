@@ -43,6 +43,23 @@ fn tmp(name: &str) -> PathBuf {
     dir.join(name)
 }
 
+/// Parse a SARIF file and check it against the official SARIF 2.1.0 schema.
+fn valid_sarif(path: &Path) -> Value {
+    let log: Value =
+        serde_json::from_str(&std::fs::read_to_string(path).expect("sarif")).expect("json");
+    let schema: Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            repo_root().join("crates/apiward-report/tests/fixtures/sarif-schema-2.1.0.json"),
+        )
+        .expect("schema"),
+    )
+    .expect("schema json");
+    let mut errs = Vec::new();
+    schema_validator::validate(&schema, &schema, &log, "", &mut errs);
+    assert!(errs.is_empty(), "{}", errs.join("\n"));
+    log
+}
+
 #[test]
 fn flagship_fastapi_spec_reports_data_exposure_at_operation_and_schema_line() {
     let spec = fixture("fastapi-users.json");
@@ -269,18 +286,7 @@ fn several_outputs_in_one_run_and_sarif_points_at_the_spec_file() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let log: Value =
-        serde_json::from_str(&std::fs::read_to_string(&sarif).expect("sarif")).expect("json");
-    let schema: Value = serde_json::from_str(
-        &std::fs::read_to_string(
-            repo_root().join("crates/apiward-report/tests/fixtures/sarif-schema-2.1.0.json"),
-        )
-        .expect("schema"),
-    )
-    .expect("schema json");
-    let mut errs = Vec::new();
-    schema_validator::validate(&schema, &schema, &log, "", &mut errs);
-    assert!(errs.is_empty(), "{}", errs.join("\n"));
+    let log = valid_sarif(&sarif);
     for r in log["runs"][0]["results"].as_array().expect("results") {
         let uri = r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
             .as_str()
@@ -394,18 +400,7 @@ fn demo_scan_finds_problems_in_several_categories() {
     assert_eq!(report["score"]["grade"], "F");
     assert_eq!(report["target"]["mode"], "scan");
     // The scan's SARIF validates too.
-    let log: Value =
-        serde_json::from_str(&std::fs::read_to_string(&sarif).expect("sarif")).expect("json");
-    let schema: Value = serde_json::from_str(
-        &std::fs::read_to_string(
-            repo_root().join("crates/apiward-report/tests/fixtures/sarif-schema-2.1.0.json"),
-        )
-        .expect("schema"),
-    )
-    .expect("schema json");
-    let mut errs = Vec::new();
-    schema_validator::validate(&schema, &schema, &log, "", &mut errs);
-    assert!(errs.is_empty(), "{}", errs.join("\n"));
+    let log = valid_sarif(&sarif);
 }
 
 #[test]

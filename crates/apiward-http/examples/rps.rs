@@ -4,7 +4,9 @@
 //! cargo run --release -p apiward-http --example rps                      # built-in loopback server
 //! cargo run --release -p apiward-http --example rps -- --serve 30        # only serve (for wrk), 30 s
 //! cargo run --release -p apiward-http --example rps -- --url http://127.0.0.1:8080/ping
-//! options: --requests N (20000)  --concurrency N (16)  --url URL  --serve SECONDS
+//! cargo run --release -p apiward-http --example rps -- --url URL --duration 5 --threads 1
+//! options: --requests N (20000)  --duration SECONDS (run for a time instead of N requests, like wrk -d)
+//!          --concurrency N (16)  --url URL  --serve SECONDS
 //!          --threads N (client runtime threads; 1 = current-thread runtime; default: one per core)
 //!          --raw (bare reqwest client instead of the engine, for comparison)
 //! ```
@@ -79,7 +81,22 @@ fn main() -> Result<(), String> {
             None => Ok(default),
         }
     };
-    let requests = num("--requests", 20_000)?;
+    let duration = match arg(&args, "--duration") {
+        Some(v) => Some(Duration::from_secs_f64(
+            v.parse::<f64>()
+                .map_err(|_| "--duration needs seconds".to_string())?,
+        )),
+        None => None,
+    };
+    // With --duration, the request count is only a cap (the engine's max_requests).
+    let requests = num(
+        "--requests",
+        if duration.is_some() {
+            4_000_000
+        } else {
+            20_000
+        },
+    )?;
     let concurrency = num("--concurrency", 16)?;
 
     if let Some(secs) = arg(&args, "--serve") {
@@ -127,21 +144,48 @@ fn main() -> Result<(), String> {
                 .map_err(|e| e.to_string())?;
         }
         let raw = args.iter().any(|a| a == "--raw");
+        let bare_hyper = args.iter().any(|a| a == "--hyper");
+        let hyper_client = {
+            let mut http = hyper_util::client::legacy::connect::HttpConnector::new();
+            http.set_nodelay(true);
+            hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+                .build::<_, http_body_util::Empty<bytes::Bytes>>(http)
+        };
+        let hyper_uri: http::Uri = url.parse().map_err(|e| format!("{e}"))?;
         let client = reqwest::Client::builder()
             .no_proxy()
             .build()
             .map_err(|e| e.to_string())?;
         let next = Arc::new(AtomicUsize::new(0));
+        let done = Arc::new(AtomicUsize::new(0));
         let started = Instant::now();
+        let stop_at = duration.map(|d| started + d);
         let mut workers = Vec::new();
         for _ in 0..concurrency {
             let engine = engine.clone();
             let next = next.clone();
             let url = url.clone();
             let client = client.clone();
+            let hyper_client = hyper_client.clone();
+            let hyper_uri = hyper_uri.clone();
+            let done = done.clone();
             workers.push(tokio::spawn(async move {
                 let mut errors = 0usize;
-                while next.fetch_add(1, Ordering::Relaxed) < requests {
+                while next.fetch_add(1, Ordering::Relaxed) < requests
+                    && stop_at.is_none_or(|t| Instant::now() < t)
+                {
+                    done.fetch_add(1, Ordering::Relaxed);
+                    if bare_hyper {
+                        use http_body_util::BodyExt;
+                        let ok = match hyper_client.get(hyper_uri.clone()).await {
+                            Ok(r) => r.into_body().collect().await.is_ok(),
+                            Err(_) => false,
+                        };
+                        if !ok {
+                            errors += 1;
+                        }
+                        continue;
+                    }
                     if raw {
                         // Bare reqwest, for comparison: no policy, no bounds, no log.
                         let ok = match client.get(url.as_str()).send().await {
@@ -166,12 +210,26 @@ fn main() -> Result<(), String> {
             errors += w.await.map_err(|e| e.to_string())?;
         }
         let took = started.elapsed();
+        let requests = done.load(Ordering::Relaxed);
         let rps = requests as f64 / took.as_secs_f64();
-        let what = if raw { "bare reqwest" } else { "engine" };
+        let what = if bare_hyper {
+            "bare hyper-util"
+        } else if raw {
+            "bare reqwest"
+        } else {
+            "engine"
+        };
         println!(
             "{what}: {requests} requests, concurrency {concurrency}, {:.2} s: {rps:.0} requests/s ({errors} errors) against {url}",
             took.as_secs_f64()
         );
+        if !raw && !bare_hyper && engine.log().len() != requests + concurrency {
+            return Err(format!(
+                "request log has {} entries, expected {}",
+                engine.log().len(),
+                requests + concurrency
+            ));
+        }
         Ok::<(), String>(())
     })
 }

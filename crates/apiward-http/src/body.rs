@@ -2,6 +2,7 @@
 //! that the cap counts decoded bytes, the wire size is known (decompression-bomb diagnostics) and
 //! the response keeps its real `content-encoding` header for the checks.
 
+use std::future::Future;
 use std::io;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -10,7 +11,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use async_compression::tokio::bufread::{BrotliDecoder, GzipDecoder, ZlibDecoder, ZstdDecoder};
 use futures_util::StreamExt;
 use tokio::io::{AsyncRead, AsyncReadExt};
-use tokio::time::{Instant, timeout_at};
+use tokio::time::Sleep;
 use tokio_util::io::StreamReader;
 
 use crate::error::{HttpError, classify};
@@ -60,11 +61,28 @@ pub(crate) struct BodyOutcome {
     pub wire_bytes: u64,
 }
 
+/// `fut`'s output, or `None` once `sleep` (the hop's deadline) has fired. Unlike `timeout_at`, the
+/// caller's one timer is reused for every wait of a hop (head and each body chunk), so a hop arms
+/// the timer wheel once.
+pub(crate) async fn until<F: Future>(mut sleep: Pin<&mut Sleep>, fut: F) -> Option<F::Output> {
+    let mut fut = std::pin::pin!(fut);
+    std::future::poll_fn(|cx| {
+        if let std::task::Poll::Ready(v) = fut.as_mut().poll(cx) {
+            return std::task::Poll::Ready(Some(v));
+        }
+        if sleep.as_mut().poll(cx).is_ready() {
+            return std::task::Poll::Ready(None);
+        }
+        std::task::Poll::Pending
+    })
+    .await
+}
+
 pub(crate) async fn read_body(
     response: reqwest::Response,
     coding: &Coding,
     max: usize,
-    deadline: Instant,
+    mut sleep: Pin<&mut Sleep>,
 ) -> BodyOutcome {
     let hint = response
         .content_length()
@@ -72,7 +90,7 @@ pub(crate) async fn read_body(
         .unwrap_or(0)
         .min(1024 * 1024);
     if !coding.decodes() {
-        return read_plain(response, max, deadline, hint).await;
+        return read_plain(response, max, sleep, hint).await;
     }
     let wire = Arc::new(AtomicU64::new(0));
     let counter = wire.clone();
@@ -96,13 +114,13 @@ pub(crate) async fn read_body(
     let mut over_cap = false;
     let mut error = None;
     loop {
-        match timeout_at(deadline, reader.read(&mut buf)).await {
-            Err(_) => {
+        match until(sleep.as_mut(), reader.read(&mut buf)).await {
+            None => {
                 error = Some(HttpError::Timeout);
                 break;
             }
-            Ok(Ok(0)) => break,
-            Ok(Ok(n)) => {
+            Some(Ok(0)) => break,
+            Some(Ok(n)) => {
                 let room = max - body.len();
                 if n > room {
                     body.extend_from_slice(&buf[..room]);
@@ -111,7 +129,7 @@ pub(crate) async fn read_body(
                 }
                 body.extend_from_slice(&buf[..n]);
             }
-            Ok(Err(e)) => {
+            Some(Err(e)) => {
                 let wire_so_far = wire.load(Ordering::Relaxed);
                 // An empty body with a Content-Encoding header is not an error worth reporting.
                 if !(coding.decodes() && wire_so_far == 0 && body.is_empty()) {
@@ -134,7 +152,7 @@ pub(crate) async fn read_body(
 async fn read_plain(
     response: reqwest::Response,
     max: usize,
-    deadline: Instant,
+    mut sleep: Pin<&mut Sleep>,
     hint: usize,
 ) -> BodyOutcome {
     let mut stream = Box::pin(response.bytes_stream());
@@ -143,17 +161,17 @@ async fn read_plain(
     let mut error = None;
     let mut wire = 0u64;
     loop {
-        match timeout_at(deadline, stream.next()).await {
-            Err(_) => {
+        match until(sleep.as_mut(), stream.next()).await {
+            None => {
                 error = Some(HttpError::Timeout);
                 break;
             }
-            Ok(None) => break,
-            Ok(Some(Err(e))) => {
+            Some(None) => break,
+            Some(Some(Err(e))) => {
                 error = Some(classify(&e));
                 break;
             }
-            Ok(Some(Ok(chunk))) => {
+            Some(Some(Ok(chunk))) => {
                 wire += chunk.len() as u64;
                 let room = max - body.len();
                 if chunk.len() > room {

@@ -1,7 +1,8 @@
 //! The engine: one reqwest client behind the policy, the bounds and the log.
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -9,10 +10,10 @@ use apiward_core::{Diagnostic, DiagnosticLevel, RequestStats};
 use reqwest::header::{HeaderName, HeaderValue};
 use reqwest::{Method, Url};
 use tokio::sync::Semaphore;
-use tokio::time::{Instant, timeout_at};
+use tokio::time::{Instant, Sleep, timeout_at};
 
-use crate::body::{ACCEPT_ENCODING, Coding, read_body};
-use crate::error::{HttpError, classify};
+use crate::body::{ACCEPT_ENCODING, Coding, read_body, until};
+use crate::error::{HttpError, classify, classify_plain};
 use crate::policy::Policy;
 use crate::redact::{redact_headers, redact_url_with};
 use crate::resolve::SafeResolver;
@@ -32,6 +33,10 @@ struct Inner {
     cfg: EngineConfig,
     policy: Policy,
     client: reqwest::Client,
+    /// For `http://` URLs when no proxy is configured: hyper-util's pooled client (the one reqwest
+    /// wraps) with the same resolver, timeouts and pool settings, without reqwest's per-request
+    /// layers. Everything around it (policy, redirects, bounds, decoding, log) is shared.
+    plain: Option<PlainClient>,
     budget_end: Instant,
     next_id: AtomicUsize,
     network_requests: AtomicUsize,
@@ -39,7 +44,28 @@ struct Inner {
     rate: Option<RateLimiter>,
     budget_reported: AtomicBool,
     limit_reported: AtomicBool,
+    /// Hot counters, kept outside the state lock: network requests sent, per method.
+    sent: SentCounters,
     state: Mutex<State>,
+}
+
+/// Methods the policy can let through (anything else is counted under the state lock).
+const COUNTED_METHODS: [Method; 6] = [
+    Method::GET,
+    Method::HEAD,
+    Method::OPTIONS,
+    Method::POST,
+    Method::PUT,
+    Method::PATCH,
+];
+
+/// Lock-free request counters (the statistics are read rarely, written on every hop).
+#[derive(Default)]
+struct SentCounters {
+    requests: AtomicUsize,
+    by_method: [AtomicUsize; COUNTED_METHODS.len()],
+    bytes_received: AtomicU64,
+    errors: AtomicUsize,
 }
 
 #[derive(Default)]
@@ -65,6 +91,25 @@ impl RateLimiter {
         *next = slot + self.interval;
         slot
     }
+}
+
+type PlainClient = hyper_util::client::legacy::Client<
+    hyper_util::client::legacy::connect::HttpConnector<SafeResolver>,
+    http_body_util::Full<bytes::Bytes>,
+>;
+
+fn plain_client(cfg: &EngineConfig) -> PlainClient {
+    let mut connector =
+        hyper_util::client::legacy::connect::HttpConnector::new_with_resolver(SafeResolver);
+    connector.set_nodelay(true);
+    connector.set_connect_timeout(Some(cfg.timeout));
+    // http:// only; https goes through reqwest (rustls, certificate facts).
+    connector.enforce_http(true);
+    hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+        .pool_timer(hyper_util::rt::TokioTimer::new())
+        .pool_max_idle_per_host(cfg.concurrency)
+        .pool_idle_timeout(Duration::from_secs(30))
+        .build(connector)
 }
 
 /// What one hop produced.
@@ -123,11 +168,13 @@ impl Engine {
         let client = builder
             .build()
             .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
+        let plain = cfg.proxy.is_none().then(|| plain_client(&cfg));
         let now = Instant::now();
         Ok(Engine {
             inner: Arc::new(Inner {
                 policy: Policy::new(cfg.origins.clone(), cfg.active),
                 client,
+                plain,
                 budget_end: now + cfg.budget,
                 next_id: AtomicUsize::new(0),
                 network_requests: AtomicUsize::new(0),
@@ -135,6 +182,7 @@ impl Engine {
                 rate,
                 budget_reported: AtomicBool::new(false),
                 limit_reported: AtomicBool::new(false),
+                sent: SentCounters::default(),
                 state: Mutex::new(State::default()),
                 cfg,
             }),
@@ -164,7 +212,37 @@ impl Engine {
     }
 
     pub fn stats(&self) -> RequestStats {
-        self.state().stats.clone()
+        let sent = &self.inner.sent;
+        let mut stats = self.state().stats.clone();
+        stats.requests += sent.requests.load(Ordering::Relaxed);
+        stats.bytes_received += sent.bytes_received.load(Ordering::Relaxed);
+        stats.errors += sent.errors.load(Ordering::Relaxed);
+        for (m, n) in COUNTED_METHODS.iter().zip(&sent.by_method) {
+            let n = n.load(Ordering::Relaxed);
+            if n > 0 {
+                *stats.by_method.entry(m.to_string()).or_insert(0) += n;
+            }
+        }
+        stats
+    }
+
+    /// Count one network request (a hop) as sent.
+    fn count_sent(&self, method: &Method) {
+        let sent = &self.inner.sent;
+        sent.requests.fetch_add(1, Ordering::Relaxed);
+        match COUNTED_METHODS.iter().position(|m| m == method) {
+            Some(i) => {
+                sent.by_method[i].fetch_add(1, Ordering::Relaxed);
+            }
+            None => {
+                *self
+                    .state()
+                    .stats
+                    .by_method
+                    .entry(method.to_string())
+                    .or_insert(0) += 1;
+            }
+        }
     }
 
     /// Problems seen so far (at most 20 per code, plus a count of the rest).
@@ -267,13 +345,14 @@ impl Engine {
                 self.diag_error(&req.method, &shown_url, e);
             }
         }
-        let mut st = self.state();
         if result.is_err() && entry.sent {
-            st.stats.errors += 1;
+            self.inner.sent.errors.fetch_add(1, Ordering::Relaxed);
         }
-        st.stats.bytes_received += entry.bytes;
-        st.log.push(entry);
-        drop(st);
+        self.inner
+            .sent
+            .bytes_received
+            .fetch_add(entry.bytes, Ordering::Relaxed);
+        self.state().log.push(entry);
         result
     }
 
@@ -300,10 +379,14 @@ impl Engine {
         self.check_budget()?;
 
         // Concurrency cap, for the whole exchange (all hops and the body).
-        let _permit = match timeout_at(inner.budget_end, inner.semaphore.acquire()).await {
-            Ok(Ok(p)) => p,
-            Ok(Err(_)) => return Err(HttpError::BudgetExhausted),
-            Err(_) => return Err(self.budget_error()),
+        // (A free permit is taken without arming a timer.)
+        let _permit = match inner.semaphore.try_acquire() {
+            Ok(p) => p,
+            Err(_) => match timeout_at(inner.budget_end, inner.semaphore.acquire()).await {
+                Ok(Ok(p)) => p,
+                Ok(Err(_)) => return Err(HttpError::BudgetExhausted),
+                Err(_) => return Err(self.budget_error()),
+            },
         };
 
         let mut body = req.body.clone();
@@ -312,14 +395,20 @@ impl Engine {
         loop {
             let hop_start = self.pace().await?;
             let deadline = (hop_start + cfg.timeout).min(inner.budget_end);
+            // One timer per hop, shared by the head and the body.
+            let sleep = tokio::time::sleep_until(deadline);
+            tokio::pin!(sleep);
             entry.sent = true;
-            {
-                let mut st = self.state();
-                st.stats.requests += 1;
-                *st.stats.by_method.entry(method.to_string()).or_insert(0) += 1;
-            }
+            self.count_sent(&method);
             let hop = self
-                .one_hop(&method, &url, &headers, body.clone(), deadline)
+                .one_hop(
+                    &method,
+                    &url,
+                    &headers,
+                    body.clone(),
+                    deadline,
+                    sleep.as_mut(),
+                )
                 .await?;
 
             let redirect = req.follow_redirects
@@ -336,6 +425,7 @@ impl Engine {
                         &url,
                         hops,
                         deadline,
+                        sleep.as_mut(),
                         started,
                         None,
                         extra_of(req),
@@ -369,6 +459,7 @@ impl Engine {
                             &url,
                             hops,
                             deadline,
+                            sleep.as_mut(),
                             started,
                             Some(err),
                             extra_of(req),
@@ -412,6 +503,7 @@ impl Engine {
                         &url,
                         hops,
                         deadline,
+                        sleep.as_mut(),
                         started,
                         Some(err),
                         extra_of(req),
@@ -522,19 +614,32 @@ impl Engine {
         headers: &reqwest::header::HeaderMap,
         body: Option<Vec<u8>>,
         deadline: Instant,
+        sleep: Pin<&mut Sleep>,
     ) -> Result<Hop, HttpError> {
         let inner = &*self.inner;
-        let mut rb = inner
-            .client
-            .request(method.clone(), url.clone())
-            .headers(headers.clone());
-        if let Some(b) = body {
-            rb = rb.body(b);
-        }
-        let response = match timeout_at(deadline, rb.send()).await {
-            Err(_) => return Err(self.deadline_error(deadline)),
-            Ok(Err(e)) => return Err(classify(&e)),
-            Ok(Ok(r)) => r,
+        let response = match (&inner.plain, url.scheme()) {
+            (Some(plain), "http") => {
+                let req = self.plain_request(method, url, headers, body)?;
+                match until(sleep, plain.request(req)).await {
+                    None => return Err(self.deadline_error(deadline)),
+                    Some(Err(e)) => return Err(classify_plain(&e)),
+                    Some(Ok(r)) => reqwest::Response::from(r.map(reqwest::Body::wrap)),
+                }
+            }
+            _ => {
+                let mut rb = inner
+                    .client
+                    .request(method.clone(), url.clone())
+                    .headers(headers.clone());
+                if let Some(b) = body {
+                    rb = rb.body(b);
+                }
+                match until(sleep, rb.send()).await {
+                    None => return Err(self.deadline_error(deadline)),
+                    Some(Err(e)) => return Err(classify(&e)),
+                    Some(Ok(r)) => r,
+                }
+            }
         };
         let status = response.status().as_u16();
         let mut size = 0usize;
@@ -573,6 +678,36 @@ impl Engine {
         })
     }
 
+    /// The request for the hyper-util client, with the headers reqwest would add: `User-Agent`
+    /// (from the config) and `Accept: */*` unless the request sets them. hyper-util adds `Host`.
+    fn plain_request(
+        &self,
+        method: &Method,
+        url: &Url,
+        headers: &reqwest::header::HeaderMap,
+        body: Option<Vec<u8>>,
+    ) -> Result<http::Request<http_body_util::Full<bytes::Bytes>>, HttpError> {
+        let uri: http::Uri = url.as_str().parse().map_err(|e| {
+            HttpError::InvalidRequest(format!("{}: {e}", crate::redact_url(url.as_str())))
+        })?;
+        let mut req = http::Request::new(http_body_util::Full::new(
+            body.map(bytes::Bytes::from).unwrap_or_default(),
+        ));
+        *req.method_mut() = method.clone();
+        *req.uri_mut() = uri;
+        let h = req.headers_mut();
+        *h = headers.clone();
+        if !h.contains_key(reqwest::header::USER_AGENT)
+            && let Ok(v) = HeaderValue::from_str(&self.inner.cfg.user_agent)
+        {
+            h.insert(reqwest::header::USER_AGENT, v);
+        }
+        if !h.contains_key(reqwest::header::ACCEPT) {
+            h.insert(reqwest::header::ACCEPT, HeaderValue::from_static("*/*"));
+        }
+        Ok(req)
+    }
+
     fn deadline_error(&self, deadline: Instant) -> HttpError {
         if deadline >= self.inner.budget_end && Instant::now() >= self.inner.budget_end {
             self.budget_error()
@@ -590,13 +725,21 @@ impl Engine {
         url: &Url,
         hops: Vec<String>,
         deadline: Instant,
+        sleep: Pin<&mut Sleep>,
         started: Instant,
         redirect_blocked: Option<HttpError>,
         extra: &[String],
     ) -> Result<Exchange, HttpError> {
         let cfg = &self.inner.cfg;
         let shown = redact_url_with(url.as_str(), extra);
-        let http_version = format!("{:?}", hop.response.version());
+        let http_version = match hop.response.version() {
+            reqwest::Version::HTTP_09 => "HTTP/0.9".to_string(),
+            reqwest::Version::HTTP_10 => "HTTP/1.0".to_string(),
+            reqwest::Version::HTTP_11 => "HTTP/1.1".to_string(),
+            reqwest::Version::HTTP_2 => "HTTP/2.0".to_string(),
+            reqwest::Version::HTTP_3 => "HTTP/3.0".to_string(),
+            v => format!("{v:?}"),
+        };
         let tls = hop
             .response
             .extensions()
@@ -613,7 +756,7 @@ impl Engine {
                     .map(|(_, v)| v.as_str()),
             )
         };
-        let outcome = read_body(hop.response, &coding, cfg.max_body, deadline).await;
+        let outcome = read_body(hop.response, &coding, cfg.max_body, sleep).await;
         let body = outcome.body;
         let mut truncated = outcome.over_cap;
         let body_error = match outcome.error {

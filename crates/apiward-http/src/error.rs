@@ -106,6 +106,15 @@ impl StdError for ResolvedToMetadata {}
 
 /// Map a transport error onto [`HttpError`] by walking its source chain.
 pub(crate) fn classify(err: &reqwest::Error) -> HttpError {
+    classify_chain(err, err.is_timeout(), err.is_connect())
+}
+
+/// The same for an error of the hyper-util client (plain http:// without a proxy).
+pub(crate) fn classify_plain(err: &hyper_util::client::legacy::Error) -> HttpError {
+    classify_chain(err, false, err.is_connect())
+}
+
+fn classify_chain(err: &(dyn StdError + 'static), is_timeout: bool, is_connect: bool) -> HttpError {
     let mut parts: Vec<String> = Vec::new();
     let mut cur: Option<&(dyn StdError + 'static)> = Some(err);
     let mut io_kind = None;
@@ -128,7 +137,7 @@ pub(crate) fn classify(err: &reqwest::Error) -> HttpError {
     }
     let text = parts.join(": ");
     let lower = text.to_ascii_lowercase();
-    if err.is_timeout() || io_kind == Some(std::io::ErrorKind::TimedOut) {
+    if is_timeout || io_kind == Some(std::io::ErrorKind::TimedOut) {
         return HttpError::Timeout;
     }
     if lower.contains("too large") || lower.contains("header") && lower.contains("too") {
@@ -149,7 +158,7 @@ pub(crate) fn classify(err: &reqwest::Error) -> HttpError {
     if lower.contains("certificate") {
         return HttpError::Certificate(short(&text));
     }
-    if err.is_connect() {
+    if is_connect {
         return HttpError::Connect(short(&text));
     }
     HttpError::Protocol(short(&text))

@@ -157,3 +157,63 @@ async fn environment_proxy_is_ignored_explicit_proxy_used() {
     assert_eq!(x.text(), "via proxy");
     assert_eq!(proxy.accepted(), 1);
 }
+
+/// Plain http:// goes through the hyper-util client: the request head carries what reqwest would
+/// send (Host, User-Agent, Accept, the engine's Accept-Encoding, the caller's headers), a POST body
+/// arrives intact, and connections are reused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn plain_http_request_head_and_keep_alive() {
+    let server = serve(|_| ok("fine")).await;
+    let engine = Engine::new(EngineConfig {
+        active: true,
+        ..config(&[&server.base()])
+    })
+    .expect("engine");
+    for _ in 0..5 {
+        let x = engine
+            .send(Request::get(server.url("/a?q=1")).header("X-Trace", "t1"))
+            .await
+            .expect("get");
+        assert_eq!(x.status, 200);
+        assert_eq!(x.text(), "fine");
+        assert_eq!(x.http_version, "HTTP/1.1");
+    }
+    let x = engine
+        .send(
+            Request::new(apiward_http::Method::POST, server.url("/p"))
+                .header("Content-Type", "application/json")
+                .body(br#"{"a":1}"#.to_vec()),
+        )
+        .await
+        .expect("post");
+    assert_eq!(x.status, 200);
+    let seen = server.seen();
+    assert_eq!(seen.len(), 6);
+    let head = &seen[0];
+    assert_eq!(head.method, "GET");
+    assert_eq!(head.path, "/a?q=1");
+    let host = server.base().trim_start_matches("http://").to_string();
+    assert_eq!(head.header("host"), Some(host.as_str()));
+    assert!(
+        head.header("user-agent")
+            .unwrap_or("")
+            .starts_with("apiward/")
+    );
+    assert_eq!(head.header("accept"), Some("*/*"));
+    assert_eq!(
+        head.header("accept-encoding"),
+        Some("gzip, deflate, br, zstd")
+    );
+    assert_eq!(head.header("x-trace"), Some("t1"));
+    let post = &seen[5];
+    assert_eq!(post.method, "POST");
+    assert_eq!(post.body, br#"{"a":1}"#);
+    assert_eq!(post.header("content-length"), Some("7"));
+    // Sequential requests share one keep-alive connection.
+    assert_eq!(server.accepted(), 1);
+    let stats = engine.stats();
+    assert_eq!(stats.requests, 6);
+    assert_eq!(stats.by_method.get("GET"), Some(&5));
+    assert_eq!(stats.by_method.get("POST"), Some(&1));
+    assert_eq!(engine.log().len(), 6);
+}

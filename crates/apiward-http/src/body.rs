@@ -14,7 +14,103 @@ use tokio::io::{AsyncRead, AsyncReadExt};
 use tokio::time::Sleep;
 use tokio_util::io::StreamReader;
 
-use crate::error::{HttpError, classify};
+use crate::error::{HttpError, classify, classify_body_plain};
+
+/// A response head and its still-unread body, from either client.
+pub(crate) enum Response {
+    /// https, or anything through a proxy.
+    Reqwest(reqwest::Response),
+    /// Plain http:// through hyper-util.
+    Plain(http::Response<hyper::body::Incoming>),
+}
+
+impl Response {
+    pub(crate) fn status(&self) -> reqwest::StatusCode {
+        match self {
+            Response::Reqwest(r) => r.status(),
+            Response::Plain(r) => r.status(),
+        }
+    }
+
+    pub(crate) fn headers(&self) -> &reqwest::header::HeaderMap {
+        match self {
+            Response::Reqwest(r) => r.headers(),
+            Response::Plain(r) => r.headers(),
+        }
+    }
+
+    pub(crate) fn version(&self) -> reqwest::Version {
+        match self {
+            Response::Reqwest(r) => r.version(),
+            Response::Plain(r) => r.version(),
+        }
+    }
+
+    pub(crate) fn tls_info(&self) -> Option<&reqwest::tls::TlsInfo> {
+        match self {
+            Response::Reqwest(r) => r.extensions().get::<reqwest::tls::TlsInfo>(),
+            Response::Plain(_) => None,
+        }
+    }
+
+    fn content_length(&self) -> Option<u64> {
+        match self {
+            Response::Reqwest(r) => r.content_length(),
+            Response::Plain(r) => http_body::Body::size_hint(r.body()).exact(),
+        }
+    }
+
+    /// The body as a stream of chunks; errors already mapped to [`HttpError`].
+    fn into_stream(
+        self,
+    ) -> Pin<Box<dyn futures_util::Stream<Item = Result<bytes::Bytes, BodyError>> + Send>> {
+        use http_body_util::BodyExt;
+        match self {
+            Response::Reqwest(r) => {
+                Box::pin(r.bytes_stream().map(|c| c.map_err(BodyError::Reqwest)))
+            }
+            Response::Plain(r) => Box::pin(
+                r.into_body()
+                    .into_data_stream()
+                    .map(|c| c.map_err(BodyError::Plain)),
+            ),
+        }
+    }
+}
+
+/// A transport error while reading a body.
+#[derive(Debug)]
+pub(crate) enum BodyError {
+    Reqwest(reqwest::Error),
+    Plain(hyper::Error),
+}
+
+impl std::fmt::Display for BodyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BodyError::Reqwest(e) => e.fmt(f),
+            BodyError::Plain(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for BodyError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            BodyError::Reqwest(e) => e.source(),
+            BodyError::Plain(e) => e.source(),
+        }
+    }
+}
+
+impl BodyError {
+    fn classify(&self) -> HttpError {
+        match self {
+            BodyError::Reqwest(e) => classify(e),
+            BodyError::Plain(e) => classify_body_plain(e),
+        }
+    }
+}
 
 /// What `Accept-Encoding` the engine sends when a request does not set its own.
 pub(crate) const ACCEPT_ENCODING: &str = "gzip, deflate, br, zstd";
@@ -79,7 +175,7 @@ pub(crate) async fn until<F: Future>(mut sleep: Pin<&mut Sleep>, fut: F) -> Opti
 }
 
 pub(crate) async fn read_body(
-    response: reqwest::Response,
+    response: Response,
     coding: &Coding,
     max: usize,
     mut sleep: Pin<&mut Sleep>,
@@ -94,7 +190,7 @@ pub(crate) async fn read_body(
     }
     let wire = Arc::new(AtomicU64::new(0));
     let counter = wire.clone();
-    let stream = response.bytes_stream().map(move |r| match r {
+    let stream = response.into_stream().map(move |r| match r {
         Ok(b) => {
             counter.fetch_add(b.len() as u64, Ordering::Relaxed);
             Ok(b)
@@ -150,12 +246,12 @@ pub(crate) async fn read_body(
 
 /// No decoding: take the chunks as they come, without an intermediate buffer.
 async fn read_plain(
-    response: reqwest::Response,
+    response: Response,
     max: usize,
     mut sleep: Pin<&mut Sleep>,
     hint: usize,
 ) -> BodyOutcome {
-    let mut stream = Box::pin(response.bytes_stream());
+    let mut stream = response.into_stream();
     let mut body: Vec<u8> = Vec::with_capacity(hint);
     let mut over_cap = false;
     let mut error = None;
@@ -168,7 +264,7 @@ async fn read_plain(
             }
             Some(None) => break,
             Some(Some(Err(e))) => {
-                error = Some(classify(&e));
+                error = Some(e.classify());
                 break;
             }
             Some(Some(Ok(chunk))) => {
@@ -193,9 +289,9 @@ async fn read_plain(
 
 fn classify_io(e: &io::Error, coding: &Coding) -> HttpError {
     if let Some(inner) = e.get_ref()
-        && let Some(r) = inner.downcast_ref::<reqwest::Error>()
+        && let Some(r) = inner.downcast_ref::<BodyError>()
     {
-        return classify(r);
+        return r.classify();
     }
     match e.kind() {
         io::ErrorKind::TimedOut => HttpError::Timeout,

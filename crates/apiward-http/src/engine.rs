@@ -114,7 +114,7 @@ fn plain_client(cfg: &EngineConfig) -> PlainClient {
 
 /// What one hop produced.
 struct Hop {
-    response: reqwest::Response,
+    response: crate::body::Response,
     status: u16,
     headers: Vec<(String, String)>,
 }
@@ -623,7 +623,7 @@ impl Engine {
                 match until(sleep, plain.request(req)).await {
                     None => return Err(self.deadline_error(deadline)),
                     Some(Err(e)) => return Err(classify_plain(&e)),
-                    Some(Ok(r)) => reqwest::Response::from(r.map(reqwest::Body::wrap)),
+                    Some(Ok(r)) => crate::body::Response::Plain(r),
                 }
             }
             _ => {
@@ -637,7 +637,7 @@ impl Engine {
                 match until(sleep, rb.send()).await {
                     None => return Err(self.deadline_error(deadline)),
                     Some(Err(e)) => return Err(classify(&e)),
-                    Some(Ok(r)) => r,
+                    Some(Ok(r)) => crate::body::Response::Reqwest(r),
                 }
             }
         };
@@ -742,8 +742,7 @@ impl Engine {
         };
         let tls = hop
             .response
-            .extensions()
-            .get::<reqwest::tls::TlsInfo>()
+            .tls_info()
             .map(|info| TlsFacts::from_info(info, !cfg.insecure));
         let no_body = *method == Method::HEAD || matches!(hop.status, 100..=199 | 204 | 304);
         let coding = if no_body {

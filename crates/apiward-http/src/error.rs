@@ -114,6 +114,11 @@ pub(crate) fn classify_plain(err: &hyper_util::client::legacy::Error) -> HttpErr
     classify_chain(err, false, err.is_connect())
 }
 
+/// A body error of the hyper-util client.
+pub(crate) fn classify_body_plain(err: &hyper::Error) -> HttpError {
+    classify_chain(err, err.is_timeout(), false)
+}
+
 fn classify_chain(err: &(dyn StdError + 'static), is_timeout: bool, is_connect: bool) -> HttpError {
     let mut parts: Vec<String> = Vec::new();
     let mut cur: Option<&(dyn StdError + 'static)> = Some(err);

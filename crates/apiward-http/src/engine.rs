@@ -37,6 +37,8 @@ struct Inner {
     /// wraps) with the same resolver, timeouts and pool settings, without reqwest's per-request
     /// layers. Everything around it (policy, redirects, bounds, decoding, log) is shared.
     plain: Option<PlainClient>,
+    /// `User-Agent` for the plain client (reqwest sets its own from the same config).
+    user_agent: Option<HeaderValue>,
     budget_end: Instant,
     next_id: AtomicUsize,
     network_requests: AtomicUsize,
@@ -175,6 +177,7 @@ impl Engine {
                 policy: Policy::new(cfg.origins.clone(), cfg.active),
                 client,
                 plain,
+                user_agent: HeaderValue::from_str(&cfg.user_agent).ok(),
                 budget_end: now + cfg.budget,
                 next_id: AtomicUsize::new(0),
                 network_requests: AtomicUsize::new(0),
@@ -603,8 +606,11 @@ impl Engine {
             }
             tokio::time::sleep_until(slot).await;
         }
-        self.check_budget()?;
-        Ok(Instant::now())
+        let now = Instant::now();
+        if now >= inner.budget_end {
+            return Err(self.budget_error());
+        }
+        Ok(now)
     }
 
     async fn one_hop(
@@ -698,9 +704,9 @@ impl Engine {
         let h = req.headers_mut();
         *h = headers.clone();
         if !h.contains_key(reqwest::header::USER_AGENT)
-            && let Ok(v) = HeaderValue::from_str(&self.inner.cfg.user_agent)
+            && let Some(v) = &self.inner.user_agent
         {
-            h.insert(reqwest::header::USER_AGENT, v);
+            h.insert(reqwest::header::USER_AGENT, v.clone());
         }
         if !h.contains_key(reqwest::header::ACCEPT) {
             h.insert(reqwest::header::ACCEPT, HeaderValue::from_static("*/*"));

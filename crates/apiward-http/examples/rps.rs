@@ -9,6 +9,7 @@
 //!          --concurrency N (16)  --url URL  --serve SECONDS
 //!          --threads N (client runtime threads; 1 = current-thread runtime; default: one per core)
 //!          --raw (bare reqwest client instead of the engine, for comparison)
+//!          --hyper (bare hyper-util client, what the engine uses for plain http://, for comparison)
 //! ```
 //! The built-in server is a hand-written HTTP/1.1 keep-alive server, one thread per connection.
 

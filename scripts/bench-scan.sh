@@ -40,8 +40,10 @@ fi
 
 pids=()
 run_dir=""
+out=""
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2> /dev/null || true; done
+  [ -n "$out" ] && rm -f "$out"
   if [ -n "$run_dir" ] && [ -f "$run_dir/env.json" ]; then
     TESTBED_RUN_DIR="$run_dir" bash testbed/fastapi-dynamodb/stop.sh > /dev/null 2>&1 || true
   fi

@@ -5,7 +5,10 @@
 //! with the live scan so both speak one taxonomy.
 
 use apiward_core::{Category, Finding, FindingSource, Location};
-use apiward_spec::{Loc, Operation, Spec};
+use apiward_spec::{Loc, Operation, PropertyPath, SchemaId, Spec};
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
 
 mod checks;
 pub mod sensitive;
@@ -33,12 +36,54 @@ pub struct Ctx<'a> {
     pub spec: &'a Spec,
     /// Some operation of the API requires authentication.
     pub any_secured: bool,
+    // Memo tables: big specs share a few hundred schemas across thousands of operations, and
+    // several checks walk the same ones.
+    flat: RefCell<HashMap<(SchemaId, usize), Rc<Vec<PropertyPath>>>>,
+    classes: RefCell<HashMap<(String, SchemaId), Option<sensitive::SensitiveProperty>>>,
+    keys: RefCell<HashMap<String, Option<apiward_detect::KeyClass>>>,
 }
 
 impl<'a> Ctx<'a> {
     pub fn new(spec: &'a Spec) -> Self {
         let any_secured = spec.operations.iter().any(|op| !op.is_unauthenticated());
-        Ctx { spec, any_secured }
+        Ctx {
+            spec,
+            any_secured,
+            flat: RefCell::default(),
+            classes: RefCell::default(),
+            keys: RefCell::default(),
+        }
+    }
+
+    /// `Spec::flatten_properties`, computed once per schema and depth.
+    pub fn flatten(&self, root: SchemaId, depth: usize) -> Rc<Vec<PropertyPath>> {
+        if let Some(v) = self.flat.borrow().get(&(root, depth)) {
+            return v.clone();
+        }
+        let v = Rc::new(self.spec.flatten_properties(root, depth));
+        self.flat.borrow_mut().insert((root, depth), v.clone());
+        v
+    }
+
+    /// `sensitive::classify_property`, computed once per property name and schema.
+    pub fn classify(&self, name: &str, id: SchemaId) -> Option<sensitive::SensitiveProperty> {
+        let key = (name.to_string(), id);
+        if let Some(v) = self.classes.borrow().get(&key) {
+            return v.clone();
+        }
+        let v = sensitive::classify_property(self.spec, name, id);
+        self.classes.borrow_mut().insert(key, v.clone());
+        v
+    }
+
+    /// `apiward_detect::classify_key`, computed once per name.
+    pub fn key_class(&self, name: &str) -> Option<apiward_detect::KeyClass> {
+        if let Some(v) = self.keys.borrow().get(name) {
+            return *v;
+        }
+        let v = apiward_detect::classify_key(name);
+        self.keys.borrow_mut().insert(name.to_string(), v);
+        v
     }
 
     /// Callable operations (webhooks excluded).

@@ -45,12 +45,13 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
         for resp in op.success_responses() {
             for m in &resp.content {
                 let Some(root) = m.schema else { continue };
-                for p in ctx.spec.flatten_properties(root, 6) {
+                for p in ctx.flatten(root, 6).iter() {
                     let schema = ctx.spec.schema(p.schema);
                     if crate::sensitive::is_masked(schema) {
                         continue;
                     }
-                    let class = apiward_detect::classify_key(&p.name)
+                    let class = ctx
+                        .key_class(&p.name)
                         .filter(|k| k.strength == apiward_detect::KeyStrength::Strong)
                         .map(|k| k.data_type);
                     let severity = match class {

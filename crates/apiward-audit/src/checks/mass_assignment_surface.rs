@@ -47,8 +47,8 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
         let mut hits: Vec<(String, apiward_spec::Loc)> = Vec::new();
         for m in &body.content {
             let Some(root) = m.schema else { continue };
-            let props = ctx.spec.flatten_properties(root, 4);
-            for p in &props {
+            let props = ctx.flatten(root, 4);
+            for p in props.iter() {
                 let lname = p.name.to_ascii_lowercase();
                 let schema = ctx.spec.schema(p.schema);
                 if schema.read_only {

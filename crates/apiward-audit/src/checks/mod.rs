@@ -67,10 +67,8 @@ pub(crate) fn handles_sensitive_data(ctx: &Ctx, op: &apiward_spec::Operation) ->
         .chain(op.request_body.iter().flat_map(|b| b.content.iter()))
         .filter_map(|m| m.schema);
     for s in schemas {
-        for p in ctx.spec.flatten_properties(s, 6) {
-            if crate::sensitive::classify_property(ctx.spec, &p.name, p.schema)
-                .is_some_and(|sp| !sp.masked)
-            {
+        for p in ctx.flatten(s, 6).iter() {
+            if ctx.classify(&p.name, p.schema).is_some_and(|sp| !sp.masked) {
                 return true;
             }
         }
@@ -83,7 +81,7 @@ pub(crate) fn documents_response(ctx: &Ctx, op: &apiward_spec::Operation) -> boo
     op.success_responses()
         .flat_map(|r| r.content.iter())
         .filter_map(|m| m.schema)
-        .any(|s| !ctx.spec.flatten_properties(s, 6).is_empty())
+        .any(|s| !ctx.flatten(s, 6).is_empty())
 }
 
 /// "used by GET /a, GET /b and 3 more" (empty when unused).

@@ -4,7 +4,7 @@
 //! authentication and once when it returns a list (volume).
 
 use crate::Ctx;
-use crate::sensitive::{classify_property, ordinary_for_authenticated_caller};
+use crate::sensitive::ordinary_for_authenticated_caller;
 use apiward_core::{Confidence, Evidence, EvidenceKind, Finding, Severity};
 use apiward_detect::{DataClass, DataType, Sensitivity};
 use apiward_rules::data_exposure::SENSITIVE_DATA_EXPOSED as RULE;
@@ -27,8 +27,8 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
             for m in &resp.content {
                 let Some(root) = m.schema else { continue };
                 let root_is_list = ctx.spec.is_list_response(root);
-                for p in ctx.spec.flatten_properties(root, 6) {
-                    let Some(sp) = classify_property(ctx.spec, &p.name, p.schema) else {
+                for p in ctx.flatten(root, 6).iter() {
+                    let Some(sp) = ctx.classify(&p.name, p.schema) else {
                         continue;
                     };
                     // Credentials are APIW-PROP-001's; this rule is about personal data.

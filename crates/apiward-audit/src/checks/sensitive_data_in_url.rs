@@ -9,7 +9,7 @@ use apiward_rules::data_exposure::SENSITIVE_DATA_IN_URL as RULE;
 pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
     for op in ctx.operations() {
         for p in url_params(op) {
-            let Some(k) = apiward_detect::classify_key(&p.name) else {
+            let Some(k) = ctx.key_class(&p.name) else {
                 continue;
             };
             if k.strength != KeyStrength::Strong

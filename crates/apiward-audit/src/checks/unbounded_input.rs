@@ -80,7 +80,7 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
                 if array_unbounded(ctx.spec.schema(root)) {
                     arrays.push(("(body)".to_string(), ctx.spec.schema(root).loc.clone()));
                 }
-                for p in ctx.spec.flatten_properties(root, 3) {
+                for p in ctx.flatten(root, 3).iter() {
                     if array_unbounded(ctx.spec.schema(p.schema))
                         && !arrays.iter().any(|a| a.0 == p.path)
                     {

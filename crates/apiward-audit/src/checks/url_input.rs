@@ -24,7 +24,7 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
         if let Some(body) = &op.request_body {
             for m in &body.content {
                 let Some(root) = m.schema else { continue };
-                for p in ctx.spec.flatten_properties(root, 4) {
+                for p in ctx.flatten(root, 4).iter() {
                     let s = ctx.spec.schema(p.schema);
                     if s.read_only || s.has_type("boolean") || s.has_type("integer") {
                         continue;

@@ -28,7 +28,7 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
             && op.request_body.as_ref().is_some_and(|b| {
                 b.content.iter().any(|m| {
                     m.schema.is_some_and(|s| {
-                        ctx.spec.flatten_properties(s, 2).iter().any(|p| {
+                        ctx.flatten(s, 2).iter().any(|p| {
                             is_url_name(&p.name)
                                 || ctx.spec.schema(p.schema).format.as_deref() == Some("uri")
                         })

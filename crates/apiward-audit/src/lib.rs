@@ -31,6 +31,9 @@ pub fn applicable_categories() -> Vec<Category> {
     Category::ALL.to_vec()
 }
 
+/// A schema's flattened properties, shared between checks.
+type Flattened = Rc<Vec<PropertyPath>>;
+
 /// What checks need besides the spec: derived facts computed once.
 pub struct Ctx<'a> {
     pub spec: &'a Spec,
@@ -38,7 +41,7 @@ pub struct Ctx<'a> {
     pub any_secured: bool,
     // Memo tables: big specs share a few hundred schemas across thousands of operations, and
     // several checks walk the same ones.
-    flat: RefCell<HashMap<(SchemaId, usize), Rc<Vec<PropertyPath>>>>,
+    flat: RefCell<HashMap<(SchemaId, usize), Flattened>>,
     classes: RefCell<HashMap<(String, SchemaId), Option<sensitive::SensitiveProperty>>>,
     keys: RefCell<HashMap<String, Option<apiward_detect::KeyClass>>>,
 }

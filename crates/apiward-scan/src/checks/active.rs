@@ -78,6 +78,7 @@ pub async fn run(s: &mut Scanner, out: &mut Vec<Finding>) {
     mass_assignment(s, out).await;
     secret_echo(s, out).await;
     llm_probes(s, out).await;
+    super::bola::id_traversal(s, out).await;
 }
 
 /// A loopback listener that records the paths it is asked for.

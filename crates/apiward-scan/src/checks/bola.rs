@@ -45,7 +45,7 @@ pub fn adjacent(id: &str) -> Vec<String> {
 }
 
 /// The concrete URL with the last path segment replaced.
-fn replace_last_segment(url: &str, value: &str) -> Option<String> {
+pub(crate) fn replace_last_segment(url: &str, value: &str) -> Option<String> {
     let (base, query) = match url.split_once('?') {
         Some((b, q)) => (b, Some(q)),
         None => (url, None),
@@ -59,7 +59,7 @@ fn replace_last_segment(url: &str, value: &str) -> Option<String> {
     Some(out)
 }
 
-fn last_segment(url: &str) -> &str {
+pub(crate) fn last_segment(url: &str) -> &str {
     url.split('?')
         .next()
         .unwrap_or(url)
@@ -71,6 +71,81 @@ fn last_segment(url: &str) -> &str {
 pub async fn run(s: &mut Scanner, out: &mut Vec<Finding>) {
     adjacent_ids(s, out).await;
     cross_identity(s, out);
+}
+
+/// Active: `APIW-BOLA-003`. For item routes that answered, ask for `ID%2F..%2FNEIGHBOUR`: a router
+/// or proxy that decodes and normalizes the path serves the neighbour's object under the permitted
+/// id. Only encoded separators are sent (a literal `/../` is normalized away by URL parsers).
+pub async fn id_traversal(s: &mut Scanner, out: &mut Vec<Finding>) {
+    let targets: Vec<(Option<usize>, String, String, Option<String>)> = s
+        .store
+        .iter()
+        .filter(|o| {
+            o.purpose == Purpose::Crawl
+                && o.is_success()
+                && o.exchange.method == Method::GET
+                && o.path.ends_with('}')
+                && !o.exchange.body.is_empty()
+        })
+        .map(|o| {
+            (
+                o.op,
+                o.path.clone(),
+                o.exchange.url.clone(),
+                o.identity.clone(),
+            )
+        })
+        .take(20)
+        .collect();
+    let mut done = std::collections::BTreeSet::new();
+    for (op, path, url, who) in targets {
+        if !done.insert(path.clone()) {
+            continue;
+        }
+        let id = last_segment(&url).to_string();
+        let Some(next) = adjacent(&id).into_iter().next() else {
+            continue;
+        };
+        let identity = who.and_then(|n| s.identities.iter().find(|i| i.name == n).cloned());
+        let (Some(neighbour), Some(smuggled)) = (
+            replace_last_segment(&url, &next),
+            replace_last_segment(&url, &id)
+                .map(|u| format!("{u}%2F..%2F{}", crate::plan::encode(&next))),
+        ) else {
+            continue;
+        };
+        let mk = |u: String| Send {
+            purpose: Purpose::Probe,
+            op,
+            path: path.clone(),
+            identity: identity.clone(),
+            request: Request::get(u),
+        };
+        let got = s.send_all(vec![mk(neighbour), mk(smuggled)]).await;
+        let (Some(n), Some(t)) = (got[0], got[1]) else {
+            continue;
+        };
+        let (no, to) = (s.obs(n), s.obs(t));
+        let original = s.store.iter().find(|o| o.exchange.url == url).map(body_key);
+        if no.is_success()
+            && to.is_success()
+            && body_key(no) == body_key(to)
+            && original.as_deref() != Some(body_key(no).as_str())
+        {
+            out.push(
+                Finding::new(
+                    &rules::ID_TRAVERSAL,
+                    FindingSource::Runtime,
+                    crate::evidence::at(to),
+                    "",
+                    format!("GET {path}: an encoded `..` in the id reaches another object"),
+                    "Requesting the permitted id followed by `%2F..%2F` and a neighbouring id returned the neighbour's object.".to_string(),
+                )
+                .confidence(Confidence::Firm)
+                .evidence(response(to, "encoded path traversal in the id served another object", &[])),
+            );
+        }
+    }
 }
 
 async fn adjacent_ids(s: &mut Scanner, out: &mut Vec<Finding>) {
@@ -153,7 +228,7 @@ async fn adjacent_ids(s: &mut Scanner, out: &mut Vec<Finding>) {
 }
 
 /// A short digest of a body, to tell objects apart without keeping them.
-fn body_key(o: &Observation) -> String {
+pub(crate) fn body_key(o: &Observation) -> String {
     use sha2::Digest;
     let d = sha2::Sha256::digest(&o.exchange.body);
     d.iter().take(8).map(|b| format!("{b:02x}")).collect()

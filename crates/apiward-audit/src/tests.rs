@@ -3,6 +3,8 @@
 
 use apiward_core::{Finding, Severity};
 
+mod rules;
+
 fn audit(doc: &str) -> Vec<Finding> {
     let spec = apiward_spec::load_bytes(
         "spec.json",
@@ -98,7 +100,7 @@ fn auth_005_near_misses_unused_query_key_and_header_key() {
 }
 
 #[test]
-fn auth_001_severity_follows_what_the_open_operation_returns() {
+fn fires_operation_without_security_with_severity_from_what_it_returns() {
     let fs = audit(&api(&format!(
         r#""/catalogue": {}, "/orders": {}, "/customers/{{id}}": {}"#,
         op(
@@ -134,7 +136,7 @@ fn auth_001_severity_follows_what_the_open_operation_returns() {
 }
 
 #[test]
-fn bfla_001_admin_fires_health_probe_tagged_ops_does_not() {
+fn fires_admin_function_exposed_health_probe_tagged_ops_does_not() {
     let fs = audit(&api(&format!(
         r#""/health": {}, "/admin/users": {}, "/internal/export": {}"#,
         op(
@@ -160,7 +162,7 @@ fn bfla_001_admin_fires_health_probe_tagged_ops_does_not() {
 }
 
 #[test]
-fn prop_002_privileged_role_fires_chat_message_role_does_not() {
+fn fires_mass_assignment_surface_privileged_role_not_chat_message_role() {
     let body = |props: &str| {
         format!(
             r#""requestBody": {{"content": {{"application/json": {{"schema": {{"type": "object", "properties": {props}}}}}}}}}, "#
@@ -191,7 +193,7 @@ fn prop_002_privileged_role_fires_chat_message_role_does_not() {
 }
 
 #[test]
-fn rate_001_lists_fire_item_routes_and_carts_do_not() {
+fn fires_list_without_limit_on_lists_not_item_routes_or_carts() {
     let order = r#"{"type": "object", "properties": {"order_id": {"type": "integer"}, "items": {"type": "array", "items": {"type": "object"}}, "total": {"type": "number"}}}"#;
     let fs = audit(&api(&format!(
         r#""/orders": {}, "/me/cards": {}, "/orders/{{id}}": {}, "/cart": {}"#,
@@ -240,7 +242,7 @@ fn rate_001_lists_fire_item_routes_and_carts_do_not() {
 }
 
 #[test]
-fn rate_002_limit_without_maximum_even_with_an_undocumented_response() {
+fn fires_limit_without_maximum_even_with_an_undocumented_response() {
     let limit = |schema: &str| {
         format!(r#""parameters": [{{"name": "limit", "in": "query", "schema": {schema}}}], "#)
     };
@@ -262,7 +264,7 @@ fn rate_002_limit_without_maximum_even_with_an_undocumented_response() {
 }
 
 #[test]
-fn data_001_owner_contact_data_is_quiet_sensitive_or_bulk_data_fires() {
+fn fires_sensitive_data_exposed_sensitive_or_bulk_not_owner_contact_data() {
     let me = r#"{"type": "object", "properties": {"user_id": {"type": "string"}, "display_name": {"type": "string"}, "email": {"type": "string"}}}"#;
     let fs = audit(&api(&format!(
         r#""/account": {}, "/directory": {}, "/contacts": {}, "/tax": {}, "/public-profile": {}"#,

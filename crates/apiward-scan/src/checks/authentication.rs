@@ -693,3 +693,166 @@ mod tests {
         assert!(out.is_empty(), "{out:#?}");
     }
 }
+
+#[cfg(test)]
+mod rule_tests {
+    use super::*;
+    use crate::checks::testkit;
+
+    const SPEC: &str = r#"{"openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+      "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
+      "paths": {"/me": {"get": {"security": [{"bearer": []}], "responses": {"200": {"description": "ok"}}}},
+                "/products": {"get": {"responses": {"200": {"description": "ok"}}}}}}"#;
+
+    const JSON: (&str, &str) = ("content-type", "application/json");
+
+    /// A scanner with one anonymous crawl of `/me` (op 0) answering `status`.
+    fn me(status: u16, headers: &[(&str, &str)], body: &[u8]) -> Scanner {
+        let mut s = testkit::scanner(Some(SPEC), vec![]);
+        let x = testkit::exchange("GET", "/me", status, headers, body);
+        testkit::push(&mut s, Purpose::Crawl, Some(0), "/me", None, x);
+        s
+    }
+
+    fn ids(out: &[Finding]) -> Vec<&str> {
+        out.iter().map(|f| f.rule_id.as_str()).collect()
+    }
+
+    #[test]
+    fn fires_auth_not_enforced() {
+        let s = me(
+            200,
+            &[JSON],
+            br#"{"user_id": "u1", "email": "alice.lindqvist@yahoo.com"}"#,
+        );
+        let mut out = Vec::new();
+        not_enforced(&s, &mut out);
+        assert_eq!(ids(&out), vec![rules::AUTH_NOT_ENFORCED.id], "{out:#?}");
+    }
+
+    #[test]
+    fn near_miss_auth_not_enforced() {
+        // Refused without credentials; and a public operation answering is not a finding.
+        let mut s = me(401, &[JSON], br#"{"detail": "Not authenticated"}"#);
+        let x = testkit::exchange("GET", "/products", 200, &[JSON], br#"[{"sku": "A1"}]"#);
+        testkit::push(&mut s, Purpose::Crawl, Some(1), "/products", None, x);
+        let mut out = Vec::new();
+        not_enforced(&s, &mut out);
+        assert!(out.is_empty(), "{out:#?}");
+    }
+
+    #[test]
+    fn fires_missing_www_authenticate() {
+        let s = me(401, &[JSON], br#"{"detail": "Not authenticated"}"#);
+        let mut out = Vec::new();
+        missing_challenge(&s, &mut out);
+        assert_eq!(ids(&out), vec![rules::MISSING_WWW_AUTHENTICATE.id]);
+    }
+
+    #[test]
+    fn near_miss_missing_www_authenticate() {
+        // A 401 with a challenge, and a 403 (which needs none).
+        let mut s = me(
+            401,
+            &[JSON, ("www-authenticate", "Bearer")],
+            br#"{"detail": "Not authenticated"}"#,
+        );
+        let x = testkit::exchange("GET", "/products", 403, &[JSON], br#"{"detail": "no"}"#);
+        testkit::push(&mut s, Purpose::Crawl, Some(1), "/products", None, x);
+        let mut out = Vec::new();
+        missing_challenge(&s, &mut out);
+        assert!(out.is_empty(), "{out:#?}");
+    }
+
+    #[test]
+    fn fires_missing_security_headers() {
+        let s = me(200, &[JSON], br#"{"user_id": "u1"}"#);
+        let mut out = Vec::new();
+        security_headers(&s, &mut out);
+        assert_eq!(ids(&out), vec![rules::MISSING_SECURITY_HEADERS.id]);
+    }
+
+    #[test]
+    fn near_miss_missing_security_headers() {
+        let s = me(
+            200,
+            &[
+                JSON,
+                ("x-content-type-options", "nosniff"),
+                (
+                    "content-security-policy",
+                    "default-src 'none'; frame-ancestors 'none'",
+                ),
+                ("cache-control", "no-store"),
+            ],
+            br#"{"user_id": "u1", "email": "alice.lindqvist@yahoo.com"}"#,
+        );
+        let mut out = Vec::new();
+        security_headers(&s, &mut out);
+        assert!(out.is_empty(), "{out:#?}");
+    }
+
+    // JWT analysis: the grouped tests in `tests` above cover all three rules at once; these name
+    // each rule's firing case and near miss.
+    fn analysed(claims: serde_json::Value, secret: &str) -> Vec<Finding> {
+        let token = jwt::sign("HS256", secret, claims);
+        let s = testkit::scanner(
+            Some(SPEC),
+            vec![crate::Identity {
+                name: "alice".into(),
+                auth: vec![crate::Auth::Bearer(token)],
+            }],
+        );
+        let mut out = Vec::new();
+        jwts(&s, &mut out);
+        out
+    }
+
+    const STRONG: &str = "Vq3!x9Lr-0aZ_8mQ2pT7wYc4nB6dK1eF";
+
+    fn short_lived() -> serde_json::Value {
+        serde_json::json!({"sub": "u1", "iat": 1700000000, "exp": 1700000900})
+    }
+
+    #[test]
+    fn fires_jwt_weakness() {
+        let out = analysed(serde_json::json!({"sub": "u1", "iat": 1700000000}), STRONG);
+        assert_eq!(ids(&out), vec![rules::JWT_WEAKNESS.id], "{out:#?}");
+    }
+
+    #[test]
+    fn near_miss_jwt_weakness() {
+        // A 15-minute token with a strong secret.
+        assert!(analysed(short_lived(), STRONG).is_empty());
+    }
+
+    #[test]
+    fn fires_jwt_weak_secret() {
+        let out = analysed(short_lived(), "secret");
+        assert_eq!(ids(&out), vec![rules::JWT_WEAK_SECRET.id], "{out:#?}");
+    }
+
+    #[test]
+    fn near_miss_jwt_weak_secret() {
+        assert!(analysed(short_lived(), STRONG).is_empty());
+    }
+
+    #[test]
+    fn fires_jwt_sensitive_claims() {
+        let out = analysed(
+            serde_json::json!({"sub": "u1", "iat": 1700000000, "exp": 1700000900, "ssn": "512-48-3391"}),
+            STRONG,
+        );
+        assert_eq!(ids(&out), vec![rules::JWT_SENSITIVE_CLAIMS.id], "{out:#?}");
+    }
+
+    #[test]
+    fn near_miss_jwt_sensitive_claims() {
+        // Opaque subject and scopes only.
+        let out = analysed(
+            serde_json::json!({"sub": "8f14e45f", "scope": "orders:read", "iat": 1700000000, "exp": 1700000900}),
+            STRONG,
+        );
+        assert!(out.is_empty(), "{out:#?}");
+    }
+}

@@ -258,3 +258,45 @@ pub async fn run(s: &mut Scanner, out: &mut Vec<Finding>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::testkit;
+
+    fn privilege_findings(path: &str, body: &[u8]) -> Vec<Finding> {
+        let mut s = testkit::scanner(None, vec![]);
+        let x = testkit::exchange(
+            "GET",
+            path,
+            200,
+            &[("content-type", "application/json")],
+            body,
+        );
+        testkit::push(&mut s, Purpose::Crawl, None, path, None, x);
+        let mut out = Vec::new();
+        passive(&s, &mut out);
+        out
+    }
+
+    #[test]
+    fn fires_privilege_fields_exposed() {
+        let out = privilege_findings(
+            "/users",
+            br#"[{"user_id": "u1", "display_name": "Alice", "role": "admin", "is_admin": true}]"#,
+        );
+        assert_eq!(out.len(), 1, "{out:#?}");
+        assert_eq!(out[0].rule_id, rules::PRIVILEGE_FIELDS_EXPOSED.id);
+        assert_eq!(out[0].severity, Severity::Medium);
+    }
+
+    #[test]
+    fn near_miss_privilege_fields_exposed() {
+        // `roles_count`, `administrator_contact`: names that only contain privilege words.
+        let out = privilege_findings(
+            "/users",
+            br#"[{"user_id": "u1", "display_name": "Alice", "roles_count": 2, "administrator_contact": "it@example.com"}]"#,
+        );
+        assert!(out.is_empty(), "{out:#?}");
+    }
+}

@@ -374,3 +374,132 @@ mod tests {
         assert!(late.is_empty(), "{late:#?}");
     }
 }
+
+#[cfg(test)]
+mod rule_tests {
+    use super::*;
+    use crate::checks::testkit;
+    use crate::store::Purpose;
+
+    fn findings(status: u16, headers: &[(&str, &str)], body: &[u8]) -> Vec<Finding> {
+        let mut s = testkit::scanner(None, vec![]);
+        let x = testkit::exchange("GET", "/orders", status, headers, body);
+        testkit::push(&mut s, Purpose::Crawl, None, "/orders", None, x);
+        let mut out = Vec::new();
+        run(&s, &mut out);
+        out
+    }
+
+    fn has(out: &[Finding], rule: &apiward_core::RuleMeta) -> bool {
+        out.iter().any(|f| f.rule_id == rule.id)
+    }
+
+    const JSON: (&str, &str) = ("content-type", "application/json");
+
+    #[test]
+    fn fires_sensitive_data_exposed() {
+        let out = findings(200, &[JSON], br#"{"user_id": "u1", "ssn": "512-48-3391"}"#);
+        assert!(has(&out, &rules::SENSITIVE_DATA_EXPOSED), "{out:#?}");
+    }
+
+    #[test]
+    fn near_miss_sensitive_data_exposed() {
+        let out = findings(
+            200,
+            &[JSON],
+            br#"{"order_id": 5001, "status": "shipped", "total": 42.5}"#,
+        );
+        assert!(!has(&out, &rules::SENSITIVE_DATA_EXPOSED), "{out:#?}");
+    }
+
+    #[test]
+    fn fires_secret_in_response() {
+        let out = findings(
+            200,
+            &[JSON],
+            br#"{"stripe_key": "sk_live_51Hx9Qk2eZvKYlo2C8nM4pR7tW1yB3dF6gJ0"}"#,
+        );
+        assert!(has(&out, &rules::SECRET_IN_RESPONSE), "{out:#?}");
+    }
+
+    #[test]
+    fn near_miss_secret_in_response() {
+        // Token metadata, not a token.
+        let out = findings(
+            200,
+            &[JSON],
+            br#"{"token_type": "bearer", "expires_in": 3600, "scope": "orders:read"}"#,
+        );
+        assert!(!has(&out, &rules::SECRET_IN_RESPONSE), "{out:#?}");
+    }
+
+    #[test]
+    fn fires_stack_trace_exposed() {
+        let out = findings(
+            500,
+            &[("content-type", "text/plain")],
+            b"Traceback (most recent call last):\n  File \"/app/main.py\", line 42, in get_orders\n    rows = table.query(**kwargs)\nKeyError: 'user_id'\n",
+        );
+        assert!(has(&out, &rules::STACK_TRACE_EXPOSED), "{out:#?}");
+    }
+
+    #[test]
+    fn near_miss_stack_trace_exposed() {
+        let out = findings(500, &[JSON], br#"{"detail": "Internal Server Error"}"#);
+        assert!(!has(&out, &rules::STACK_TRACE_EXPOSED), "{out:#?}");
+    }
+
+    #[test]
+    fn fires_cloud_internals_exposed() {
+        let out = findings(
+            500,
+            &[JSON],
+            br#"{"error": "An error occurred (ValidationException) when calling the Query operation: Invalid KeyConditionExpression", "table": "arn:aws:dynamodb:us-east-1:483920175561:table/Orders"}"#,
+        );
+        assert!(has(&out, &rules::CLOUD_INTERNALS_EXPOSED), "{out:#?}");
+    }
+
+    #[test]
+    fn near_miss_cloud_internals_exposed() {
+        // An opaque cursor instead of a raw LastEvaluatedKey.
+        let out = findings(
+            200,
+            &[JSON],
+            br#"{"items": [], "next_cursor": "b3JkZXJzOjUwMDE"}"#,
+        );
+        assert!(!has(&out, &rules::CLOUD_INTERNALS_EXPOSED), "{out:#?}");
+    }
+
+    #[test]
+    fn fires_server_version_disclosed() {
+        let out = findings(200, &[JSON, ("server", "nginx/1.18.0")], b"{}");
+        assert!(has(&out, &rules::SERVER_VERSION_DISCLOSED), "{out:#?}");
+    }
+
+    #[test]
+    fn near_miss_server_version_disclosed() {
+        let out = findings(200, &[JSON, ("server", "nginx")], b"{}");
+        assert!(!has(&out, &rules::SERVER_VERSION_DISCLOSED), "{out:#?}");
+    }
+
+    #[test]
+    fn fires_internal_address_exposed() {
+        let out = findings(
+            502,
+            &[JSON],
+            br#"{"detail": "upstream 10.0.3.17:8080 refused the connection"}"#,
+        );
+        assert!(has(&out, &rules::INTERNAL_ADDRESS_EXPOSED), "{out:#?}");
+    }
+
+    #[test]
+    fn near_miss_internal_address_exposed() {
+        // A version number and a public address are not internal addresses.
+        let out = findings(
+            200,
+            &[JSON],
+            br#"{"api_version": "10.0.3", "egress_ip": "203.0.113.7"}"#,
+        );
+        assert!(!has(&out, &rules::INTERNAL_ADDRESS_EXPOSED), "{out:#?}");
+    }
+}

@@ -181,3 +181,115 @@ pub fn run(s: &Scanner, out: &mut Vec<Finding>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::testkit;
+    use crate::store::Purpose;
+
+    const HTTPS: &str = "https://api.example.com";
+
+    fn scanner_at(origin: &str, headers: &[(&str, &str)], body: &[u8]) -> Scanner {
+        let mut s = testkit::scanner(None, vec![]);
+        s.origin = origin.to_string();
+        s.base = origin.to_string();
+        let x = testkit::exchange("GET", "/products", 200, headers, body);
+        testkit::push(&mut s, Purpose::Crawl, None, "/products", None, x);
+        s
+    }
+
+    fn fired(s: &Scanner, rule: &apiward_core::RuleMeta) -> Vec<Finding> {
+        let mut out = Vec::new();
+        run(s, &mut out);
+        out.into_iter().filter(|f| f.rule_id == rule.id).collect()
+    }
+
+    const HSTS: (&str, &str) = (
+        "strict-transport-security",
+        "max-age=31536000; includeSubDomains",
+    );
+
+    #[test]
+    fn fires_plaintext_transport() {
+        let s = scanner_at("http://api.example.com", &[], b"{}");
+        let f = fired(&s, &rules::PLAINTEXT_TRANSPORT);
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].severity, Severity::High);
+    }
+
+    #[test]
+    fn near_miss_plaintext_transport() {
+        let s = scanner_at(HTTPS, &[HSTS], b"{}");
+        assert!(fired(&s, &rules::PLAINTEXT_TRANSPORT).is_empty());
+    }
+
+    #[test]
+    fn fires_hsts_missing() {
+        let s = scanner_at(HTTPS, &[], b"{}");
+        assert_eq!(fired(&s, &rules::HSTS_MISSING).len(), 1);
+        // A week-long max-age is weak too.
+        let s = scanner_at(
+            HTTPS,
+            &[("strict-transport-security", "max-age=604800")],
+            b"{}",
+        );
+        assert_eq!(fired(&s, &rules::HSTS_MISSING).len(), 1);
+    }
+
+    #[test]
+    fn near_miss_hsts_missing() {
+        let s = scanner_at(HTTPS, &[HSTS], b"{}");
+        assert!(fired(&s, &rules::HSTS_MISSING).is_empty());
+    }
+
+    #[test]
+    fn fires_insecure_cookie() {
+        let s = scanner_at(
+            HTTPS,
+            &[HSTS, ("set-cookie", "session=abc123; Path=/")],
+            b"{}",
+        );
+        let f = fired(&s, &rules::INSECURE_COOKIE);
+        assert_eq!(f.len(), 1, "{f:#?}");
+        assert_eq!(f[0].severity, Severity::Medium);
+    }
+
+    #[test]
+    fn near_miss_insecure_cookie() {
+        let s = scanner_at(
+            HTTPS,
+            &[
+                HSTS,
+                (
+                    "set-cookie",
+                    "session=abc123; Path=/; Secure; HttpOnly; SameSite=Lax",
+                ),
+            ],
+            b"{}",
+        );
+        assert!(fired(&s, &rules::INSECURE_COOKIE).is_empty());
+    }
+
+    #[test]
+    fn fires_mixed_content() {
+        let s = scanner_at(
+            HTTPS,
+            &[HSTS],
+            br#"{"next": "http://api.example.com/products?page=2"}"#,
+        );
+        assert_eq!(fired(&s, &rules::MIXED_CONTENT).len(), 1);
+    }
+
+    #[test]
+    fn near_miss_mixed_content() {
+        // HTTPS links to itself, and a plain-HTTP link to another host (not mixed content of this
+        // API; unsafe_consumption looks at those).
+        let s = scanner_at(
+            HTTPS,
+            &[HSTS],
+            br#"{"next": "https://api.example.com/products?page=2", "docs": "http://example.org/"}"#,
+        );
+        assert!(fired(&s, &rules::MIXED_CONTENT).is_empty());
+    }
+}

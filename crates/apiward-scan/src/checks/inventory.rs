@@ -318,3 +318,64 @@ fn versions(s: &Scanner, out: &mut Vec<Finding>) {
         )),
     );
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::testkit;
+
+    const SPEC: &str = r#"{"openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+      "paths": {"/v1/orders": {"get": {"deprecated": true, "responses": {"200": {"description": "ok"}}}},
+                "/v2/orders": {"get": {"responses": {"200": {"description": "ok"}}}}}}"#;
+
+    /// A scanner whose crawl saw `/v1/orders` (op 0) answer `v1` and `/v2/orders` answer 200.
+    fn crawled(v1: u16) -> Scanner {
+        let mut s = testkit::scanner(Some(SPEC), vec![]);
+        for (i, path, status) in [(0, "/v1/orders", v1), (1, "/v2/orders", 200)] {
+            let x = testkit::exchange(
+                "GET",
+                path,
+                status,
+                &[("content-type", "application/json")],
+                br#"{"items": []}"#,
+            );
+            testkit::push(&mut s, Purpose::Crawl, Some(i), path, None, x);
+        }
+        s
+    }
+
+    fn rule_ids(out: &[Finding]) -> Vec<&str> {
+        out.iter().map(|f| f.rule_id.as_str()).collect()
+    }
+
+    #[test]
+    fn fires_deprecated_operation_served() {
+        let mut out = Vec::new();
+        deprecated(&crawled(200), &mut out);
+        assert_eq!(rule_ids(&out), vec![rules::DEPRECATED_OPERATION_SERVED.id]);
+        assert_eq!(out[0].location.path.as_deref(), Some("/v1/orders"));
+    }
+
+    #[test]
+    fn near_miss_deprecated_operation_served() {
+        // Retired properly: 410 Gone.
+        let mut out = Vec::new();
+        deprecated(&crawled(410), &mut out);
+        assert!(out.is_empty(), "{out:#?}");
+    }
+
+    #[test]
+    fn fires_multiple_api_versions() {
+        let mut out = Vec::new();
+        versions(&crawled(200), &mut out);
+        assert_eq!(rule_ids(&out), vec![rules::MULTIPLE_API_VERSIONS.id]);
+    }
+
+    #[test]
+    fn near_miss_multiple_api_versions() {
+        // Documented side by side, but only /v2 still answers.
+        let mut out = Vec::new();
+        versions(&crawled(410), &mut out);
+        assert!(out.is_empty(), "{out:#?}");
+    }
+}

@@ -211,3 +211,48 @@ pub fn run(s: &Scanner, out: &mut Vec<Finding>) {
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::testkit;
+    use crate::store::Purpose;
+
+    const SPEC: &str = r#"{"openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+      "paths": {"/users/{user_id}": {"get": {"responses": {"200": {"description": "ok",
+        "content": {"application/json": {"schema": {"type": "object", "properties": {
+          "user_id": {"type": "string"}, "display_name": {"type": "string"},
+          "address": {"type": "object", "properties": {"city": {"type": "string"}}}}}}}}}}}}}"#;
+
+    fn findings(body: &[u8]) -> Vec<Finding> {
+        let mut s = testkit::scanner(Some(SPEC), vec![]);
+        let x = testkit::exchange(
+            "GET",
+            "/users/u1",
+            200,
+            &[("content-type", "application/json")],
+            body,
+        );
+        testkit::push(&mut s, Purpose::Crawl, Some(0), "/users/{user_id}", None, x);
+        let mut out = Vec::new();
+        run(&s, &mut out);
+        out
+    }
+
+    #[test]
+    fn fires_undocumented_response_property() {
+        let out = findings(
+            br#"{"user_id": "u1", "display_name": "Alice", "address": {"city": "Oslo"}, "password_hash": "$2b$12$K1o2p3q4r5s6t7u8v9w0xOe", "is_admin": false}"#,
+        );
+        assert_eq!(out.len(), 1, "{out:#?}");
+        assert_eq!(out[0].rule_id, RULE.id);
+        assert_eq!(out[0].severity, Severity::High);
+    }
+
+    #[test]
+    fn near_miss_undocumented_response_property() {
+        // Exactly the documented shape, with an optional property left out.
+        let out = findings(br#"{"user_id": "u1", "display_name": "Alice"}"#);
+        assert!(out.is_empty(), "{out:#?}");
+    }
+}

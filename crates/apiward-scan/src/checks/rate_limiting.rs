@@ -289,8 +289,8 @@ mod tests {
     use crate::checks::testkit;
 
     #[test]
-    fn burst_below_an_advertised_limit_is_info() {
-        // Fires: no limit advertised (or one below the burst) keeps the rule's severity.
+    fn fires_burst_not_limited_verdict() {
+        // No limit advertised (or one below the burst) keeps the rule's severity.
         assert_eq!(
             burst_verdict(20, None).0,
             rules::BURST_NOT_LIMITED.default_severity
@@ -299,7 +299,11 @@ mod tests {
             burst_verdict(20, Some(10)).0,
             rules::BURST_NOT_LIMITED.default_severity
         );
-        // Near miss: a limit of 50 the burst of 20 could not reach.
+    }
+
+    #[test]
+    fn near_miss_burst_not_limited_below_an_advertised_limit_is_info() {
+        // A limit of 50 the burst of 20 could not reach.
         let (sev, conf, note) = burst_verdict(20, Some(50));
         assert_eq!((sev, conf), (Severity::Info, Confidence::Tentative));
         assert!(note.contains("50"));
@@ -317,7 +321,7 @@ mod tests {
     }
 
     #[test]
-    fn limit_not_enforced_verdicts() {
+    fn fires_limit_not_enforced_verdicts() {
         // Fires: limit=1 ignored; limit=100000 honoured beyond 100 items.
         let (p, sev, _) = limit_problems("limit", Some(60), Some(60), Some(100.0));
         assert_eq!((p.len(), sev), (1, Severity::Medium));
@@ -330,7 +334,11 @@ mod tests {
         // Fires: a small collection, limit=100000 accepted, no documented maximum (tentative).
         let (p, _, conf) = limit_problems("limit", Some(1), Some(60), None);
         assert_eq!((p.len(), conf), (1, Confidence::Tentative));
-        // Near misses: limit honoured, a documented maximum, or 100000 refused.
+    }
+
+    #[test]
+    fn near_miss_limit_not_enforced_verdicts() {
+        // Limit honoured, a documented maximum, or 100000 refused.
         assert!(
             limit_problems("limit", Some(1), Some(60), Some(50.0))
                 .0

@@ -91,3 +91,43 @@ pub fn run(s: &Scanner, out: &mut Vec<Finding>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::testkit;
+    use crate::store::Purpose;
+
+    fn findings(body: &[u8]) -> Vec<Finding> {
+        let mut s = testkit::scanner(None, vec![]);
+        let x = testkit::exchange(
+            "GET",
+            "/products/1",
+            200,
+            &[("content-type", "application/json")],
+            body,
+        );
+        testkit::push(&mut s, Purpose::Crawl, None, "/products/{id}", None, x);
+        let mut out = Vec::new();
+        run(&s, &mut out);
+        out
+    }
+
+    #[test]
+    fn fires_third_party_content() {
+        let out = findings(
+            br#"{"sku": "A1", "image": "http://cdn.partner-images.com/a1.png", "review_feed": "http://reviews.example.net/a1"}"#,
+        );
+        assert_eq!(out.len(), 1, "{out:#?}");
+        assert_eq!(out[0].rule_id, RULE.id);
+    }
+
+    #[test]
+    fn near_miss_third_party_content() {
+        // HTTPS third-party links and a plain-HTTP link to the API's own origin.
+        let out = findings(
+            br#"{"sku": "A1", "image": "https://cdn.partner-images.com/a1.png", "self": "http://127.0.0.1:9/products/1"}"#,
+        );
+        assert!(out.is_empty(), "{out:#?}");
+    }
+}

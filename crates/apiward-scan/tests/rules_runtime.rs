@@ -903,3 +903,89 @@ async fn near_miss_prompt_injection() {
     let fs = scan(&doc(CHAT), active(), chat_server(false)).await;
     assert_quiet(&fs, "prompt-injection");
 }
+
+// ---- encryption: certificate ----
+
+/// An HTTPS loopback server with the self-signed certificate of the HTTP engine's tests, answering
+/// every request with an empty JSON list.
+async fn https_server() -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio_rustls::rustls::pki_types::pem::PemObject;
+    use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    const CERT: &[u8] = include_bytes!("../../apiward-http/tests/fixtures/selfsigned-cert.pem");
+    const KEY: &[u8] = include_bytes!("../../apiward-http/tests/fixtures/selfsigned-key.pem");
+    let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(CERT)
+        .collect::<Result<_, _>>()
+        .expect("cert");
+    let key = PrivateKeyDer::from_pem_slice(KEY).expect("key");
+    let provider = Arc::new(tokio_rustls::rustls::crypto::ring::default_provider());
+    let config = tokio_rustls::rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .expect("versions")
+        .with_no_client_auth()
+        .with_single_cert(certs, key)
+        .expect("server config");
+    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    tokio::spawn(async move {
+        while let Ok((tcp, _)) = listener.accept().await {
+            let acceptor = acceptor.clone();
+            tokio::spawn(async move {
+                let Ok(mut tls) = acceptor.accept(tcp).await else {
+                    return;
+                };
+                let mut buf = vec![0u8; 8192];
+                let mut got = Vec::new();
+                while !got.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match tls.read(&mut buf).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => got.extend_from_slice(&buf[..n]),
+                    }
+                }
+                let _ = tls
+                    .write_all(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\nconnection: close\r\n\r\n[]")
+                    .await;
+                let _ = tls.shutdown().await;
+            });
+        }
+    });
+    format!("https://127.0.0.1:{port}")
+}
+
+async fn scan_https(insecure: bool) -> Vec<Finding> {
+    let base = https_server().await;
+    let mut cfg = ScanConfig::new(&base).expect("config");
+    let spec = apiward_spec::load_bytes(
+        "spec.yaml",
+        doc(PRODUCTS).as_bytes(),
+        None,
+        &apiward_spec::LoadOptions::default(),
+    )
+    .expect("spec loads");
+    cfg.spec = SpecInput::Loaded(Box::new(spec), "spec.yaml".into());
+    cfg.engine.timeout = Duration::from_secs(2);
+    cfg.engine.rate = None;
+    cfg.engine.insecure = insecure;
+    cfg.burst = 0;
+    cfg.shadow_probe = false;
+    apiward_scan::scan(cfg).await.expect("scan").findings
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn fires_certificate_problem() {
+    let fs = scan_https(false).await;
+    assert_fires(&fs, "certificate-problem");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn near_miss_certificate_problem() {
+    // The operator accepted the certificate (`--insecure`): the API answers over TLS and the
+    // scan goes on without a certificate finding.
+    let fs = scan_https(true).await;
+    assert_quiet(&fs, "certificate-problem");
+    assert_quiet(&fs, "plaintext-transport");
+    assert_fires(&fs, "hsts-missing");
+}

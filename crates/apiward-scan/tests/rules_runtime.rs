@@ -989,3 +989,23 @@ async fn near_miss_certificate_problem() {
     assert_quiet(&fs, "plaintext-transport");
     assert_fires(&fs, "hsts-missing");
 }
+
+/// The case the rule is mainly about: a gateway checks the raw path (only file 1001 may be read
+/// directly), then the app decodes and normalizes `1001%2F..%2F1002` and serves file 1002.
+fn guarded_files_server() -> impl Fn(Head) -> Reply + Send + Sync + 'static {
+    let inner = files_server(true);
+    move |h| {
+        let raw = path_of(&h).to_string();
+        let allowed = raw == "/files/1001" || raw.starts_with("/files/1001%2F");
+        if !allowed {
+            return json(403, "", r#"{"detail": "Forbidden"}"#);
+        }
+        inner(h)
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn fires_id_traversal_when_direct_access_is_refused() {
+    let fs = scan(&doc(FILES), active(), guarded_files_server()).await;
+    assert_fires(&fs, "id-traversal");
+}

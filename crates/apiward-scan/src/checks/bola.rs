@@ -127,11 +127,15 @@ pub async fn id_traversal(s: &mut Scanner, out: &mut Vec<Finding>) {
         };
         let (no, to) = (s.obs(n), s.obs(t));
         let original = s.store.iter().find(|o| o.exchange.url == url).map(body_key);
-        if no.is_success()
-            && to.is_success()
-            && body_key(no) == body_key(to)
-            && original.as_deref() != Some(body_key(no).as_str())
-        {
+        // Either the neighbour is reachable directly and the smuggled id returns exactly it, or
+        // direct access is refused and the smuggled id still returns another JSON object: the
+        // case the rule is mainly about.
+        let other_object = to.is_success()
+            && to.json.as_ref().is_some_and(|j| j.is_object())
+            && original.as_deref() != Some(body_key(to).as_str());
+        let same_as_neighbour = no.is_success() && body_key(no) == body_key(to);
+        let neighbour_refused = matches!(no.status(), 401 | 403 | 404);
+        if other_object && (same_as_neighbour || neighbour_refused) {
             out.push(
                 Finding::new(
                     &rules::ID_TRAVERSAL,

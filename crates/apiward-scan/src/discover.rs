@@ -166,7 +166,11 @@ pub async fn crawl(s: &mut Scanner) {
         groups[depth].push(i);
     }
     let identities = s.identities.clone();
+    let total = s.coverage.operations;
+    let mut done = 0;
     for group in groups {
+        s.phase(format!("crawling {done}/{total} operations"), 0);
+        done += group.len();
         let mut sends = Vec::new();
         for i in group {
             let op = &spec.operations[i];

@@ -230,6 +230,11 @@ impl Scanner {
         out
     }
 
+    /// Tell the progress line what the scan is doing now.
+    pub fn phase(&mut self, phase: impl Into<String>, findings: usize) {
+        self.progress.phase(&self.engine, phase.into(), findings);
+    }
+
     /// Send one request.
     pub async fn send(&mut self, s: Send) -> Option<usize> {
         self.send_all(vec![s]).await.pop().flatten()

@@ -8,6 +8,9 @@ pub struct Progress {
     on: bool,
     started: Instant,
     last: Option<Instant>,
+    /// What the scan is doing: `discovering`, `crawling 12/28 operations`, `checks: bola`.
+    phase: String,
+    findings: usize,
 }
 
 impl Progress {
@@ -16,10 +19,20 @@ impl Progress {
             on: wanted && std::io::stderr().is_terminal(),
             started,
             last: None,
+            phase: "discovering".to_string(),
+            findings: 0,
         }
     }
 
-    pub fn update(&mut self, engine: &Engine, observations: usize) {
+    /// A new phase (and the findings so far); redraws at once.
+    pub fn phase(&mut self, engine: &Engine, phase: String, findings: usize) {
+        self.phase = phase;
+        self.findings = findings;
+        self.last = None;
+        self.update(engine, 0);
+    }
+
+    pub fn update(&mut self, engine: &Engine, _observations: usize) {
         if !self.on {
             return;
         }
@@ -35,9 +48,10 @@ impl Progress {
         let mut err = std::io::stderr().lock();
         let _ = write!(
             err,
-            "\r\x1b[2Kscanning: {} requests, {} responses, {:.1}s",
+            "\r\x1b[2Kapiward: {} · {} requests · {} findings so far · {:.1}s",
+            self.phase,
             stats.requests,
-            observations,
+            self.findings,
             self.started.elapsed().as_secs_f64()
         );
         let _ = err.flush();

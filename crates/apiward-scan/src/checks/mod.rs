@@ -27,13 +27,20 @@ pub async fn run_all(s: &mut Scanner, out: &mut Vec<Finding>) {
     bfla::passive(s, out);
     llm_security::passive(s, out);
     unsafe_consumption::run(s, out);
+    s.phase("checks: authentication", out.len());
     authentication::run(s, out).await;
+    s.phase("checks: bola", out.len());
     bola::run(s, out).await;
+    s.phase("checks: bfla", out.len());
     bfla::run(s, out).await;
+    s.phase("checks: input validation", out.len());
     input_validation::run(s, out).await;
+    s.phase("checks: rate limiting", out.len());
     rate_limiting::run(s, out).await;
+    s.phase("checks: inventory", out.len());
     inventory::run(s, out).await;
     if s.active {
+        s.phase("checks: active probes", out.len());
         active::run(s, out).await;
     }
     data_exposure::run_late(s, out, &seen);

@@ -132,14 +132,20 @@ impl Coding {
             return Coding::Identity;
         };
         // Only a single coding is decoded; stacked codings are kept raw.
-        let v = v.trim().to_ascii_lowercase();
-        match v.as_str() {
-            "" | "identity" => Coding::Identity,
-            "gzip" | "x-gzip" => Coding::Gzip,
-            "deflate" => Coding::Deflate,
-            "br" => Coding::Brotli,
-            "zstd" => Coding::Zstd,
-            other => Coding::Other(other.to_string()),
+        let v = v.trim();
+        let is = |name: &str| v.eq_ignore_ascii_case(name);
+        if v.is_empty() || is("identity") {
+            Coding::Identity
+        } else if is("gzip") || is("x-gzip") {
+            Coding::Gzip
+        } else if is("deflate") {
+            Coding::Deflate
+        } else if is("br") {
+            Coding::Brotli
+        } else if is("zstd") {
+            Coding::Zstd
+        } else {
+            Coding::Other(v.to_ascii_lowercase())
         }
     }
 
@@ -244,6 +250,40 @@ pub(crate) async fn read_body(
     }
 }
 
+/// The data chunks of a body: hyper's `Incoming` polled directly for plain http (no boxed stream
+/// per response), reqwest's stream otherwise.
+enum Chunks {
+    Plain(hyper::body::Incoming),
+    Other(Pin<Box<dyn futures_util::Stream<Item = Result<bytes::Bytes, BodyError>> + Send>>),
+}
+
+impl Chunks {
+    fn of(response: Response) -> Chunks {
+        match response {
+            Response::Plain(r) => Chunks::Plain(r.into_body()),
+            other => Chunks::Other(other.into_stream()),
+        }
+    }
+
+    /// The next data chunk (trailers are skipped, as `into_data_stream` does).
+    async fn next(&mut self) -> Option<Result<bytes::Bytes, BodyError>> {
+        use http_body_util::BodyExt;
+        match self {
+            Chunks::Plain(body) => loop {
+                match body.frame().await? {
+                    Err(e) => return Some(Err(BodyError::Plain(e))),
+                    Ok(frame) => {
+                        if let Ok(data) = frame.into_data() {
+                            return Some(Ok(data));
+                        }
+                    }
+                }
+            },
+            Chunks::Other(stream) => stream.next().await,
+        }
+    }
+}
+
 /// No decoding: take the chunks as they come, without an intermediate buffer.
 async fn read_plain(
     response: Response,
@@ -251,7 +291,7 @@ async fn read_plain(
     mut sleep: Pin<&mut Sleep>,
     hint: usize,
 ) -> BodyOutcome {
-    let mut stream = response.into_stream();
+    let mut stream = Chunks::of(response);
     let mut body: Vec<u8> = Vec::with_capacity(hint);
     let mut over_cap = false;
     let mut error = None;
@@ -315,5 +355,25 @@ impl Coding {
             Coding::Zstd => "zstd",
             Coding::Other(s) => s,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Coding;
+
+    #[test]
+    fn coding_from_header() {
+        let c = |v: &str| Coding::from_header(Some(v));
+        assert_eq!(Coding::from_header(None), Coding::Identity);
+        assert_eq!(c(" "), Coding::Identity);
+        assert_eq!(c("Identity"), Coding::Identity);
+        assert_eq!(c(" GZIP "), Coding::Gzip);
+        assert_eq!(c("x-gzip"), Coding::Gzip);
+        assert_eq!(c("Deflate"), Coding::Deflate);
+        assert_eq!(c("BR"), Coding::Brotli);
+        assert_eq!(c("zstd"), Coding::Zstd);
+        assert_eq!(c("gzip, br"), Coding::Other("gzip, br".to_string()));
+        assert_eq!(c(" X-Custom "), Coding::Other("x-custom".to_string()));
     }
 }

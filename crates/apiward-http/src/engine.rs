@@ -39,6 +39,9 @@ struct Inner {
     plain: Option<PlainClient>,
     /// `User-Agent` for the plain client (reqwest sets its own from the same config).
     user_agent: Option<HeaderValue>,
+    /// One per origin in scope: its serialized prefix, parsed, for cheap URL parsing (see
+    /// [`Engine::parse_url`]) and the `Host` value hyper-util would compute for it.
+    bases: Vec<Base>,
     budget_end: Instant,
     next_id: AtomicUsize,
     network_requests: AtomicUsize,
@@ -70,9 +73,43 @@ struct SentCounters {
     errors: AtomicUsize,
 }
 
+/// A [`LogEntry`] as kept while the scan runs: the method and the error kind without an
+/// allocation each (converted in [`Engine::log`]).
+struct Recorded {
+    id: usize,
+    method: Method,
+    url: String,
+    request_headers: Vec<(String, String)>,
+    status: Option<u16>,
+    elapsed: Duration,
+    bytes: u64,
+    truncated: bool,
+    sent: bool,
+    error: Option<&'static str>,
+    redirects: Vec<(u16, String)>,
+}
+
+impl Recorded {
+    fn to_entry(&self) -> LogEntry {
+        LogEntry {
+            id: self.id,
+            method: self.method.as_str().to_owned(),
+            url: self.url.clone(),
+            request_headers: self.request_headers.clone(),
+            status: self.status,
+            elapsed: self.elapsed,
+            bytes: self.bytes,
+            truncated: self.truncated,
+            sent: self.sent,
+            error: self.error.map(str::to_owned),
+            redirects: self.redirects.clone(),
+        }
+    }
+}
+
 #[derive(Default)]
 struct State {
-    log: Vec<LogEntry>,
+    log: Vec<Recorded>,
     diagnostics: Vec<Diagnostic>,
     per_code: BTreeMap<String, usize>,
     stats: RequestStats,
@@ -112,6 +149,42 @@ fn plain_client(cfg: &EngineConfig) -> PlainClient {
         .pool_max_idle_per_host(cfg.concurrency)
         .pool_idle_timeout(Duration::from_secs(30))
         .build(connector)
+}
+
+/// An origin in scope, pre-parsed.
+struct Base {
+    /// `scheme://host[:port]` exactly as the url crate serializes it (no trailing slash).
+    prefix: String,
+    url: Url,
+    /// What hyper-util puts in `Host` for a URI with this authority (host, and the port unless
+    /// it is the scheme's default).
+    host: Option<HeaderValue>,
+}
+
+impl Base {
+    fn new(origin: &crate::Origin) -> Option<Base> {
+        let url = Url::parse(&origin.to_string()).ok()?;
+        let prefix = url.as_str().strip_suffix('/')?.to_string();
+        let uri: http::Uri = prefix.parse().ok()?;
+        let host = uri.host().and_then(|h| match uri.port_u16() {
+            Some(p)
+                if !matches!(
+                    (uri.scheme_str(), p),
+                    (Some("http"), 80) | (Some("https"), 443)
+                ) =>
+            {
+                HeaderValue::from_str(&format!("{h}:{p}")).ok()
+            }
+            _ => HeaderValue::from_str(h).ok(),
+        });
+        Some(Base { prefix, url, host })
+    }
+
+    /// The rest of `s` after this prefix, when `s` is this origin followed by a path.
+    fn rest<'a>(&self, s: &'a str) -> Option<&'a str> {
+        let rest = s.strip_prefix(self.prefix.as_str())?;
+        rest.starts_with('/').then_some(rest)
+    }
 }
 
 /// What one hop produced.
@@ -178,6 +251,7 @@ impl Engine {
                 client,
                 plain,
                 user_agent: HeaderValue::from_str(&cfg.user_agent).ok(),
+                bases: cfg.origins.iter().filter_map(Base::new).collect(),
                 budget_end: now + cfg.budget,
                 next_id: AtomicUsize::new(0),
                 network_requests: AtomicUsize::new(0),
@@ -209,8 +283,9 @@ impl Engine {
 
     /// Every call to [`Engine::send`] so far, by id, credentials redacted.
     pub fn log(&self) -> Vec<LogEntry> {
-        let mut log = self.state().log.clone();
-        log.sort_by_key(|e| e.id);
+        let mut log: Vec<LogEntry> = self.state().log.iter().map(Recorded::to_entry).collect();
+        // Ids are unique: an unstable sort gives the same order.
+        log.sort_unstable_by_key(|e| e.id);
         log
     }
 
@@ -316,10 +391,11 @@ impl Engine {
         let started = Instant::now();
         let extra = &req.sensitive_headers;
         let shown_url = redact_url_with(&req.url, extra);
-        let mut entry = LogEntry {
+        let mut entry = Recorded {
             id,
-            method: req.method.to_string(),
-            url: shown_url.clone(),
+            method: req.method.clone(),
+            // `shown_url`, moved in below.
+            url: String::new(),
             request_headers: redact_headers(&req.headers, extra),
             status: None,
             elapsed: Duration::ZERO,
@@ -333,18 +409,20 @@ impl Engine {
         if let Ok(x) = &mut result {
             x.id = id;
         }
-        entry.elapsed = started.elapsed();
         match &result {
             Ok(x) => {
+                // One clock read for both.
+                entry.elapsed = x.elapsed;
                 entry.status = Some(x.status);
                 entry.bytes = x.body.len() as u64;
                 entry.truncated = x.truncated;
                 if let Some(e) = &x.body_error {
-                    entry.error = Some(e.kind().to_string());
+                    entry.error = Some(e.kind());
                 }
             }
             Err(e) => {
-                entry.error = Some(e.kind().to_string());
+                entry.elapsed = started.elapsed();
+                entry.error = Some(e.kind());
                 self.diag_error(&req.method, &shown_url, e);
             }
         }
@@ -355,6 +433,7 @@ impl Engine {
             .sent
             .bytes_received
             .fetch_add(entry.bytes, Ordering::Relaxed);
+        entry.url = shown_url;
         self.state().log.push(entry);
         result
     }
@@ -363,23 +442,22 @@ impl Engine {
         &self,
         req: &Request,
         shown_url: &str,
-        entry: &mut LogEntry,
+        entry: &mut Recorded,
         started: Instant,
     ) -> Result<Exchange, HttpError> {
         let inner = &*self.inner;
         let cfg = &inner.cfg;
-        let mut url = Url::parse(&req.url)
+        let mut url = self
+            .parse_url(&req.url)
             .map_err(|e| HttpError::InvalidRequest(format!("{shown_url}: {e}")))?;
         let mut method = req.method.clone();
         inner.policy.check(&method, &url)?;
-        let mut headers = build_headers(&req.headers)?;
-        if !headers.contains_key(reqwest::header::ACCEPT_ENCODING) {
-            headers.insert(
-                reqwest::header::ACCEPT_ENCODING,
-                HeaderValue::from_static(ACCEPT_ENCODING),
-            );
-        }
-        self.check_budget()?;
+        // The headers of the next hop, moved into its request. Built again from `req` for a
+        // redirect, minus what earlier hops dropped (credentials once the origin changed, the body
+        // headers once the method changed).
+        let (mut drop_credentials, mut drop_body_headers) = (false, false);
+        let mut headers = hop_headers(req, drop_credentials, drop_body_headers)?;
+        self.check_budget(started)?;
 
         // Concurrency cap, for the whole exchange (all hops and the body).
         // (A free permit is taken without arming a timer.)
@@ -394,7 +472,8 @@ impl Engine {
 
         let mut body = req.body.clone();
         let mut hops: Vec<String> = Vec::new();
-        let mut seen: Vec<Url> = vec![url.clone()];
+        // URLs already requested, for loop detection (filled on the first redirect).
+        let mut seen: Vec<Url> = Vec::new();
         loop {
             let hop_start = self.pace().await?;
             let deadline = (hop_start + cfg.timeout).min(inner.budget_end);
@@ -407,7 +486,7 @@ impl Engine {
                 .one_hop(
                     &method,
                     &url,
-                    &headers,
+                    std::mem::take(&mut headers),
                     body.clone(),
                     deadline,
                     sleep.as_mut(),
@@ -421,6 +500,8 @@ impl Engine {
                     .headers()
                     .contains_key(reqwest::header::LOCATION);
             if !redirect {
+                // The URL as requested, already redacted, when it is the final one.
+                let shown = (hops.is_empty() && url.as_str() == req.url).then_some(shown_url);
                 return self
                     .finish(
                         hop,
@@ -431,6 +512,7 @@ impl Engine {
                         sleep.as_mut(),
                         started,
                         None,
+                        shown,
                         extra_of(req),
                     )
                     .await;
@@ -465,6 +547,7 @@ impl Engine {
                             sleep.as_mut(),
                             started,
                             Some(err),
+                            None,
                             extra_of(req),
                         )
                         .await;
@@ -509,6 +592,7 @@ impl Engine {
                         sleep.as_mut(),
                         started,
                         Some(err),
+                        None,
                         extra_of(req),
                     )
                     .await;
@@ -537,32 +621,54 @@ impl Engine {
             let origin_changed = crate::Origin::of(&url) != crate::Origin::of(&next);
             if origin_changed {
                 // Credentials stay with the origin they were given for.
-                let drop_names: Vec<HeaderName> = headers
-                    .keys()
-                    .filter(|n| {
-                        crate::redact::is_sensitive_header(n.as_str(), &req.sensitive_headers)
-                    })
-                    .cloned()
-                    .collect();
-                for n in drop_names {
-                    headers.remove(n);
-                }
+                drop_credentials = true;
             }
             if next_method != method {
                 body = None;
-                headers.remove(reqwest::header::CONTENT_TYPE);
-                headers.remove(reqwest::header::CONTENT_LENGTH);
+                drop_body_headers = true;
             }
+            headers = hop_headers(req, drop_credentials, drop_body_headers)?;
             hops.push(redact_url_with(url.as_str(), extra_of(req)));
+            if seen.is_empty() {
+                seen.push(url.clone());
+            }
             seen.push(next.clone());
             method = next_method;
             url = next;
         }
     }
 
-    /// Fail fast once the budget is spent.
-    fn check_budget(&self) -> Result<(), HttpError> {
-        if Instant::now() >= self.inner.budget_end {
+    /// `Url::parse(s)`, cheaper for URLs on an origin in scope: the path is joined onto the
+    /// pre-parsed origin (no host parsing), and the result is used only if it serializes back to
+    /// exactly `s` — then it is the URL `Url::parse` gives (serialization round-trips), and what
+    /// the policy checks is in any case what is sent (the request is built from `url.as_str()`).
+    fn parse_url(&self, s: &str) -> Result<Url, url::ParseError> {
+        if let Some((base, rest)) = self
+            .inner
+            .bases
+            .iter()
+            .find_map(|b| b.rest(s).map(|r| (b, r)))
+            && let Ok(u) = base.url.join(rest)
+            && u.as_str() == s
+        {
+            return Ok(u);
+        }
+        Url::parse(s)
+    }
+
+    /// The `Host` value hyper-util would set for this URL, when it is on an origin in scope.
+    fn host_header(&self, url: &Url) -> Option<&HeaderValue> {
+        let s = url.as_str();
+        self.inner
+            .bases
+            .iter()
+            .find(|b| b.rest(s).is_some())
+            .and_then(|b| b.host.as_ref())
+    }
+
+    /// Fail fast once the budget is spent (at `now`, read by the caller).
+    fn check_budget(&self, now: Instant) -> Result<(), HttpError> {
+        if now >= self.inner.budget_end {
             return Err(self.budget_error());
         }
         Ok(())
@@ -617,7 +723,7 @@ impl Engine {
         &self,
         method: &Method,
         url: &Url,
-        headers: &reqwest::header::HeaderMap,
+        headers: reqwest::header::HeaderMap,
         body: Option<Vec<u8>>,
         deadline: Instant,
         sleep: Pin<&mut Sleep>,
@@ -636,7 +742,7 @@ impl Engine {
                 let mut rb = inner
                     .client
                     .request(method.clone(), url.clone())
-                    .headers(headers.clone());
+                    .headers(headers);
                 if let Some(b) = body {
                     rb = rb.body(b);
                 }
@@ -690,7 +796,7 @@ impl Engine {
         &self,
         method: &Method,
         url: &Url,
-        headers: &reqwest::header::HeaderMap,
+        headers: reqwest::header::HeaderMap,
         body: Option<Vec<u8>>,
     ) -> Result<http::Request<http_body_util::Full<bytes::Bytes>>, HttpError> {
         let uri: http::Uri = url.as_str().parse().map_err(|e| {
@@ -702,7 +808,13 @@ impl Engine {
         *req.method_mut() = method.clone();
         *req.uri_mut() = uri;
         let h = req.headers_mut();
-        *h = headers.clone();
+        *h = headers;
+        // hyper-util would format the same value from the URI for every request.
+        if !h.contains_key(reqwest::header::HOST)
+            && let Some(v) = self.host_header(url)
+        {
+            h.insert(reqwest::header::HOST, v.clone());
+        }
         if !h.contains_key(reqwest::header::USER_AGENT)
             && let Some(v) = &self.inner.user_agent
         {
@@ -734,10 +846,14 @@ impl Engine {
         sleep: Pin<&mut Sleep>,
         started: Instant,
         redirect_blocked: Option<HttpError>,
+        shown: Option<&str>,
         extra: &[String],
     ) -> Result<Exchange, HttpError> {
         let cfg = &self.inner.cfg;
-        let shown = redact_url_with(url.as_str(), extra);
+        let shown = match shown {
+            Some(s) => s.to_owned(),
+            None => redact_url_with(url.as_str(), extra),
+        };
         let http_version = match hop.response.version() {
             reqwest::Version::HTTP_09 => "HTTP/0.9".to_string(),
             reqwest::Version::HTTP_10 => "HTTP/1.0".to_string(),
@@ -810,7 +926,7 @@ impl Engine {
         let is_json = hop
             .headers
             .iter()
-            .any(|(n, v)| n == "content-type" && v.to_ascii_lowercase().contains("json"))
+            .any(|(n, v)| n == "content-type" && contains_ignore_ascii_case(v, "json"))
             || body.first() == Some(&b'[')
             || body.first() == Some(&b'{');
         let json_too_deep = is_json && crate::json_depth_exceeds(&body, cfg.max_json_depth);
@@ -844,12 +960,53 @@ impl Engine {
     }
 }
 
+/// `haystack.to_ascii_lowercase().contains(needle)` for a lower-case `needle`, without allocating.
+fn contains_ignore_ascii_case(haystack: &str, needle: &str) -> bool {
+    haystack
+        .as_bytes()
+        .windows(needle.len())
+        .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+}
+
 fn extra_of(req: &Request) -> &[String] {
     &req.sensitive_headers
 }
 
+/// The request's headers for one hop: `Accept-Encoding` added unless set; credentials dropped
+/// (`drop_credentials`, once a redirect left the origin) and `Content-Type` / `Content-Length`
+/// dropped (`drop_body_headers`, once a redirect changed the method and dropped the body).
+fn hop_headers(
+    req: &Request,
+    drop_credentials: bool,
+    drop_body_headers: bool,
+) -> Result<reqwest::header::HeaderMap, HttpError> {
+    let mut headers = build_headers(&req.headers)?;
+    if !headers.contains_key(reqwest::header::ACCEPT_ENCODING) {
+        headers.insert(
+            reqwest::header::ACCEPT_ENCODING,
+            HeaderValue::from_static(ACCEPT_ENCODING),
+        );
+    }
+    if drop_credentials {
+        let drop_names: Vec<HeaderName> = headers
+            .keys()
+            .filter(|n| crate::redact::is_sensitive_header(n.as_str(), &req.sensitive_headers))
+            .cloned()
+            .collect();
+        for n in drop_names {
+            headers.remove(n);
+        }
+    }
+    if drop_body_headers {
+        headers.remove(reqwest::header::CONTENT_TYPE);
+        headers.remove(reqwest::header::CONTENT_LENGTH);
+    }
+    Ok(headers)
+}
+
 fn build_headers(list: &[(String, String)]) -> Result<reqwest::header::HeaderMap, HttpError> {
-    let mut map = reqwest::header::HeaderMap::with_capacity(list.len());
+    // Room for what the engine and hyper-util add (Accept-Encoding, User-Agent, Accept, Host).
+    let mut map = reqwest::header::HeaderMap::with_capacity(list.len() + 4);
     for (n, v) in list {
         let name = HeaderName::from_bytes(n.as_bytes())
             .map_err(|_| HttpError::InvalidRequest(format!("invalid header name `{n}`")))?;
@@ -858,4 +1015,89 @@ fn build_headers(list: &[(String, String)]) -> Result<reqwest::header::HeaderMap
         map.append(name, value);
     }
     Ok(map)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn engine(origins: &[&str]) -> Engine {
+        Engine::new(EngineConfig {
+            origins: origins
+                .iter()
+                .map(|o| crate::Origin::parse(o).expect("origin"))
+                .collect(),
+            ..EngineConfig::default()
+        })
+        .expect("engine")
+    }
+
+    #[test]
+    fn parse_url_is_url_parse() {
+        let e = engine(&[
+            "http://127.0.0.1:8080",
+            "https://API.example.com",
+            "http://[::1]:9",
+        ]);
+        for s in [
+            "http://127.0.0.1:8080/health",
+            "http://127.0.0.1:8080/a/../b?x=1&y=%zz#f",
+            "http://127.0.0.1:8080//evil.example/x",
+            "http://127.0.0.1:8080/\\evil.example/x",
+            "http://127.0.0.1:8080/a b\tc",
+            "http://127.0.0.1:8080/%2e%2e/x",
+            "http://127.0.0.1:80800/x",
+            "http://127.0.0.1:8080@evil.example/x",
+            "http://127.0.0.1:8080",
+            "http://127.0.0.1:8080?q",
+            "https://api.example.com/v1/users?id=1",
+            "https://api.example.com:443/v1",
+            "http://[::1]:9/x",
+            "http://evil.example/x",
+        ] {
+            let fast = e.parse_url(s).map(|u| u.to_string());
+            let slow = Url::parse(s).map(|u| u.to_string());
+            assert_eq!(fast, slow, "{s}");
+        }
+    }
+
+    #[test]
+    fn host_header_is_hyper_utils() {
+        let e = engine(&[
+            "http://127.0.0.1:8080",
+            "http://example.com",
+            "http://[::1]:9",
+        ]);
+        let host = |s: &str| {
+            e.host_header(&Url::parse(s).expect("url"))
+                .map(|v| v.to_str().expect("ascii").to_string())
+        };
+        assert_eq!(
+            host("http://127.0.0.1:8080/x").as_deref(),
+            Some("127.0.0.1:8080")
+        );
+        assert_eq!(host("http://example.com/x").as_deref(), Some("example.com"));
+        assert_eq!(
+            host("http://example.com:80/x").as_deref(),
+            Some("example.com")
+        );
+        assert_eq!(host("http://[::1]:9/").as_deref(), Some("[::1]:9"));
+        // Not an origin in scope: left to hyper-util.
+        assert_eq!(host("http://127.0.0.1:8081/x"), None);
+        assert_eq!(host("http://example.com.evil/x"), None);
+    }
+
+    #[test]
+    fn json_content_type_match() {
+        assert!(contains_ignore_ascii_case(
+            "Application/JSON; charset=utf-8",
+            "json"
+        ));
+        assert!(contains_ignore_ascii_case(
+            "application/problem+json",
+            "json"
+        ));
+        assert!(!contains_ignore_ascii_case("text/plain", "json"));
+        assert!(!contains_ignore_ascii_case("js", "json"));
+    }
 }

@@ -312,3 +312,74 @@ fn engine_is_clone_send_sync() {
     fn check<T: Clone + Send + Sync + 'static>() {}
     check::<Engine>();
 }
+
+#[tokio::test]
+async fn redirect_hops_rebuild_headers_from_the_request() {
+    // Two origins in scope: credentials stay with the first, the body headers go with the body,
+    // and every hop carries the Host of its own origin.
+    let other = serve(|_| ok("other")).await;
+    let other_url = other.url("/landing");
+    let server = serve(move |h| match h.path.as_str() {
+        "/away" => redirect(302, &other_url),
+        "/see-other" => redirect(303, "/new"),
+        _ => ok("new"),
+    })
+    .await;
+    let engine = Engine::new(EngineConfig {
+        active: true,
+        ..config(&[&server.base(), &other.base()])
+    })
+    .expect("engine");
+    let host_of = |base: &str| {
+        base.trim_start_matches("http://")
+            .trim_end_matches('/')
+            .to_string()
+    };
+
+    let x = engine
+        .send(
+            Request::get(server.url("/away"))
+                .header("Authorization", "Bearer T")
+                .secret_header("X-Session", "S")
+                .header("X-Tenant", "t1"),
+        )
+        .await
+        .expect("followed");
+    assert_eq!(x.text(), "other");
+    let first = &server.seen()[0];
+    assert_eq!(first.header("authorization"), Some("Bearer T"));
+    assert_eq!(first.header("x-session"), Some("S"));
+    assert_eq!(first.header("host"), Some(host_of(&server.base()).as_str()));
+    let hop = &other.seen()[0];
+    assert_eq!(hop.header("authorization"), None);
+    assert_eq!(hop.header("x-session"), None);
+    assert_eq!(hop.header("x-tenant"), Some("t1"));
+    assert_eq!(hop.header("host"), Some(host_of(&other.base()).as_str()));
+    assert_eq!(
+        hop.header("accept-encoding"),
+        Some("gzip, deflate, br, zstd")
+    );
+
+    // POST → 303 → GET: body and its headers dropped, the rest kept.
+    let before = server.seen().len();
+    let x = engine
+        .send(
+            Request::new(Method::POST, server.url("/see-other"))
+                .header("Content-Type", "application/json")
+                .header("X-Tenant", "t1")
+                .body("{}"),
+        )
+        .await
+        .expect("followed");
+    assert_eq!(x.text(), "new");
+    let seen = server.seen();
+    assert_eq!(
+        seen[before].header("content-type"),
+        Some("application/json")
+    );
+    let get = &seen[before + 1];
+    assert_eq!(get.method, "GET");
+    assert_eq!(get.header("content-type"), None);
+    assert_eq!(get.header("x-tenant"), Some("t1"));
+    assert!(get.body.is_empty());
+}

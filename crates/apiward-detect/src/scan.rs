@@ -1676,8 +1676,29 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
 
     // ---------------------------------------------------------------- digit clusters
 
+    /// The exact run of cluster characters around `p` (not reaching back before `done`), scanned
+    /// when it is long enough. Returns the run's end, or `None` once the match cap is reached.
+    #[inline]
+    fn run_around(&mut self, p: usize, done: usize) -> Option<usize> {
+        let input = self.input;
+        let mut st = p;
+        while st > done && is_cluster(input[st - 1]) {
+            st -= 1;
+        }
+        let mut e = p;
+        while e < input.len() && is_cluster(input[e]) {
+            e += 1;
+        }
+        if e - st >= CLUSTER_MIN {
+            self.cluster(st, e);
+            if self.full {
+                return None;
+            }
+        }
+        Some(e)
+    }
+
     fn digit_clusters(&mut self) {
-        const K: usize = 7;
         let input = self.input;
         let n = input.len();
         // Vector prefilter: a 64-byte window gives a mask of bytes that may be cluster characters
@@ -1701,21 +1722,9 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
                 if p < done {
                     continue;
                 }
-                // exact run around p
-                let mut st = p;
-                while st > done && is_cluster(input[st - 1]) {
-                    st -= 1;
-                }
-                let mut e = p;
-                while e < n && is_cluster(input[e]) {
-                    e += 1;
-                }
-                if e - st >= K {
-                    self.cluster(st, e);
-                    if self.full {
-                        return;
-                    }
-                }
+                let Some(e) = self.run_around(p, done) else {
+                    return;
+                };
                 done = e.max(p + 1);
             }
             off += 57;
@@ -1732,20 +1741,9 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
                 i += 1;
                 continue;
             }
-            let mut st = i;
-            while st > done && is_cluster(input[st - 1]) {
-                st -= 1;
-            }
-            let mut e = i;
-            while e < n && is_cluster(input[e]) {
-                e += 1;
-            }
-            if e - st >= K {
-                self.cluster(st, e);
-                if self.full {
-                    return;
-                }
-            }
+            let Some(e) = self.run_around(i, done) else {
+                return;
+            };
             done = e;
             i = e + 1;
         }
@@ -2439,6 +2437,9 @@ fn class_mask64(w: &[u8]) -> (u64, u64) {
         (m, sp)
     }
 }
+
+/// Shortest run of cluster characters worth confirming (a card, SSN or phone needs more).
+const CLUSTER_MIN: usize = 7;
 
 #[inline]
 fn is_cluster(c: u8) -> bool {

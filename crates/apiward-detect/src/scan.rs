@@ -778,23 +778,11 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
                 if !starts(input, e, b" (most recent call last)") {
                     return None;
                 }
-                self.emit(
-                    DataType::StackTrace,
-                    s..e + 24,
-                    Confidence::Certain,
-                    false,
-                    Some("Python traceback".into()),
-                );
+                self.stack_trace(s..e + 24, "Python traceback");
                 Some(e + 24)
             }
             Kind::Starlette => {
-                self.emit(
-                    DataType::StackTrace,
-                    s..e,
-                    Confidence::Certain,
-                    false,
-                    Some("Starlette debug page".into()),
-                );
+                self.stack_trace(s..e, "Starlette debug page");
                 Some(e)
             }
             Kind::JavaFrame => {
@@ -805,39 +793,21 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
                 }
                 let line_start = s.saturating_sub(300);
                 find_in(input, line_start, s, b"at ")?;
-                self.emit(
-                    DataType::StackTrace,
-                    s..e + n + 1,
-                    Confidence::Certain,
-                    false,
-                    Some("Java stack trace".into()),
-                );
+                self.stack_trace(s..e + n + 1, "Java stack trace");
                 Some(e + n)
             }
             Kind::JavaThread => {
                 if !starts(input, e, b" \"") && !starts(input, e, b" \\\"") {
                     return None;
                 }
-                self.emit(
-                    DataType::StackTrace,
-                    s..e,
-                    Confidence::Certain,
-                    false,
-                    Some("Java stack trace".into()),
-                );
+                self.stack_trace(s..e, "Java stack trace");
                 Some(e)
             }
             Kind::DotNet => {
                 if !at(input, e).is_ascii_digit() {
                     return None;
                 }
-                self.emit(
-                    DataType::StackTrace,
-                    s..e + 1,
-                    Confidence::Certain,
-                    false,
-                    Some(".NET stack trace".into()),
-                );
+                self.stack_trace(s..e + 1, ".NET stack trace");
                 Some(e)
             }
             Kind::NodeFrame => {
@@ -858,13 +828,7 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
                     return None;
                 }
                 let end = e + n1 + 1 + n2;
-                self.emit(
-                    DataType::StackTrace,
-                    s..end,
-                    Confidence::Certain,
-                    false,
-                    Some("Node.js stack trace".into()),
-                );
+                self.stack_trace(s..end, "Node.js stack trace");
                 Some(end)
             }
             Kind::Php => {
@@ -877,13 +841,7 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
                 if !ok {
                     return None;
                 }
-                self.emit(
-                    DataType::StackTrace,
-                    s..e + 1,
-                    Confidence::Certain,
-                    false,
-                    Some("PHP error".into()),
-                );
+                self.stack_trace(s..e + 1, "PHP error");
                 Some(e)
             }
             Kind::Ruby => {
@@ -891,13 +849,7 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
                 if n == 0 || !(starts(input, e + n, b":in `") || starts(input, e + n, b":in '")) {
                     return None;
                 }
-                self.emit(
-                    DataType::StackTrace,
-                    s..e + n,
-                    Confidence::Certain,
-                    false,
-                    Some("Ruby backtrace".into()),
-                );
+                self.stack_trace(s..e + n, "Ruby backtrace");
                 Some(e + n)
             }
             Kind::Goroutine => {
@@ -905,13 +857,7 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
                 if n == 0 || !starts(input, e + n, b" [") {
                     return None;
                 }
-                self.emit(
-                    DataType::StackTrace,
-                    s..e + n,
-                    Confidence::Certain,
-                    false,
-                    Some("Go panic".into()),
-                );
+                self.stack_trace(s..e + n, "Go panic");
                 Some(e + n)
             }
             Kind::GoFrame => {
@@ -1671,6 +1617,17 @@ impl<'d, 'a, 'o> Scanner<'d, 'a, 'o> {
             Confidence::Firm,
             false,
             Some(detail.into()),
+        );
+    }
+
+    /// A stack trace or framework error page, named by its flavour (`Java stack trace`).
+    fn stack_trace(&mut self, span: std::ops::Range<usize>, flavour: &str) {
+        self.emit(
+            DataType::StackTrace,
+            span,
+            Confidence::Certain,
+            false,
+            Some(flavour.into()),
         );
     }
 

@@ -1,0 +1,271 @@
+use super::*;
+
+fn get(path: &str, id: Option<&str>, summary: Option<&str>) -> RiskAssessment {
+    assess(&OperationFacts {
+        method: "GET",
+        path,
+        operation_id: id,
+        summary,
+        ..Default::default()
+    })
+}
+
+fn risk(method: &str, path: &str, id: Option<&str>, summary: Option<&str>) -> OperationRisk {
+    assess(&OperationFacts {
+        method,
+        path,
+        operation_id: id,
+        summary,
+        ..Default::default()
+    })
+    .risk
+}
+
+#[test]
+fn state_changing_gets_from_independent_apis() {
+    use OperationRisk::*;
+    // Path words alone.
+    assert_eq!(get("/setup/seed", None, None).risk, Destructive);
+    assert_eq!(get("/admin/reset-db", None, None).risk, Destructive);
+    assert_eq!(get("/api/resetDatabase", None, None).risk, Destructive);
+    assert_eq!(get("/users/logout", None, None).risk, CredentialChanging);
+    assert_eq!(get("/auth/sign-out", None, None).risk, CredentialChanging);
+    assert_eq!(get("/sendReminder", None, None).risk, StateChanging);
+    assert!(get("/sendReminder", None, None).action);
+    assert_eq!(get("/jobs/{id}/run", None, None).risk, StateChanging);
+    assert_eq!(get("/cache/flush", None, None).risk, Destructive);
+    assert_eq!(
+        get("/db/init", Some("init_db_db_init_get"), Some("Init Db")).risk,
+        Destructive
+    );
+    assert_eq!(get("/password-reset", None, None).risk, CredentialChanging);
+    // FastAPI-generated operationId and summary (function name first).
+    assert_eq!(
+        get(
+            "/v1/maintenance",
+            Some("rebuild_everything_v1_maintenance_get"),
+            Some("Rebuild Everything")
+        )
+        .risk,
+        Destructive
+    );
+    // Summaries and descriptions say so.
+    assert_eq!(
+        get("/x", None, Some("Reset the demo data")).risk,
+        Destructive
+    );
+    let d = assess(&OperationFacts {
+        method: "GET",
+        path: "/v1/state",
+        description: Some("This endpoint drops every table and reseeds the users."),
+        ..Default::default()
+    });
+    assert_eq!(d.risk, Destructive);
+    // A GET documented to answer 201.
+    let c = assess(&OperationFacts {
+        method: "GET",
+        path: "/v1/things",
+        success_statuses: vec![201],
+        ..Default::default()
+    });
+    assert_eq!(c.risk, StateChanging);
+}
+
+#[test]
+fn read_only_gets_from_real_specs() {
+    use OperationRisk::*;
+    // GitHub: nouns that look like verbs, with reading operationIds.
+    assert_eq!(
+        get(
+            "/repos/{owner}/{repo}/import",
+            Some("migrations/get-import-status"),
+            Some("Get an import status")
+        )
+        .risk,
+        ReadOnly
+    );
+    assert_eq!(
+        get(
+            "/repos/{owner}/{repo}/actions/runs",
+            Some("actions/list-workflow-runs-for-repo"),
+            Some("List workflow runs for a repository")
+        )
+        .risk,
+        ReadOnly
+    );
+    assert_eq!(
+        get(
+            "/repos/{owner}/{repo}/pulls/{pull_number}/merge",
+            Some("pulls/check-if-merged"),
+            Some("Check if a pull request has been merged")
+        )
+        .risk,
+        ReadOnly
+    );
+    assert_eq!(
+        get(
+            "/user/starred",
+            Some("activity/list-repos-starred-by-authenticated-user"),
+            None
+        )
+        .risk,
+        ReadOnly
+    );
+    // Plain nouns.
+    assert_eq!(get("/v2/orders/{order_id}", None, None).risk, ReadOnly);
+    assert_eq!(get("/v2/settings", None, None).risk, ReadOnly);
+    assert_eq!(get("/v2/add-ons", None, None).risk, ReadOnly);
+    assert_eq!(get("/books/{isbn}", None, None).risk, ReadOnly);
+    assert_eq!(get("/v2/internal/users/export", None, None).risk, ReadOnly);
+    assert_eq!(get("/workflows/{id}/runs", None, None).risk, ReadOnly);
+    assert_eq!(get("/login", None, None).risk, ReadOnly);
+    assert_eq!(
+        get("/v2/health", Some("health_v2_health_get"), Some("Health")).risk,
+        ReadOnly
+    );
+    // A description that mentions what a reader could do next is not what the GET does.
+    let d = assess(&OperationFacts {
+        method: "GET",
+        path: "/items",
+        summary: Some("List items"),
+        description: Some(
+            "Returns the items you can delete with DELETE /items/{id}. Deleted items are not listed.",
+        ),
+        ..Default::default()
+    });
+    assert_eq!(d.risk, ReadOnly);
+}
+
+#[test]
+fn writes() {
+    use OperationRisk::*;
+    assert_eq!(risk("DELETE", "/users/{id}", None, None), Destructive);
+    assert_eq!(
+        risk("POST", "/users", Some("createUser"), None),
+        StateChanging
+    );
+    assert_eq!(risk("POST", "/admin/reset", None, None), Destructive);
+    assert_eq!(risk("POST", "/auth/logout", None, None), CredentialChanging);
+    assert_eq!(
+        risk("PUT", "/users/{id}/password", None, None),
+        CredentialChanging
+    );
+    assert_eq!(
+        risk("POST", "/tokens/{id}/revoke", None, None),
+        CredentialChanging
+    );
+    assert_eq!(
+        risk("POST", "/apps/{id}/rotateApiKey", None, None),
+        CredentialChanging
+    );
+    // The body decides for a profile update that can set a password.
+    let a = assess(&OperationFacts {
+        method: "PATCH",
+        path: "/accounts/{id}",
+        body_fields: vec!["email", "newPassword"],
+        ..Default::default()
+    });
+    assert_eq!(a.risk, CredentialChanging);
+    // Logins and registrations carry a password without changing one.
+    let login = assess(&OperationFacts {
+        method: "POST",
+        path: "/v2/auth/login",
+        body_fields: vec!["username", "password"],
+        ..Default::default()
+    });
+    assert_eq!(login.risk, StateChanging);
+    assert!(login.login);
+    let token = assess(&OperationFacts {
+        method: "POST",
+        path: "/token",
+        body_fields: vec!["username", "password", "grant_type"],
+        ..Default::default()
+    });
+    assert!(token.login);
+    assert_eq!(token.risk, StateChanging);
+    let register = assess(&OperationFacts {
+        method: "POST",
+        path: "/register",
+        body_fields: vec!["email", "password"],
+        ..Default::default()
+    });
+    assert_eq!(register.risk, StateChanging);
+    // Actions vs creates.
+    let send = assess(&OperationFacts {
+        method: "POST",
+        path: "/invoices/{id}/send",
+        ..Default::default()
+    });
+    assert!(send.action);
+    let create = assess(&OperationFacts {
+        method: "POST",
+        path: "/invoices",
+        ..Default::default()
+    });
+    assert!(!create.action);
+    assert_eq!(create.risk, StateChanging);
+    // A profile update without credential fields is an ordinary update.
+    let me = assess(&OperationFacts {
+        method: "PATCH",
+        path: "/v2/me",
+        body_fields: vec!["full_name", "phone", "role", "is_admin"],
+        ..Default::default()
+    });
+    assert_eq!(me.risk, StateChanging);
+}
+
+#[test]
+fn operation_id_conventions() {
+    use OperationRisk::*;
+    // AWS query APIs: GET with an upper-case method prefix before the real action.
+    assert_eq!(
+        get("/#Action=DeleteAlarms", Some("GET_DeleteAlarms"), None).risk,
+        Destructive
+    );
+    assert_eq!(
+        get("/#Action=PutMetricData", Some("GET_PutMetricData"), None).risk,
+        StateChanging
+    );
+    assert_eq!(
+        get("/#Action=DescribeAlarms", Some("GET_DescribeAlarms"), None).risk,
+        ReadOnly
+    );
+    // Azure `Resource_Verb`.
+    assert_eq!(
+        get(
+            "/subscriptions/{s}/softwareUpdateConfigurations/{n}",
+            Some("SoftwareUpdateConfigurations_GetByName"),
+            None
+        )
+        .risk,
+        ReadOnly
+    );
+    // A camelCase `get` prefix is a reading verb, whatever noun follows.
+    assert_eq!(
+        get("/v2/email/identities/{id}", Some("GetEmailIdentity"), None).risk,
+        ReadOnly
+    );
+    assert_eq!(
+        get("/v2/email/import-jobs/{id}", Some("GetImportJob"), None).risk,
+        ReadOnly
+    );
+    assert_eq!(
+        get("/blocks/{block}", Some("getblock"), Some("getBlock")).risk,
+        ReadOnly
+    );
+    assert_eq!(get("/a/{b}/c", Some("GetChangeLogs"), None).risk, ReadOnly);
+    // Reading verbs joined to a destructive one still count.
+    assert_eq!(
+        get("/counters", Some("getAndResetCounters"), None).risk,
+        Destructive
+    );
+    assert_eq!(
+        get(
+            "/x/{a}",
+            Some("GetEmailTemplateByEmployerIdAndEmailTemplateId"),
+            None
+        )
+        .risk,
+        ReadOnly
+    );
+}

@@ -777,7 +777,7 @@ fn assess_write(f: &OperationFacts<'_>, method: &str, w: &Words, login: bool) ->
         || has_credential_noun(&w.id)
         || has_credential_noun(&w.summary);
     match strongest {
-        Some((Verb::Destructive, x)) if !(names_credentials && !login) => RiskAssessment::new(
+        Some((Verb::Destructive, x)) if !names_credentials || login => RiskAssessment::new(
             OperationRisk::Destructive,
             format!("{method} whose name says \"{x}\""),
         ),

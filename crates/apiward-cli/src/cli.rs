@@ -134,10 +134,21 @@ pub struct DiffArgs {
 /// Live-scan flags shared by `scan` and `demo`.
 #[derive(Args, Debug, Clone, Default)]
 pub struct LiveArgs {
-    /// Allow writes: POST, PUT and PATCH with harmless bodies (never DELETE), SSRF canary,
-    /// mass-assignment and prompt-injection probes.
+    /// Allow writes, only on the command line (a config file cannot turn this on): creates, writes
+    /// to objects the scan created or to the identity's own account (reverted), no-op write-backs
+    /// of values just read elsewhere; DELETE only for objects the scan created. Also the SSRF
+    /// canary, mass-assignment and prompt-injection probes. Every write is journaled in the report.
     #[arg(long)]
     pub active: bool,
+    /// Call an operation the risk model would skip (a state-changing GET, a destructive or
+    /// credential-changing write with --active), at most once: `METHOD /path/glob` or
+    /// `/path/glob` (`*` one segment, `**` any). Repeatable.
+    #[arg(long = "include", value_name = "PATTERN")]
+    pub include: Vec<String>,
+    /// Send nothing to matching operations or paths: `METHOD /path/glob` or `/path/glob`.
+    /// Repeatable.
+    #[arg(long = "exclude", value_name = "PATTERN")]
+    pub exclude: Vec<String>,
     /// Global request rate cap per second (default 150; 0 = unlimited).
     #[arg(long, value_name = "N")]
     pub rate: Option<f64>,

@@ -95,7 +95,22 @@ fn configure(
     }
     let sec = file.map(|c| &c.scan);
     let mut cfg = ScanConfig::new(target)?;
-    cfg.engine.active = live.active || sec.and_then(|s| s.active).unwrap_or(false);
+    // Writes only from the command line: a config file (which a pull request can add) narrows
+    // what a scan does but never switches writes on.
+    cfg.engine.active = live.active;
+    if sec.and_then(|s| s.active) == Some(true) && !live.active && !out.quiet {
+        eprintln!(
+            "apiward: `active = true` in the configuration file is ignored: writes are turned on only with --active on the command line"
+        );
+    }
+    let patterns = |flag: &str, cli: &[String], file: Option<&Vec<String>>| {
+        cli.iter()
+            .chain(file.into_iter().flatten())
+            .map(|p| apiward_scan::guard::OpPattern::parse(p).map_err(|e| format!("{flag} {e}")))
+            .collect::<Result<Vec<_>, String>>()
+    };
+    cfg.include = patterns("--include", &live.include, sec.map(|s| &s.include))?;
+    cfg.exclude = patterns("--exclude", &live.exclude, sec.map(|s| &s.exclude))?;
     let rate = live.rate.or(sec.and_then(|s| s.rate)).unwrap_or(150.0);
     cfg.engine.rate = (rate > 0.0).then_some(rate);
     cfg.engine.concurrency = live
@@ -281,6 +296,7 @@ async fn execute(
         gates.context,
     );
     report.requests = Some(stats);
+    report.safety = Some(outcome.safety);
     report.started_at = started_at;
     report.duration_ms = started.elapsed().as_millis() as u64;
     Ok(report)

@@ -38,7 +38,15 @@ pub struct ScanSection {
     pub max_requests: Option<usize>,
     pub burst: Option<usize>,
     pub gentle: Option<bool>,
+    /// Accepted for compatibility and ignored with a warning: writes are turned on only by
+    /// `--active` on the command line.
     pub active: Option<bool>,
+    /// Operations the risk model would skip, called once (`METHOD /path/glob`).
+    #[serde(default)]
+    pub include: Vec<String>,
+    /// Operations that receive nothing.
+    #[serde(default)]
+    pub exclude: Vec<String>,
 }
 
 /// `[[identities]] name = "alice", kind = "bearer", env = "ALICE_TOKEN"`.

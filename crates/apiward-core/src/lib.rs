@@ -17,6 +17,6 @@ pub use finding::{
 };
 pub use report::{
     CategorySummary, Diagnostic, DiagnosticLevel, REPORT_SCHEMA_VERSION, Report, RequestStats,
-    ScoreSummary, SeverityCounts, Target, Tool,
+    ScanSafety, ScoreSummary, SeverityCounts, SkippedOperation, Target, Tool, WriteRecord,
 };
 pub use text::{sanitize_terminal, truncate_chars};

@@ -143,6 +143,77 @@ pub struct RequestStats {
     pub by_method: std::collections::BTreeMap<String, usize>,
 }
 
+/// An operation the scan did not call, and why (a state-changing GET, a write in a read-only
+/// scan, an `--exclude` pattern, …).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SkippedOperation {
+    pub method: String,
+    pub path: String,
+    /// `read-only`, `state-changing`, `credential-changing` or `destructive`.
+    pub risk: String,
+    pub reason: String,
+}
+
+/// One request that could change state (anything but GET, HEAD and OPTIONS), as sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WriteRecord {
+    pub method: String,
+    /// The concrete URL path (no query string).
+    pub path: String,
+    /// The spec operation it exercised (`PATCH /users/{id}`), when documented.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operation: Option<String>,
+    /// The identity that sent it; absent for an unauthenticated request.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub identity: Option<String>,
+    /// The answer's status; absent when no answer came.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
+    /// Why the write was allowed: `create`, `no-op write-back`, `own account`, `own object`,
+    /// `login`, `cleanup`, `revert`, `included`.
+    pub kind: String,
+    /// The object written to or created (its URL path), when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub object: Option<String>,
+    /// For writes that changed something: whether it was undone afterwards (reverted, or the
+    /// created object deleted). Absent for writes that changed nothing (no-op write-backs,
+    /// refused answers).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reverted: Option<bool>,
+}
+
+/// What a live scan did to stay safe: its mode, what it did not call, and every write it sent.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScanSafety {
+    /// `read-only` (the default) or `active` (`--active` on the command line).
+    pub mode: String,
+    #[serde(default)]
+    pub skipped_operations: Vec<SkippedOperation>,
+    #[serde(default)]
+    pub writes: Vec<WriteRecord>,
+    /// Requests the scan's guard refused to send (risk, scope of writes, per-operation caps).
+    #[serde(default)]
+    pub refused_requests: usize,
+}
+
+impl ScanSafety {
+    /// Writes that changed something and were undone.
+    pub fn reverted(&self) -> usize {
+        self.writes
+            .iter()
+            .filter(|w| w.reverted == Some(true))
+            .count()
+    }
+
+    /// Writes that changed something and were not undone.
+    pub fn not_reverted(&self) -> usize {
+        self.writes
+            .iter()
+            .filter(|w| w.reverted == Some(false))
+            .count()
+    }
+}
+
 /// The whole result of a run: what every renderer consumes and what `--format json` writes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Report {
@@ -164,6 +235,9 @@ pub struct Report {
     /// Findings of the baseline that are gone, when a baseline was given.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fixed: Vec<Finding>,
+    /// Live scans: the mode, skipped operations and the write journal.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub safety: Option<ScanSafety>,
 }
 
 impl Report {
@@ -231,6 +305,7 @@ impl Report {
             requests: None,
             contains_sensitive_data: false,
             fixed: Vec::new(),
+            safety: None,
         }
     }
 

@@ -247,7 +247,7 @@ impl Engine {
         let now = Instant::now();
         Ok(Engine {
             inner: Arc::new(Inner {
-                policy: Policy::new(cfg.origins.clone(), cfg.active),
+                policy: Policy::new(cfg.origins.clone(), cfg.active).with_delete(cfg.allow_delete),
                 client,
                 plain,
                 user_agent: HeaderValue::from_str(&cfg.user_agent).ok(),

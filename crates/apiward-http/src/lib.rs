@@ -32,6 +32,9 @@ pub struct EngineConfig {
     pub origins: Vec<Origin>,
     /// False: only GET, HEAD, OPTIONS. True: also POST, PUT, PATCH. DELETE/TRACE/CONNECT never.
     pub active: bool,
+    /// With `active`: DELETE may be sent too. The live scan sets it so it can delete the objects
+    /// it created itself (its guard refuses DELETE to anything else); nothing else should.
+    pub allow_delete: bool,
     /// Per request (each redirect hop is a request): connect + headers + body.
     pub timeout: Duration,
     /// Total budget from [`Engine::new`]; afterwards requests fail fast with `BudgetExhausted`.
@@ -74,6 +77,7 @@ impl Default for EngineConfig {
         EngineConfig {
             origins: Vec::new(),
             active: false,
+            allow_delete: false,
             timeout: Duration::from_secs(10),
             budget: Duration::from_secs(120),
             max_requests: 5000,

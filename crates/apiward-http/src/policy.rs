@@ -146,11 +146,22 @@ fn forbidden_v6(ip: Ipv6Addr) -> bool {
 pub struct Policy {
     origins: Vec<Origin>,
     active: bool,
+    delete: bool,
 }
 
 impl Policy {
     pub fn new(origins: Vec<Origin>, active: bool) -> Policy {
-        Policy { origins, active }
+        Policy {
+            origins,
+            active,
+            delete: false,
+        }
+    }
+
+    /// Allow DELETE as well when active (the scan's cleanup of the objects it created).
+    pub fn with_delete(mut self, delete: bool) -> Policy {
+        self.delete = delete;
+        self
     }
 
     pub fn origins(&self) -> &[Origin] {
@@ -158,13 +169,17 @@ impl Policy {
     }
 
     /// Whether a method may ever be sent: GET, HEAD, OPTIONS always; POST, PUT, PATCH only when
-    /// active; everything else (DELETE, TRACE, CONNECT, extension methods) never.
+    /// active; DELETE only when active with deletes allowed (cleanup of created objects); everything
+    /// else (TRACE, CONNECT, extension methods) never.
     pub fn method_allowed(&self, method: &Method) -> bool {
         if *method == Method::GET || *method == Method::HEAD || *method == Method::OPTIONS {
             return true;
         }
         self.active
-            && (*method == Method::POST || *method == Method::PUT || *method == Method::PATCH)
+            && (*method == Method::POST
+                || *method == Method::PUT
+                || *method == Method::PATCH
+                || (self.delete && *method == Method::DELETE))
     }
 
     /// THE check. Called before the first request and before every redirect hop.

@@ -497,6 +497,9 @@ pub fn render(report: &Report, opts: &RenderOptions) -> String {
         }
         o.push_str("</table></section>\n");
     }
+    if let Some(safety) = &report.safety {
+        safety_html(&mut o, safety);
+    }
     if let Some(r) = &report.requests {
         let _ = writeln!(
             o,
@@ -522,4 +525,55 @@ pub fn render(report: &Report, opts: &RenderOptions) -> String {
         json_for_script(&json)
     );
     o
+}
+
+/// Mode, the operations not called (with why) and the write journal.
+fn safety_html(o: &mut String, safety: &apiward_core::ScanSafety) {
+    let _ = write!(
+        o,
+        "<section id=\"safety\"><h2>What the scan did</h2><p>Mode: <strong>{}</strong>. {} writes sent ({} reverted or deleted, {} not reverted); {} requests refused by the scan's guard.</p>",
+        html(&safety.mode),
+        safety.writes.len(),
+        safety.reverted(),
+        safety.not_reverted(),
+        safety.refused_requests
+    );
+    if !safety.skipped_operations.is_empty() {
+        o.push_str("<h3>Operations not called</h3><table><tr><th>Operation</th><th>Risk</th><th>Why</th></tr>");
+        for k in &safety.skipped_operations {
+            let _ = write!(
+                o,
+                "<tr><td class=\"nw\"><code>{} {}</code></td><td class=\"nw\">{}</td><td>{}</td></tr>",
+                html(&k.method),
+                html(&k.path),
+                html(&k.risk),
+                html(&k.reason)
+            );
+        }
+        o.push_str("</table>");
+    }
+    if !safety.writes.is_empty() {
+        o.push_str("<h3>Write journal</h3><table><tr><th>Request</th><th>Identity</th><th>Status</th><th>Kind</th><th>Object</th><th>Reverted</th></tr>");
+        for w in &safety.writes {
+            let _ = write!(
+                o,
+                "<tr><td class=\"nw\"><code>{} {}</code></td><td>{}</td><td>{}</td><td>{}</td><td><code>{}</code></td><td>{}</td></tr>",
+                html(&w.method),
+                html(&w.path),
+                html(w.identity.as_deref().unwrap_or("(none)")),
+                w.status
+                    .map(|s| s.to_string())
+                    .unwrap_or_else(|| "–".into()),
+                html(&w.kind),
+                html(w.object.as_deref().unwrap_or("")),
+                match w.reverted {
+                    Some(true) => "yes",
+                    Some(false) => "NO",
+                    None => "nothing changed",
+                }
+            );
+        }
+        o.push_str("</table>");
+    }
+    o.push_str("</section>\n");
 }

@@ -317,6 +317,9 @@ pub fn render_terminal(report: &Report, opts: &RenderOptions) -> String {
             );
         }
     }
+    if let Some(safety) = &report.safety {
+        render_safety(&mut o, &c, safety);
+    }
     if let Some(r) = &report.requests {
         let _ = writeln!(
             o,
@@ -331,4 +334,53 @@ pub fn render_terminal(report: &Report, opts: &RenderOptions) -> String {
         );
     }
     o
+}
+
+/// The scan's mode, what it did not call and what it wrote.
+fn render_safety(o: &mut String, c: &Paint, safety: &apiward_core::ScanSafety) {
+    let writes = safety.writes.len();
+    let changed = safety
+        .writes
+        .iter()
+        .filter(|w| w.reverted.is_some())
+        .count();
+    let line = if safety.mode == "active" {
+        format!(
+            "Mode: active — {writes} writes sent; {changed} changed something, {} of them reverted or deleted{}",
+            safety.reverted(),
+            match safety.not_reverted() {
+                0 => String::new(),
+                n =>
+                    format!(", {n} NOT reverted (see the write journal in the JSON or HTML report)"),
+            }
+        )
+    } else {
+        "Mode: read-only — no write was sent (GET, HEAD and OPTIONS only)".to_string()
+    };
+    let _ = writeln!(o, "\n  {}", t(&line, 400));
+    if safety.skipped_operations.is_empty() {
+        return;
+    }
+    let risky: Vec<&apiward_core::SkippedOperation> = safety
+        .skipped_operations
+        .iter()
+        .filter(|k| k.method == "GET" || k.method == "HEAD" || k.risk != "state-changing")
+        .collect();
+    let _ = writeln!(
+        o,
+        "  {} operations not called ({} of them state-changing reads or destructive/credential writes); `--include` calls one:",
+        safety.skipped_operations.len(),
+        risky.len()
+    );
+    for k in risky.iter().take(10) {
+        let _ = writeln!(
+            o,
+            "    {} {}",
+            c.p(DIM, &format!("{} {}", t(&k.method, 10), t(&k.path, 120))),
+            t(&k.reason, 200)
+        );
+    }
+    if risky.len() > 10 {
+        let _ = writeln!(o, "    … and {} more in the report", risky.len() - 10);
+    }
 }

@@ -148,7 +148,9 @@ fn set_prefix(s: &mut Scanner) {
 }
 
 /// One planned request per operation (and per identity), list routes before item routes so their
-/// ids feed the item routes.
+/// ids feed the item routes. Operations the guard would refuse (state-changing GETs, excluded ones)
+/// are skipped and listed; writes in a read-only scan are probed with OPTIONS only; in active
+/// mode creates go with the reads, and updates follow in [`crate::writes::update_phase`].
 pub async fn crawl(s: &mut Scanner) {
     let Some(spec) = s.spec.take() else {
         fallback(s).await;
@@ -174,25 +176,54 @@ pub async fn crawl(s: &mut Scanner) {
         let mut sends = Vec::new();
         for i in group {
             let op = &spec.operations[i];
+            let writes = !op.method.is_safe();
+            if op.method == apiward_spec::Method::Delete || op.method == apiward_spec::Method::Trace
+            {
+                s.guard.skip(
+                    i,
+                    format!(
+                        "{} is never sent to objects the scan did not create",
+                        op.method.as_str()
+                    ),
+                );
+                continue;
+            }
+            let callable = s.guard.callable(i);
+            let (method, body) = match (&callable, writes, s.active) {
+                // A write in a read-only scan: OPTIONS shows what the path allows.
+                (_, true, false) => {
+                    if let Err(why) = &callable {
+                        s.guard.skip(i, why.clone());
+                    }
+                    s.coverage.probed_only += 1;
+                    (Method::OPTIONS, None)
+                }
+                (Err(why), _, _) => {
+                    s.guard.skip(i, why.clone());
+                    continue;
+                }
+                (Ok(()), true, true) => {
+                    if !crate::writes::is_create(s, &spec, i) {
+                        // Updates need the current state of their object first: later.
+                        continue;
+                    }
+                    s.coverage.exercised += 1;
+                    let method =
+                        Method::from_bytes(op.method.as_str().as_bytes()).unwrap_or(Method::POST);
+                    (method, Some(crate::checks::active::sample_body(&spec, op)))
+                }
+                (Ok(()), false, _) => {
+                    s.coverage.exercised += 1;
+                    let method =
+                        Method::from_bytes(op.method.as_str().as_bytes()).unwrap_or(Method::GET);
+                    (method, None)
+                }
+            };
             let planned = crate::plan::plan(&spec, i, op, &s.harvest);
             if !planned.harvested.is_empty() {
                 s.coverage.with_harvested_ids += 1;
             }
             let url = s.url(&planned.path_and_query);
-            let method = Method::from_bytes(op.method.as_str().as_bytes()).unwrap_or(Method::GET);
-            let writes = !op.method.is_safe();
-            let (method, body) = if writes && !s.active {
-                s.coverage.probed_only += 1;
-                (Method::OPTIONS, None)
-            } else {
-                s.coverage.exercised += 1;
-                let body = writes.then(|| crate::checks::active::sample_body(&spec, op));
-                (method, body)
-            };
-            if op.method == apiward_spec::Method::Delete || op.method == apiward_spec::Method::Trace
-            {
-                continue;
-            }
             let mk = |identity: Option<crate::Identity>| {
                 let mut req = Request::new(method.clone(), url.clone());
                 if let Some(b) = &body {
@@ -226,6 +257,9 @@ pub async fn crawl(s: &mut Scanner) {
         }
     }
     s.spec = Some(spec);
+    if s.active {
+        crate::writes::update_phase(s).await;
+    }
 }
 
 /// No spec: probe common paths and follow same-origin links found in JSON answers, within budget.

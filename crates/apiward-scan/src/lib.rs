@@ -16,12 +16,14 @@ use std::time::Instant;
 pub mod checks;
 pub mod discover;
 pub mod evidence;
+pub mod guard;
 pub mod identity;
 pub mod join;
 mod login;
 pub mod plan;
 mod progress;
 pub mod store;
+pub mod writes;
 
 pub use identity::{Auth, Identity, parse_auth};
 use store::{Observation, Purpose, Store};
@@ -63,6 +65,10 @@ pub struct ScanConfig {
     pub progress: bool,
     /// User-defined data types for the detector (from `apiward.toml`).
     pub custom_types: Vec<apiward_detect::CustomType>,
+    /// `--include`: operations called even though the risk model says they change state (once).
+    pub include: Vec<guard::OpPattern>,
+    /// `--exclude`: operations that receive nothing.
+    pub exclude: Vec<guard::OpPattern>,
 }
 
 impl ScanConfig {
@@ -79,6 +85,8 @@ impl ScanConfig {
             llm_tier: LlmTier::Quick,
             progress: false,
             custom_types: Vec::new(),
+            include: Vec::new(),
+            exclude: Vec::new(),
         })
     }
 }
@@ -106,6 +114,8 @@ pub struct ScanOutcome {
     pub log: Vec<apiward_http::LogEntry>,
     pub applicable: Vec<Category>,
     pub coverage: Coverage,
+    /// The mode, the operations not called and every write sent.
+    pub safety: apiward_core::ScanSafety,
 }
 
 /// The state of a running scan: what checks read and how they send.
@@ -127,6 +137,8 @@ pub struct Scanner {
     pub harvest: plan::Harvest,
     pub diagnostics: Vec<Diagnostic>,
     pub coverage: Coverage,
+    /// Decides, before the engine, whether each request may be sent (risk, ownership, caps).
+    pub guard: guard::Guard,
     progress: progress::Progress,
 }
 
@@ -170,7 +182,20 @@ impl Scanner {
     pub async fn send_all(&mut self, sends: Vec<Send>) -> Vec<Option<usize>> {
         let mut set = tokio::task::JoinSet::new();
         let n = sends.len();
+        let mut tickets: Vec<Option<guard::Ticket>> = (0..n).map(|_| None).collect();
         for (i, s) in sends.into_iter().enumerate() {
+            // The guard decides first: risk of the operation, ownership of writes, caps.
+            let admitted = self.guard.admit(&guard::Outgoing {
+                method: &s.request.method,
+                url: &s.request.url,
+                op: s.op,
+                identity: s.identity.as_ref().map(|id| id.name.as_str()),
+                body: s.request.body.as_deref(),
+            });
+            match admitted {
+                Ok(t) => tickets[i] = Some(t),
+                Err(_) => continue,
+            }
             let engine = self.engine.clone();
             let detector = self.detector.clone();
             set.spawn(async move {
@@ -222,7 +247,10 @@ impl Scanner {
             }
         }
         let mut out = Vec::with_capacity(n);
-        for obs in results {
+        for (obs, ticket) in results.into_iter().zip(tickets) {
+            if let Some(t) = ticket {
+                self.guard.record(t, obs.as_ref());
+            }
             out.push(obs.map(|o| self.store.push(o)));
         }
         self.progress
@@ -264,9 +292,13 @@ impl Scanner {
 pub async fn scan(cfg: ScanConfig) -> Result<ScanOutcome, String> {
     let started = Instant::now();
     let active = cfg.engine.active;
-    let engine = Engine::new(cfg.engine)?;
+    let mut engine_cfg = cfg.engine;
+    // Deletes of the objects the scan created (its guard refuses every other DELETE).
+    engine_cfg.allow_delete = active;
+    let engine = Engine::new(engine_cfg)?;
     let origin = apiward_http::Origin::parse(&cfg.target)?;
     let origin_text = origin_string(&cfg.target);
+    let guard = guard::Guard::new(active, cfg.include, cfg.exclude, &cfg.target);
     let detector = if cfg.custom_types.is_empty() {
         Detector::new()
     } else {
@@ -293,15 +325,22 @@ pub async fn scan(cfg: ScanConfig) -> Result<ScanOutcome, String> {
         harvest: plan::Harvest::default(),
         diagnostics: Vec::new(),
         coverage: Coverage::default(),
+        guard,
         progress: progress::Progress::new(cfg.progress, started),
     };
     let _ = origin;
 
     discover::run(&mut s, cfg.spec).await;
+    if let Some(spec) = &s.spec {
+        s.guard.load_spec(spec);
+    }
     login::run(&mut s).await;
     discover::crawl(&mut s).await;
     let mut runtime = Vec::new();
     checks::run_all(&mut s, &mut runtime).await;
+    if s.active {
+        writes::cleanup(&mut s).await;
+    }
     for f in &mut runtime {
         if let (Some(spec), Some(path)) = (&s.spec, &f.location.path) {
             f.undocumented =
@@ -333,6 +372,7 @@ pub async fn scan(cfg: ScanConfig) -> Result<ScanOutcome, String> {
         findings,
         diagnostics,
         coverage: s.coverage,
+        safety: s.guard.safety(),
     })
 }
 

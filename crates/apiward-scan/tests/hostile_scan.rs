@@ -17,7 +17,7 @@ const ROUTES: &[&str] = &[
     "/slow-body",
     "/loop",
     "/bad-chunking",
-    "/reset",
+    "/cut-off",
     "/huge-header",
     "/json-300mb",
     "/deep-json",
@@ -120,7 +120,7 @@ async fn hostile() -> common::TestServer {
                     .await;
                 tokio::time::sleep(Duration::from_millis(300)).await;
             }),
-            "/reset" => custom(|mut s: TcpStream| async move {
+            "/cut-off" => custom(|mut s: TcpStream| async move {
                 let mut out = b"HTTP/1.1 200 OK\r\ncontent-length: 100000\r\n\r\n".to_vec();
                 out.extend(std::iter::repeat_n(b'r', 1000));
                 let _ = s.write_all(&out).await;

@@ -245,6 +245,8 @@ pub struct Operation {
     pub path: String,
     pub operation_id: Option<String>,
     pub summary: Option<String>,
+    /// The start of the description (at most 400 bytes): what the risk model reads.
+    pub description: Option<String>,
     pub tags: Vec<String>,
     pub deprecated: bool,
     /// Path-item and operation parameters merged (operation wins on name + location), `$ref`s resolved.

@@ -136,6 +136,16 @@ fn str_of(n: Option<&Node>) -> Option<String> {
     n.and_then(|n| n.as_str()).map(|s| s.to_string())
 }
 
+/// The first `max` bytes of `s`, cut on a character boundary (long descriptions are kept only as
+/// far as the risk model reads them).
+fn head_chars(s: &str, max: usize) -> String {
+    let mut end = s.len().min(max);
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    s[..end].to_string()
+}
+
 fn bool_of(n: Option<&Node>) -> bool {
     n.and_then(|n| n.as_bool()).unwrap_or(false)
 }
@@ -1018,6 +1028,10 @@ impl<'o> Builder<'o> {
             path: path.to_string(),
             operation_id: str_of(n.get("operationId")),
             summary: str_of(n.get("summary")),
+            description: n
+                .get("description")
+                .and_then(|d| d.as_str())
+                .map(|d| head_chars(d, 400)),
             tags: strings(n.get("tags")),
             deprecated: bool_of(n.get("deprecated")),
             parameters,

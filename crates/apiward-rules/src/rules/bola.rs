@@ -56,3 +56,22 @@ rule! {
         fastapi: Some("Type the path parameter (`order_id: int` or a constrained `str` with `pattern=`) so FastAPI rejects anything else with 422."),
     }
 }
+
+rule! {
+    /// Another identity's object accepts a write.
+    CROSS_IDENTITY_WRITE {
+        id: "APIW-BOLA-004",
+        name: "cross-identity-write",
+        category: Bola,
+        severity: Critical,
+        level: Active,
+        spec: false,
+        cwe: [639, 284],
+        owasp: "API1:2023",
+        summary: "A write by identity B to an object identity A created in the same scan was accepted (2xx). The write sent back exactly A's current values, so nothing changed — but the API should have refused it.",
+        why: "If B can write A's objects, B can change A's data: prices, addresses, e-mails, ownership. Reads that are refused while writes are accepted are common when authorization lives only in the read handlers.",
+        example: "alice creates `/v2/notes/71`; bob's `PATCH /v2/notes/71` with alice's own title and body answers 200.",
+        fix: "Authorize every write against the caller (owner or tenant) in the same place as reads, ideally in a data-access layer that filters by the caller.",
+        fastapi: Some("Make the owner part of the key and the condition: `table.update_item(Key={\"pk\": f\"USER#{user.id}\", \"sk\": f\"NOTE#{note_id}\"}, ConditionExpression=\"attribute_exists(pk)\", ...)` so another user's note cannot be addressed."),
+    }
+}

@@ -39,7 +39,14 @@ fn not_enforced(s: &Scanner, out: &mut Vec<Finding>) {
         {
             continue;
         }
-        if o.exchange.body.is_empty() || o.exchange.method == Method::OPTIONS || !done.insert(o.op)
+        // A read needs a body to show anything; an accepted write is the problem by itself.
+        let write = !matches!(
+            o.exchange.method,
+            Method::GET | Method::HEAD | Method::OPTIONS
+        );
+        if (o.exchange.body.is_empty() && !write)
+            || o.exchange.method == Method::OPTIONS
+            || !done.insert(o.op)
         {
             continue;
         }

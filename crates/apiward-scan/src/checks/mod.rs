@@ -9,6 +9,7 @@ pub mod active;
 mod authentication;
 mod bfla;
 mod bola;
+mod cross_identity_write;
 mod data_exposure;
 mod encryption;
 mod input_validation;
@@ -42,6 +43,7 @@ pub async fn run_all(s: &mut Scanner, out: &mut Vec<Finding>) {
     if s.active {
         s.phase("checks: active probes", out.len());
         active::run(s, out).await;
+        cross_identity_write::run(s, out);
     }
     data_exposure::run_late(s, out, &seen);
 }
@@ -134,6 +136,10 @@ pub(crate) mod testkit {
             )
             .expect("test spec loads")
         });
+        let mut guard = crate::guard::Guard::new(false, Vec::new(), Vec::new(), ORIGIN);
+        if let Some(spec) = &spec {
+            guard.load_spec(spec);
+        }
         Scanner {
             engine: Engine::new(EngineConfig::for_target(ORIGIN).expect("config")).expect("engine"),
             detector: detector(),
@@ -155,6 +161,7 @@ pub(crate) mod testkit {
             harvest: crate::plan::Harvest::default(),
             diagnostics: Vec::new(),
             coverage: Coverage::default(),
+            guard,
             progress: crate::progress::Progress::new(false, std::time::Instant::now()),
         }
     }

@@ -1,0 +1,510 @@
+//! Safety tripwires (issue 11): a loopback API written unlike the testbed (camelCase keys, ids
+//! under `noteId`/`userId`, a GET that wipes the database, a GET that logs out, a GET that sends
+//! e-mail, a password endpoint, a user who is not a scanner identity) records every request it
+//! receives and its whole state. The assertions are on those recordings, never on apiward's own
+//! report alone: a default scan changes nothing; an active scan touches only its own objects and
+//! leaves everything as it was (or deleted, when it created it).
+
+#[path = "../../apiward-http/tests/common/mod.rs"]
+mod common;
+
+use apiward_core::{Finding, FindingSource, ScanSafety};
+use apiward_scan::{Auth, Identity, ScanConfig, SpecInput};
+use common::{Head, Reply, response, serve};
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+const SPEC: &str = r##"
+openapi: 3.0.3
+info: {title: Notes, version: "3.2"}
+components:
+  securitySchemes:
+    token: {type: http, scheme: bearer}
+  schemas:
+    User:
+      type: object
+      properties:
+        userId: {type: integer}
+        displayName: {type: string}
+        email: {type: string, format: email}
+        role: {type: string}
+        isAdmin: {type: boolean}
+    UserPatch:
+      type: object
+      properties:
+        displayName: {type: string}
+        email: {type: string}
+        role: {type: string}
+        isAdmin: {type: boolean}
+    Note:
+      type: object
+      properties:
+        noteId: {type: integer}
+        ownerId: {type: integer}
+        title: {type: string}
+        text: {type: string}
+    NoteInput:
+      type: object
+      properties:
+        title: {type: string}
+        text: {type: string}
+security: [{token: []}]
+paths:
+  /me:
+    get:
+      operationId: whoAmI
+      responses: {"200": {description: me, content: {application/json: {schema: {$ref: "#/components/schemas/User"}}}}}
+    patch:
+      operationId: updateMe
+      requestBody: {content: {application/json: {schema: {$ref: "#/components/schemas/UserPatch"}}}}
+      responses: {"200": {description: me}}
+  /users/{userId}:
+    get:
+      operationId: fetchUser
+      parameters: [{name: userId, in: path, required: true, schema: {type: integer}, example: 1}]
+      responses: {"200": {description: user, content: {application/json: {schema: {$ref: "#/components/schemas/User"}}}}}
+    patch:
+      operationId: editUser
+      parameters: [{name: userId, in: path, required: true, schema: {type: integer}, example: 1}]
+      requestBody: {content: {application/json: {schema: {$ref: "#/components/schemas/UserPatch"}}}}
+      responses: {"200": {description: user}}
+  /users/{userId}/password:
+    put:
+      operationId: setPassword
+      parameters: [{name: userId, in: path, required: true, schema: {type: integer}, example: 1}]
+      requestBody: {content: {application/json: {schema: {type: object, properties: {newPassword: {type: string}}}}}}
+      responses: {"204": {description: changed}}
+  /notes:
+    get:
+      operationId: listNotes
+      responses: {"200": {description: notes, content: {application/json: {schema: {type: array, items: {$ref: "#/components/schemas/Note"}}}}}}
+    post:
+      operationId: addNote
+      requestBody: {content: {application/json: {schema: {$ref: "#/components/schemas/NoteInput"}}}}
+      responses: {"201": {description: created}}
+  /notes/{noteId}:
+    get:
+      operationId: readNote
+      parameters: [{name: noteId, in: path, required: true, schema: {type: integer}, example: 1}]
+      responses: {"200": {description: note, content: {application/json: {schema: {$ref: "#/components/schemas/Note"}}}}}
+    patch:
+      operationId: editNote
+      parameters: [{name: noteId, in: path, required: true, schema: {type: integer}, example: 1}]
+      requestBody: {content: {application/json: {schema: {$ref: "#/components/schemas/NoteInput"}}}}
+      responses: {"200": {description: note}}
+    delete:
+      operationId: removeNote
+      parameters: [{name: noteId, in: path, required: true, schema: {type: integer}, example: 1}]
+      responses: {"204": {description: gone}}
+  /notes/{noteId}/sendReminder:
+    get:
+      parameters: [{name: noteId, in: path, required: true, schema: {type: integer}, example: 1}]
+      responses: {"200": {description: sent}}
+  /admin/reset-db:
+    get:
+      summary: Maintenance
+      responses: {"200": {description: done}}
+  /setup/seed:
+    get:
+      operationId: seedDatabase
+      responses: {"200": {description: seeded}}
+  /auth/logout:
+    get:
+      responses: {"200": {description: bye}}
+"##;
+
+/// The API's whole state.
+#[derive(Debug, Clone, PartialEq)]
+struct State {
+    users: BTreeMap<u64, Value>,
+    notes: BTreeMap<u64, Value>,
+    next_note: u64,
+    /// Calls to the operations that must never be called by a scan.
+    tripped: Vec<String>,
+}
+
+fn initial() -> State {
+    let user = |id: u64, name: &str| json!({"userId": id, "displayName": name, "email": format!("{}@notes.test", name.to_lowercase()), "role": "member", "isAdmin": false});
+    State {
+        // Carol (1) is a real user, not a scanner identity.
+        users: BTreeMap::from([
+            (1, user(1, "Carol")),
+            (2, user(2, "Alice")),
+            (3, user(3, "Bob")),
+        ]),
+        notes: BTreeMap::from([(
+            1,
+            json!({"noteId": 1, "ownerId": 1, "title": "carol's", "text": "private"}),
+        )]),
+        next_note: 100,
+        tripped: Vec::new(),
+    }
+}
+
+fn caller(h: &Head) -> Option<u64> {
+    match h.header("authorization") {
+        Some("Bearer alice-token") => Some(2),
+        Some("Bearer bob-token") => Some(3),
+        _ => None,
+    }
+}
+
+fn reply(status: u16, v: &Value) -> Reply {
+    Reply::Raw(response(
+        status,
+        "content-type: application/json\r\n",
+        v.to_string().as_bytes(),
+    ))
+}
+
+fn merge(target: &mut Value, patch: &Value) {
+    if let (Some(t), Some(p)) = (target.as_object_mut(), patch.as_object()) {
+        for (k, v) in p {
+            t.insert(k.clone(), v.clone());
+        }
+    }
+}
+
+/// The tripwire app. `owner_checks`: PATCH /notes/{id} refuses non-owners (the near miss).
+fn app(state: Arc<Mutex<State>>, owner_checks: bool) -> impl Fn(Head) -> Reply + Send + Sync {
+    move |h: Head| {
+        let Ok(mut st) = state.lock() else {
+            return reply(500, &json!({}));
+        };
+        let path = h.path.split('?').next().unwrap_or("").to_string();
+        let segs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+        let body: Value = serde_json::from_slice(&h.body).unwrap_or(Value::Null);
+        if h.method == "OPTIONS" {
+            return Reply::Raw(response(
+                204,
+                "allow: GET, PATCH, POST, PUT, DELETE\r\n",
+                b"",
+            ));
+        }
+        // Operations that must never be called by a scan, whatever the method.
+        let trip = match segs.as_slice() {
+            ["admin", "reset-db"] => {
+                st.notes.clear();
+                st.users.clear();
+                true
+            }
+            ["setup", "seed"] | ["auth", "logout"] | ["notes", _, "sendReminder"] => true,
+            ["users", _, "password"] => true,
+            _ => false,
+        };
+        if trip {
+            st.tripped.push(format!("{} {path}", h.method));
+            return reply(200, &json!({"ok": true}));
+        }
+        let Some(me) = caller(&h) else {
+            return reply(401, &json!({"error": "unauthorized"}));
+        };
+        let id = |i: usize| segs.get(i).and_then(|s| s.parse::<u64>().ok());
+        match (h.method.as_str(), segs.as_slice()) {
+            ("GET" | "HEAD", ["me"]) => reply(200, &st.users[&me]),
+            ("PATCH", ["me"]) => {
+                // Mass assignment: every field is bound, role and isAdmin included.
+                if let Some(u) = st.users.get_mut(&me) {
+                    merge(u, &body);
+                }
+                reply(200, &st.users[&me])
+            }
+            ("GET" | "HEAD", ["users", _]) => match id(1).and_then(|i| st.users.get(&i)) {
+                Some(u) => reply(200, u),
+                None => reply(404, &json!({"error": "no such user"})),
+            },
+            ("PATCH", ["users", _]) => match id(1).and_then(|i| st.users.get_mut(&i)) {
+                Some(u) => {
+                    merge(u, &body);
+                    reply(200, u)
+                }
+                None => reply(404, &json!({"error": "no such user"})),
+            },
+            ("GET" | "HEAD", ["notes"]) => {
+                let mine: Vec<&Value> = st
+                    .notes
+                    .values()
+                    .filter(|n| n["ownerId"] == json!(me))
+                    .collect();
+                reply(200, &json!(mine))
+            }
+            ("POST", ["notes"]) => {
+                let n = st.next_note;
+                st.next_note += 1;
+                let note = json!({"noteId": n, "ownerId": me, "title": body["title"], "text": body["text"]});
+                st.notes.insert(n, note.clone());
+                reply(201, &note)
+            }
+            ("GET" | "HEAD", ["notes", _]) => match id(1).and_then(|i| st.notes.get(&i)) {
+                Some(n) if n["ownerId"] == json!(me) => reply(200, n),
+                Some(_) => reply(403, &json!({"error": "not yours"})),
+                None => reply(404, &json!({"error": "no such note"})),
+            },
+            ("PATCH", ["notes", _]) => {
+                let Some(n) = id(1).and_then(|i| st.notes.get_mut(&i)) else {
+                    return reply(404, &json!({"error": "no such note"}));
+                };
+                if owner_checks && n["ownerId"] != json!(me) {
+                    return reply(403, &json!({"error": "not yours"}));
+                }
+                merge(n, &body);
+                reply(200, n)
+            }
+            ("DELETE", ["notes", _]) => {
+                let Some(i) = id(1) else {
+                    return reply(404, &json!({}));
+                };
+                match st.notes.get(&i) {
+                    Some(n) if n["ownerId"] == json!(me) => {
+                        st.notes.remove(&i);
+                        Reply::Raw(response(204, "", b""))
+                    }
+                    Some(_) => reply(403, &json!({"error": "not yours"})),
+                    None => reply(404, &json!({})),
+                }
+            }
+            _ => reply(404, &json!({"error": "not found"})),
+        }
+    }
+}
+
+fn identities() -> Vec<Identity> {
+    vec![
+        Identity {
+            name: "alice".into(),
+            auth: vec![Auth::Bearer("alice-token".into())],
+        },
+        Identity {
+            name: "bob".into(),
+            auth: vec![Auth::Bearer("bob-token".into())],
+        },
+    ]
+}
+
+struct Run {
+    seen: Vec<Head>,
+    before: State,
+    after: State,
+    findings: Vec<Finding>,
+    safety: ScanSafety,
+}
+
+async fn run(active: bool, owner_checks: bool) -> Run {
+    let state = Arc::new(Mutex::new(initial()));
+    let server = serve(app(state.clone(), owner_checks)).await;
+    let mut cfg = ScanConfig::new(&server.base()).expect("config");
+    let spec = apiward_spec::load_bytes(
+        "notes.yaml",
+        SPEC.as_bytes(),
+        None,
+        &apiward_spec::LoadOptions::default(),
+    )
+    .expect("spec loads");
+    cfg.spec = SpecInput::Loaded(Box::new(spec), "notes.yaml".into());
+    cfg.engine.timeout = Duration::from_secs(2);
+    cfg.engine.rate = None;
+    cfg.engine.active = active;
+    cfg.burst = 20;
+    cfg.shadow_probe = true;
+    cfg.identities = identities();
+    let before = initial();
+    let out = apiward_scan::scan(cfg).await.expect("scan");
+    let after = state.lock().map(|s| s.clone()).expect("state");
+    Run {
+        seen: server.seen(),
+        before,
+        after,
+        findings: out.findings,
+        safety: out.safety,
+    }
+}
+
+fn touched(r: &Run, pred: impl Fn(&Head) -> bool) -> Vec<String> {
+    r.seen
+        .iter()
+        .filter(|h| pred(h))
+        .map(|h| format!("{} {}", h.method, h.path))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn default_scan_changes_nothing() {
+    let r = run(false, false).await;
+    let writes = touched(&r, |h| {
+        !matches!(h.method.as_str(), "GET" | "HEAD" | "OPTIONS")
+    });
+    assert!(
+        writes.is_empty(),
+        "a read-only scan sent writes: {writes:?}"
+    );
+    assert!(
+        r.after.tripped.is_empty(),
+        "state-changing operations were called: {:?}",
+        r.after.tripped
+    );
+    assert_eq!(
+        r.after, r.before,
+        "the read-only scan changed the API's state"
+    );
+    // Every skipped operation is listed with why; the state-changing GETs among them.
+    let skipped: Vec<String> = r
+        .safety
+        .skipped_operations
+        .iter()
+        .map(|k| format!("{} {} [{}]", k.method, k.path, k.risk))
+        .collect();
+    for want in [
+        "GET /admin/reset-db [destructive]",
+        "GET /setup/seed [destructive]",
+        "GET /auth/logout [credential-changing]",
+        "GET /notes/{noteId}/sendReminder [state-changing]",
+    ] {
+        assert!(
+            skipped.iter().any(|s| s == want),
+            "{want} not listed in {skipped:#?}"
+        );
+    }
+    assert_eq!(r.safety.mode, "read-only");
+    assert!(r.safety.writes.is_empty());
+    // Nothing is sent more than the documented cap.
+    let mut per_path: BTreeMap<&str, usize> = BTreeMap::new();
+    for h in &r.seen {
+        *per_path
+            .entry(h.path.split('?').next().unwrap_or(""))
+            .or_default() += 1;
+    }
+    let most = per_path.values().max().copied().unwrap_or(0);
+    assert!(
+        most <= apiward_scan::guard::READ_ONLY_CAP,
+        "a path got {most} requests: {per_path:?}"
+    );
+}
+
+/// What an active scan may leave behind: nothing but what it was entitled to change and put back.
+fn assert_untouched(r: &Run) {
+    assert!(
+        r.after.tripped.is_empty(),
+        "operations that must never be called were: {:?}",
+        r.after.tripped
+    );
+    // Carol (not a scanner identity) and her note are exactly as before.
+    assert_eq!(
+        r.after.users.get(&1),
+        r.before.users.get(&1),
+        "carol's account changed"
+    );
+    assert_eq!(
+        r.after.notes.get(&1),
+        r.before.notes.get(&1),
+        "carol's note changed"
+    );
+    // The scanner's own accounts were probed and reverted.
+    assert_eq!(r.after.users, r.before.users, "an account was left changed");
+    // Every note the scan created was deleted again.
+    assert_eq!(
+        r.after.notes, r.before.notes,
+        "created notes were left behind"
+    );
+    // DELETE only ever went to notes the scan created (ids from 100 on).
+    let deletes = touched(r, |h| h.method == "DELETE");
+    assert!(!deletes.is_empty(), "created notes were not cleaned up");
+    for d in &deletes {
+        let id: u64 = d
+            .rsplit('/')
+            .next()
+            .and_then(|s| s.parse().ok())
+            .expect("delete of a note id");
+        assert!(
+            id >= 100,
+            "DELETE of an object the scan did not create: {d}"
+        );
+    }
+    // Writes to carol's objects carried exactly her current values.
+    for h in r.seen.iter().filter(|h| h.method == "PATCH") {
+        let Ok(body) = serde_json::from_slice::<Value>(&h.body) else {
+            continue;
+        };
+        let current = match h.path.as_str() {
+            "/users/1" => r.before.users.get(&1),
+            "/notes/1" => r.before.notes.get(&1),
+            _ => continue,
+        };
+        if let (Some(obj), Some(cur)) = (body.as_object(), current) {
+            for (k, v) in obj {
+                assert_eq!(cur.get(k), Some(v), "{} {} wrote {k}={v}", h.method, h.path);
+            }
+        }
+    }
+    // The journal has every write and says what was undone.
+    let journal_writes = r.safety.writes.len();
+    let wire_writes = touched(r, |h| {
+        !matches!(h.method.as_str(), "GET" | "HEAD" | "OPTIONS")
+    })
+    .len();
+    assert_eq!(
+        journal_writes, wire_writes,
+        "journal {:#?}",
+        r.safety.writes
+    );
+    assert_eq!(
+        r.safety.not_reverted(),
+        0,
+        "journal: {:#?}",
+        r.safety.writes
+    );
+    assert_eq!(r.safety.mode, "active");
+}
+
+fn runtime(fs: &[Finding], rule: &str) -> Vec<Finding> {
+    assert!(apiward_rules::get(rule).is_some(), "unknown rule {rule}");
+    fs.iter()
+        .filter(|f| f.rule_name == rule && f.source != FindingSource::Spec)
+        .cloned()
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fires_cross_identity_write() {
+    let r = run(true, false).await;
+    assert_untouched(&r);
+    let got = runtime(&r.findings, "cross-identity-write");
+    assert!(
+        got.iter()
+            .any(|f| f.location.path.as_deref() == Some("/notes/{noteId}")),
+        "no cross-identity write on /notes/{{noteId}}: {got:#?}"
+    );
+    // Mass assignment on the identity's own account, confirmed by reading it back, then reverted.
+    let mass = runtime(&r.findings, "mass-assignment-confirmed");
+    assert!(
+        mass.iter()
+            .any(|f| f.location.path.as_deref() == Some("/me")),
+        "{:#?}",
+        r.findings.iter().map(|f| &f.rule_name).collect::<Vec<_>>()
+    );
+    // The credential and action operations were refused, and listed.
+    let skipped: Vec<String> = r
+        .safety
+        .skipped_operations
+        .iter()
+        .map(|k| format!("{} {}", k.method, k.path))
+        .collect();
+    assert!(
+        skipped.contains(&"PUT /users/{userId}/password".to_string()),
+        "{skipped:?}"
+    );
+    assert!(
+        skipped.contains(&"GET /admin/reset-db".to_string()),
+        "{skipped:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn near_miss_cross_identity_write() {
+    // The same API with an owner check on note writes: still no harm, and no finding.
+    let r = run(true, true).await;
+    assert_untouched(&r);
+    let got = runtime(&r.findings, "cross-identity-write");
+    assert!(got.is_empty(), "{got:#?}");
+}

@@ -24,7 +24,34 @@ pub mod exit {
     pub const COULD_NOT_RUN: u8 = 2;
 }
 
+/// Any panic left is a bug; it still ends as a documented exit code with one line on stderr,
+/// never Rust's exit 101 and a backtrace dump over a CI log.
+fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let what = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".to_string());
+        let at = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        eprintln!(
+            "apiward: internal error: {}{at} (this is a bug in apiward; no report was written — please report it)",
+            apiward_core::sanitize_terminal(&what).replace('\n', " ")
+        );
+        std::process::exit(i32::from(exit::COULD_NOT_RUN));
+    }));
+}
+
 fn main() -> ExitCode {
+    install_panic_hook();
+    // Lets the tests check the hook end to end.
+    if std::env::var_os("APIWARD_INTERNAL_PANIC_TEST").is_some() {
+        panic!("panic requested by APIWARD_INTERNAL_PANIC_TEST");
+    }
     let args = cli::Cli::parse();
     let code = match args.command {
         cli::Command::Audit(a) => cmd_audit::run(*a),

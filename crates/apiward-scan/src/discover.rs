@@ -133,10 +133,16 @@ fn set_prefix(s: &mut Scanner) {
     }
     for server in &spec.servers {
         let url = server.url.trim_end_matches('/');
+        // Only an absolute URL on the target's origin (or a bare path) gives a prefix; a server
+        // written without a scheme (`localhost:8000`) gives none.
         let path = if url.starts_with('/') {
             Some(url.to_string())
-        } else if crate::origin_string(url).eq_ignore_ascii_case(&s.origin) {
-            Some(url[crate::origin_string(url).len()..].to_string())
+        } else if let Some((scheme, rest)) = url.split_once("://") {
+            let host_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+            let (host, path) = rest.split_at(host_end);
+            format!("{scheme}://{host}")
+                .eq_ignore_ascii_case(&s.origin)
+                .then(|| path.split(['?', '#']).next().unwrap_or("").to_string())
         } else {
             None
         };

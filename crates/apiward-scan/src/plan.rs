@@ -115,19 +115,33 @@ fn is_id_key(k: &str) -> bool {
 
 /// A plausible value for a parameter from its schema: example, default, enum, format, type.
 pub fn sample_value(spec: &Spec, schema: Option<&Schema>, example: Option<&str>) -> String {
+    sample_value_at(spec, schema, example, 0)
+}
+
+/// Composition depth followed at most: a cyclic `anyOf` (a schema graph back-edge) stops here.
+const MAX_SAMPLE_DEPTH: usize = 8;
+
+fn sample_value_at(
+    spec: &Spec,
+    schema: Option<&Schema>,
+    example: Option<&str>,
+    depth: usize,
+) -> String {
     if let Some(e) = example {
-        return e.to_string();
+        return e.chars().take(256).collect();
     }
     let Some(s) = schema else {
         return "1".to_string();
     };
     if let Some(e) = s.examples.first() {
-        return e.clone();
+        return e.chars().take(256).collect();
     }
-    for sub in s.any_of.iter().chain(&s.one_of).chain(&s.all_of) {
-        let sub = spec.schema(*sub);
-        if !sub.has_type("null") {
-            return sample_value(spec, Some(sub), None);
+    if depth < MAX_SAMPLE_DEPTH {
+        for sub in s.any_of.iter().chain(&s.one_of).chain(&s.all_of) {
+            let sub = spec.schema(*sub);
+            if !sub.has_type("null") {
+                return sample_value_at(spec, Some(sub), None, depth + 1);
+            }
         }
     }
     match s.format.as_deref() {

@@ -104,10 +104,16 @@ pub fn load_path(path: &Path, opts: &LoadOptions) -> Result<Spec, LoadError> {
     let dir = canon
         .as_ref()
         .and_then(|c| c.parent().map(|p| p.to_path_buf()));
-    load_inner(
+    let (root, pdiags) = parse_main(&name, &bytes, opts)?;
+    let len = bytes.len();
+    // The file's bytes are not needed once parsed: free them before the model is built.
+    drop(bytes);
+    build_main(
         &name,
-        &bytes,
-        dir.clone(),
+        root,
+        pdiags,
+        len,
+        dir,
         canon.map(|c| c.display().to_string()),
         opts,
     )
@@ -144,11 +150,31 @@ fn load_inner(
     key: Option<String>,
     opts: &LoadOptions,
 ) -> Result<Spec, LoadError> {
-    let (root, pdiags) = parse_document(name, bytes, opts).map_err(|e| LoadError {
+    let (root, pdiags) = parse_main(name, bytes, opts)?;
+    build_main(name, root, pdiags, bytes.len(), dir, key, opts)
+}
+
+fn parse_main(
+    name: &str,
+    bytes: &[u8],
+    opts: &LoadOptions,
+) -> Result<(Node, Vec<ParseDiag>), LoadError> {
+    parse_document(name, bytes, opts).map_err(|e| LoadError {
         file: name.to_string(),
         line: e.line,
         message: e.message,
-    })?;
+    })
+}
+
+fn build_main(
+    name: &str,
+    root: Node,
+    pdiags: Vec<ParseDiag>,
+    len: usize,
+    dir: Option<std::path::PathBuf>,
+    key: Option<String>,
+    opts: &LoadOptions,
+) -> Result<Spec, LoadError> {
     let lower = name.to_ascii_lowercase();
     let base = match &dir {
         Some(d) => Base::Dir(d.clone()),
@@ -162,7 +188,7 @@ fn load_inner(
         root: Rc::new(root),
         base,
     };
-    let mut res = Resolver::new(opts, main, dir, key, bytes.len());
+    let mut res = Resolver::new(opts, main, dir, key, len);
     for d in pdiags {
         res.diag(DiagnosticLevel::Warning, d.code, d.message, 0, "", d.line);
     }

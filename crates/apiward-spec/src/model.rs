@@ -37,7 +37,6 @@ pub struct Document {
     /// Display name: the path as the user gave it (or relative to the main document's folder for
     /// referenced files), or the URL.
     pub name: String,
-    pub root: crate::Node,
 }
 
 #[derive(Debug, Clone, Default)]

@@ -6,7 +6,15 @@ pub struct Node {
     pub value: Value,
     /// 1-based line where the node starts (0 when unknown).
     pub line: u32,
+    /// For large objects (`paths`, `components/schemas` with thousands of members): key → member
+    /// position (the last one for duplicates), so pointer lookups stay constant-time. Boxed: a
+    /// pointer per node instead of a whole (mostly absent) map.
+    #[allow(clippy::box_collection)]
+    index: Option<Box<std::collections::HashMap<String, u32>>>,
 }
+
+/// Objects with more members than this get a key index.
+const INDEX_FROM: usize = 32;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
@@ -22,13 +30,50 @@ pub enum Value {
 
 impl Node {
     pub fn new(value: Value, line: u32) -> Self {
-        Node { value, line }
+        // Parsers grow these by pushing: give back the spare capacity (a large spec is millions
+        // of nodes, and doubling leaves up to half of each buffer unused).
+        let value = match value {
+            Value::Object(mut m) => {
+                m.shrink_to_fit();
+                for (k, _) in &mut m {
+                    k.shrink_to_fit();
+                }
+                Value::Object(m)
+            }
+            Value::Array(mut a) => {
+                a.shrink_to_fit();
+                Value::Array(a)
+            }
+            Value::String(mut t) => {
+                t.shrink_to_fit();
+                Value::String(t)
+            }
+            other => other,
+        };
+        let index = match &value {
+            Value::Object(members) if members.len() > INDEX_FROM => Some(Box::new(
+                members
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (k, _))| (k.clone(), i as u32))
+                    .collect(),
+            )),
+            _ => None,
+        };
+        Node { value, line, index }
     }
 
     /// Member `key` of an object node.
     pub fn get(&self, key: &str) -> Option<&Node> {
         match &self.value {
-            Value::Object(members) => members.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v),
+            Value::Object(members) => match &self.index {
+                Some(ix) => ix
+                    .get(key)
+                    .and_then(|i| members.get(*i as usize))
+                    .filter(|(k, _)| k == key)
+                    .map(|(_, v)| v),
+                None => members.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v),
+            },
             _ => None,
         }
     }

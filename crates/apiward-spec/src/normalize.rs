@@ -401,10 +401,9 @@ impl<'o> Builder<'o> {
         let documents = res
             .docs
             .into_iter()
-            .map(|d| Document {
-                name: d.name,
-                root: Rc::try_unwrap(d.root).unwrap_or_else(|rc| (*rc).clone()),
-            })
+            // The raw trees are dropped here: the model holds everything the checks read, and
+            // keeping (or cloning) a 50 MB spec's tree would double the peak.
+            .map(|d| Document { name: d.name })
             .collect();
         Ok(Spec {
             version,
@@ -1193,6 +1192,11 @@ impl<'o> Builder<'o> {
             line: 0,
         });
         s.name = component_name(&key.1);
+        // Grow by a quarter, not by doubling: a spec with 300,000 schemas would otherwise hold
+        // up to twice the memory it needs (a schema is ~450 bytes).
+        if self.schemas.len() == self.schemas.capacity() && self.schemas.len() >= 4096 {
+            self.schemas.reserve_exact(self.schemas.len() / 4);
+        }
         self.schemas.push(s);
         self.ids.insert(key, id);
         self.queue.push_back(id);

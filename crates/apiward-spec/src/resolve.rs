@@ -38,6 +38,9 @@ pub(crate) struct Resolver<'o> {
     suppressed: usize,
     pub external_refs: Vec<(String, Loc)>,
     total_bytes: usize,
+    /// Where each reference node already followed ends: `(doc, pointer)` → final `(doc, pointer)`,
+    /// or `None` for a chain that failed. Long chains are walked once, not once per link.
+    followed: HashMap<(usize, String), Option<(usize, String)>>,
 }
 
 /// Maximum number of diagnostics kept (the rest are counted).
@@ -65,6 +68,7 @@ impl<'o> Resolver<'o> {
             suppressed: 0,
             external_refs: Vec::new(),
             total_bytes: bytes,
+            followed: HashMap::new(),
         }
     }
 
@@ -112,11 +116,31 @@ impl<'o> Resolver<'o> {
         pointer: &str,
         node: &Node,
     ) -> Option<(usize, String, Rc<Node>)> {
-        let mut cur_doc = doc;
-        let mut cur_ptr = pointer.to_string();
-        let mut cur_root: Rc<Node>;
         let (mut reference, mut ref_line) = ref_and_line(node)?;
+        if let Some(known) = self.followed.get(&(doc, pointer.to_string())) {
+            let (d, p) = known.clone()?;
+            let root = self.root(d);
+            return Some((d, p, root));
+        }
         let mut seen: Vec<(usize, String)> = vec![(doc, pointer.to_string())];
+        let end = self.follow_chain(&mut seen, &mut reference, &mut ref_line);
+        let result = end.as_ref().map(|(d, p, _)| (*d, p.clone()));
+        // Every link of the chain ends where this one does (or fails with it).
+        for link in seen {
+            self.followed.entry(link).or_insert_with(|| result.clone());
+        }
+        end
+    }
+
+    fn follow_chain(
+        &mut self,
+        seen: &mut Vec<(usize, String)>,
+        reference: &mut String,
+        ref_line: &mut u32,
+    ) -> Option<(usize, String, Rc<Node>)> {
+        let (mut cur_doc, mut cur_ptr) = seen.first().cloned()?;
+        let mut cur_root: Rc<Node>;
+        let mut on_chain: HashSet<(usize, String)> = seen.iter().cloned().collect();
         loop {
             if seen.len() > self.opts.max_ref_depth {
                 self.diag(
@@ -128,19 +152,25 @@ impl<'o> Resolver<'o> {
                     ),
                     cur_doc,
                     &cur_ptr,
-                    ref_line,
+                    *ref_line,
                 );
                 return None;
             }
-            let (tdoc, tptr) = self.target(cur_doc, &reference, &cur_ptr, ref_line)?;
-            if seen.iter().any(|(d, p)| *d == tdoc && *p == tptr) {
+            let (tdoc, tptr) = self.target(cur_doc, reference, &cur_ptr, *ref_line)?;
+            if let Some(known) = self.followed.get(&(tdoc, tptr.clone())).cloned() {
+                // The rest of this chain was walked before.
+                let (d, p) = known?;
+                let root = self.root(d);
+                return Some((d, p, root));
+            }
+            if !on_chain.insert((tdoc, tptr.clone())) {
                 self.diag(
                     DiagnosticLevel::Error,
                     "spec.ref-cycle",
                     format!("`$ref` `{reference}` is part of a reference cycle that never reaches a definition"),
                     cur_doc,
                     &cur_ptr,
-                    ref_line,
+                    *ref_line,
                 );
                 return None;
             }
@@ -153,7 +183,7 @@ impl<'o> Resolver<'o> {
                         format!("`$ref` target not found: `{reference}`"),
                         cur_doc,
                         &cur_ptr,
-                        ref_line,
+                        *ref_line,
                     );
                     return None;
                 }
@@ -165,8 +195,8 @@ impl<'o> Resolver<'o> {
             cur_root = root;
             match next_ref {
                 Some((r, l)) => {
-                    reference = r;
-                    ref_line = l;
+                    *reference = r;
+                    *ref_line = l;
                 }
                 None => break,
             }

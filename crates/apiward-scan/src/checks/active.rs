@@ -29,32 +29,36 @@ pub fn sample_body(spec: &Spec, op: &Operation) -> Vec<u8> {
         })
         .and_then(|m| m.schema);
     let v = match schema {
-        Some(id) => sample(spec, id, 0),
+        Some(id) => sample(spec, id, 0, &mut { SAMPLE_NODES }),
         None => json!({}),
     };
     v.to_string().into_bytes()
 }
 
-fn sample(spec: &Spec, id: apiward_spec::SchemaId, depth: usize) -> Value {
+/// Values a sample body holds at most (wide schemas nested four deep would otherwise multiply).
+const SAMPLE_NODES: usize = 500;
+
+fn sample(spec: &Spec, id: apiward_spec::SchemaId, depth: usize, budget: &mut usize) -> Value {
     let s = spec.schema(id);
-    if depth > 4 {
+    if depth > 4 || *budget == 0 {
         return Value::Null;
     }
+    *budget -= 1;
     if let Some(e) = s.examples.first() {
         return serde_json::from_str(e).unwrap_or_else(|_| Value::String(e.clone()));
     }
     if !s.properties.is_empty() || s.has_type("object") {
         let mut m = Map::new();
         for p in spec.flatten_properties(id, 1) {
-            m.insert(p.name.clone(), sample(spec, p.schema, depth + 1));
+            m.insert(p.name.clone(), sample(spec, p.schema, depth + 1, budget));
         }
         return Value::Object(m);
     }
     if let Some(items) = s.items {
-        return Value::Array(vec![sample(spec, items, depth + 1)]);
+        return Value::Array(vec![sample(spec, items, depth + 1, budget)]);
     }
     if let Some(first) = s.any_of.iter().chain(&s.one_of).chain(&s.all_of).next() {
-        return sample(spec, *first, depth + 1);
+        return sample(spec, *first, depth + 1, budget);
     }
     match s.format.as_deref() {
         Some("email") => return json!("apiward-probe@example.com"),
@@ -69,7 +73,8 @@ fn sample(spec: &Spec, id: apiward_spec::SchemaId, depth: usize) -> Value {
     if s.has_type("boolean") {
         return json!(false);
     }
-    let min = s.min_length.unwrap_or(0) as usize;
+    // A size from the spec is capped: `minLength: 4294967295` must not size an allocation.
+    let min = (s.min_length.unwrap_or(0) as usize).min(256);
     json!(format!("apiward{}", "x".repeat(min.saturating_sub(7))))
 }
 

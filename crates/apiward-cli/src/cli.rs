@@ -149,6 +149,15 @@ pub struct LiveArgs {
     /// Repeatable.
     #[arg(long = "exclude", value_name = "PATTERN")]
     pub exclude: Vec<String>,
+    /// Where the out-of-band canary listens (SSRF and webhook checks with --active), e.g.
+    /// 0.0.0.0:8787. Default: an ephemeral 127.0.0.1 port, reachable only from this machine.
+    #[arg(long, value_name = "IP:PORT")]
+    pub canary_listen: Option<String>,
+    /// The canary's URL as the target must call it (an address the target can reach, routed to
+    /// --canary-listen). Without it, a remote target's out-of-band checks are reported as not
+    /// confirmable.
+    #[arg(long, value_name = "URL")]
+    pub canary_url: Option<String>,
     /// Global request rate cap per second (default 150; 0 = unlimited).
     #[arg(long, value_name = "N")]
     pub rate: Option<f64>,

@@ -111,6 +111,11 @@ fn configure(
     };
     cfg.include = patterns("--include", &live.include, sec.map(|s| &s.include))?;
     cfg.exclude = patterns("--exclude", &live.exclude, sec.map(|s| &s.exclude))?;
+    cfg.canary = apiward_scan::canary::CanaryConfig {
+        listen: live.canary_listen.clone(),
+        url: live.canary_url.clone(),
+    };
+    cfg.canary.validate()?;
     let rate = live.rate.or(sec.and_then(|s| s.rate)).unwrap_or(150.0);
     cfg.engine.rate = (rate > 0.0).then_some(rate);
     cfg.engine.concurrency = live

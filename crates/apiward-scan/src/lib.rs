@@ -13,6 +13,7 @@ use apiward_spec::Spec;
 use std::sync::Arc;
 use std::time::Instant;
 
+pub mod canary;
 pub mod checks;
 pub mod discover;
 pub mod evidence;
@@ -69,6 +70,8 @@ pub struct ScanConfig {
     pub include: Vec<guard::OpPattern>,
     /// `--exclude`: operations that receive nothing.
     pub exclude: Vec<guard::OpPattern>,
+    /// Where the out-of-band canary listens and what URL targets are given.
+    pub canary: canary::CanaryConfig,
 }
 
 impl ScanConfig {
@@ -87,6 +90,7 @@ impl ScanConfig {
             custom_types: Vec::new(),
             include: Vec::new(),
             exclude: Vec::new(),
+            canary: canary::CanaryConfig::default(),
         })
     }
 }
@@ -150,6 +154,7 @@ pub struct ScanSettings {
     pub max_response_bytes: usize,
     pub shadow_probe: bool,
     pub llm_tier: LlmTier,
+    pub canary: canary::CanaryConfig,
 }
 
 /// A request a check wants sent, with what to record about it.
@@ -320,6 +325,7 @@ pub async fn scan(cfg: ScanConfig) -> Result<ScanOutcome, String> {
             max_response_bytes: cfg.max_response_bytes,
             shadow_probe: cfg.shadow_probe,
             llm_tier: cfg.llm_tier,
+            canary: cfg.canary,
         },
         store: Store::default(),
         harvest: plan::Harvest::default(),

@@ -19,6 +19,7 @@ struct Opts {
     shadow: bool,
     max_items: Option<usize>,
     identities: Vec<Identity>,
+    canary: Option<apiward_scan::canary::CanaryConfig>,
 }
 
 /// Scan a loopback server answering with `handler`, documented by `spec` (YAML); runtime and
@@ -46,6 +47,9 @@ where
         cfg.max_items = n;
     }
     cfg.identities = opts.identities;
+    if let Some(c) = opts.canary {
+        cfg.canary = c;
+    }
     let out = apiward_scan::scan(cfg).await.expect("scan");
     out.findings
         .into_iter()
@@ -818,6 +822,33 @@ async fn fires_url_input() {
     assert_fires(&fs, "url-input");
 }
 
+/// The canary at an address the user chose (`--canary-listen`, `--canary-url` with a path prefix),
+/// as for a remote target: the callback is still tied to its probe.
+#[tokio::test(flavor = "multi_thread")]
+async fn fires_url_input_with_a_configured_canary() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("free port")
+        .port();
+    let opts = Opts {
+        canary: Some(apiward_scan::canary::CanaryConfig {
+            listen: Some(format!("127.0.0.1:{port}")),
+            url: Some(format!("http://127.0.0.1:{port}/hooks/apiward")),
+        }),
+        ..active()
+    };
+    let fs = scan(&doc(PREVIEWS), opts, previews_server(true)).await;
+    assert_fires(&fs, "url-input");
+    let f = fired(&fs, "url-input")[0];
+    assert!(
+        f.evidence
+            .iter()
+            .any(|e| e.summary.contains("from 127.0.0.1")),
+        "{:#?}",
+        f.evidence
+    );
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn near_miss_url_input() {
     let fs = scan(&doc(PREVIEWS), active(), previews_server(false)).await;
@@ -837,32 +868,50 @@ const PROFILE: &str = "  /profile:
       responses: {'200': {description: ok}}
 ";
 
-/// Echoes the submitted body (`echo`), or answers the stored profile, ignoring privileged fields.
-fn profile_server(echo: bool) -> impl Fn(Head) -> Reply + Send + Sync + 'static {
+/// The caller's own profile, stored: `binds_all` writes every submitted field (role included);
+/// otherwise privileged fields are ignored. GET answers what is stored.
+fn profile_server(binds_all: bool) -> impl Fn(Head) -> Reply + Send + Sync + 'static {
+    let stored =
+        std::sync::Mutex::new(serde_json::json!({"display_name": "Alice", "role": "user"}));
     move |h| {
         if path_of(&h) != "/profile" {
             return not_found();
         }
-        if h.method != "PATCH" {
-            return json(200, "", r#"{"display_name": "Alice", "role": "user"}"#);
+        let Ok(mut p) = stored.lock() else {
+            return not_found();
+        };
+        if h.method == "PATCH"
+            && let Ok(serde_json::Value::Object(body)) =
+                serde_json::from_slice::<serde_json::Value>(&h.body)
+        {
+            for (k, v) in body {
+                if binds_all || k != "role" {
+                    p[k] = v;
+                }
+            }
         }
-        if echo {
-            json(200, "", &String::from_utf8_lossy(&h.body))
-        } else {
-            json(200, "", r#"{"display_name": "Alice", "role": "user"}"#)
-        }
+        json(200, "", &p.to_string())
+    }
+}
+
+fn one_user() -> Opts {
+    Opts {
+        active: true,
+        identities: vec![identity("alice", "alice-token")],
+        ..Opts::default()
     }
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn fires_mass_assignment_confirmed() {
-    let fs = scan(&doc(PROFILE), active(), profile_server(true)).await;
+    // Written on the identity's own account, read back, then reverted.
+    let fs = scan(&doc(PROFILE), one_user(), profile_server(true)).await;
     assert_fires(&fs, "mass-assignment-confirmed");
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn near_miss_mass_assignment_confirmed() {
-    let fs = scan(&doc(PROFILE), active(), profile_server(false)).await;
+    let fs = scan(&doc(PROFILE), one_user(), profile_server(false)).await;
     assert_quiet(&fs, "mass-assignment-confirmed");
 }
 

@@ -13,7 +13,6 @@ use apiward_rules::{
 };
 use apiward_spec::{Operation, Spec};
 use serde_json::{Map, Value, json};
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// A JSON body for a write operation, from its request schema.
@@ -86,54 +85,27 @@ pub async fn run(s: &mut Scanner, out: &mut Vec<Finding>) {
     super::bola::id_traversal(s, out).await;
 }
 
-/// A loopback listener that records the paths it is asked for.
-struct Canary {
-    port: u16,
-    hits: Arc<Mutex<Vec<String>>>,
-    task: tokio::task::JoinHandle<()>,
-}
-
-async fn canary() -> Option<Canary> {
-    use tokio::io::AsyncReadExt;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.ok()?;
-    let port = listener.local_addr().ok()?.port();
-    let hits = Arc::new(Mutex::new(Vec::new()));
-    let h = hits.clone();
-    let task = tokio::spawn(async move {
-        loop {
-            let Ok((mut sock, _)) = listener.accept().await else {
-                break;
-            };
-            let h = h.clone();
-            tokio::spawn(async move {
-                let mut buf = vec![0u8; 4096];
-                let n = tokio::time::timeout(Duration::from_secs(2), sock.read(&mut buf))
-                    .await
-                    .ok()
-                    .and_then(Result::ok)
-                    .unwrap_or(0);
-                let line = String::from_utf8_lossy(&buf[..n]);
-                if let Some(path) = line.lines().next().and_then(|l| l.split(' ').nth(1))
-                    && let Ok(mut v) = h.lock()
-                {
-                    v.push(path.to_string());
-                }
-                use tokio::io::AsyncWriteExt;
-                let _ = sock
-                    .write_all(
-                        b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\nok",
-                    )
-                    .await;
-            });
-        }
-    });
-    Some(Canary { port, hits, task })
-}
-
 async fn ssrf_canary(s: &mut Scanner, out: &mut Vec<Finding>) {
-    let Some(spec) = s.spec.take() else { return };
-    let Some(c) = canary().await else {
-        s.spec = Some(spec);
+    let c = match crate::canary::Canary::start(&s.cfg.canary).await {
+        Ok(c) => c,
+        Err(e) => {
+            s.note(apiward_core::DiagnosticLevel::Warning, "scan.canary", e);
+            return;
+        }
+    };
+    // A loopback listener can only be called by a target on this machine: for any other target
+    // the out-of-band checks cannot be confirmed, which is not the same as passing them.
+    if c.loopback_only && !crate::is_loopback_target(&s.base) {
+        s.note(
+            apiward_core::DiagnosticLevel::Warning,
+            "scan.oob-unconfirmed",
+            "out-of-band checks (SSRF, webhook delivery) could not be confirmed: the target cannot reach the scanner's loopback canary; pass --canary-listen ADDR and --canary-url URL (an address the target can reach)",
+        );
+        c.stop();
+        return;
+    }
+    let Some(spec) = s.spec.take() else {
+        c.stop();
         return;
     };
     let mut sends = Vec::new();
@@ -148,8 +120,8 @@ async fn ssrf_canary(s: &mut Scanner, out: &mut Vec<Finding>) {
         {
             continue;
         }
-        let token = format!("apiward-canary-{i}");
-        let canary_url = format!("http://127.0.0.1:{}/{token}", c.port);
+        let token = c.token(i);
+        let canary_url = c.url_for(&token);
         let planned = crate::plan::plan(&spec, i, op, &s.harvest);
         let url_params: Vec<&str> = op
             .parameters
@@ -211,13 +183,18 @@ async fn ssrf_canary(s: &mut Scanner, out: &mut Vec<Finding>) {
         tokens.push((token, i));
     }
     let got = s.send_all(sends).await;
-    tokio::time::sleep(Duration::from_millis(800)).await;
-    let hits = c.hits.lock().map(|v| v.clone()).unwrap_or_default();
-    c.task.abort();
+    // A remote target may fetch later than one on this machine.
+    let wait = if c.loopback_only { 800 } else { 3000 };
+    tokio::time::sleep(Duration::from_millis(wait)).await;
+    let mut confirmed = Vec::new();
     for (token, i) in tokens {
-        if !hits.iter().any(|h| h.contains(&token)) {
-            continue;
+        let hits = c.hits_for(&token);
+        if let Some(first) = hits.first() {
+            confirmed.push((i, first.clone(), hits.len()));
         }
+    }
+    c.stop();
+    for (i, hit, count) in confirmed {
         let op = &spec.operations[i];
         let witness = got
             .iter()
@@ -231,7 +208,7 @@ async fn ssrf_canary(s: &mut Scanner, out: &mut Vec<Finding>) {
             "",
             format!("{} fetches URLs supplied by the caller", op.label()),
             format!(
-                "Handed the scanner's loopback canary URL, {} made the server request it (out-of-band confirmation).",
+                "Handed a canary URL unique to this probe, {} made the server request it (out-of-band confirmation).",
                 op.label()
             ),
         )
@@ -242,7 +219,11 @@ async fn ssrf_canary(s: &mut Scanner, out: &mut Vec<Finding>) {
             f.location.url = Some(o.exchange.url.clone());
             f.evidence.push(response(
                 o,
-                "the canary received a request from the target",
+                format!(
+                    "the canary received {count} request(s) for this probe's token, the first from {} {} ms after the canary started",
+                    hit.peer,
+                    hit.after.as_millis()
+                ),
                 &[],
             ));
         }
@@ -256,7 +237,7 @@ async fn ssrf_canary(s: &mut Scanner, out: &mut Vec<Finding>) {
                 "registration",
                 format!("{} delivers to caller-registered URLs", op.label()),
                 format!(
-                    "Registering the scanner's loopback canary with {} made the API send it a request at once: it calls whatever endpoint a caller registers{}.",
+                    "Registering a canary URL with {} made the API send it a request at once: it calls whatever endpoint a caller registers{}.",
                     op.label(),
                     if witness.is_some_and(|w| s.obs(w).anonymous()) {
                         ", and registration needs no credentials"

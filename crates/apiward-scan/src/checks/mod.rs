@@ -156,6 +156,7 @@ pub(crate) mod testkit {
                 max_response_bytes: 1 << 20,
                 shadow_probe: false,
                 llm_tier: crate::LlmTier::Quick,
+                canary: Default::default(),
             },
             store: Store::default(),
             harvest: crate::plan::Harvest::default(),

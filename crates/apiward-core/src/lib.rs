@@ -9,6 +9,7 @@ mod finding;
 mod report;
 pub mod score;
 mod text;
+pub mod time;
 
 pub use category::{AccessLevel, Category, Confidence, Severity};
 pub use finding::{

@@ -164,6 +164,7 @@ pub fn run(s: &Scanner, out: &mut Vec<Finding>) {
     }
 
     // Certificate problems reported by the engine.
+    let mut rejected = false;
     for d in s.engine.diagnostics() {
         if d.code.contains("certificate") {
             out.push(
@@ -177,9 +178,72 @@ pub fn run(s: &Scanner, out: &mut Vec<Finding>) {
                 )
                 .confidence(Confidence::Certain),
             );
+            rejected = true;
             break;
         }
     }
+    if !rejected {
+        certificate_facts(s, out, &apiward_core::time::now_rfc3339());
+    }
+}
+
+/// What the leaf certificate itself says (read on every HTTPS answer, also under `--insecure`,
+/// where nothing was verified): expired, self-signed, or expiring within 30 days.
+fn certificate_facts(s: &Scanner, out: &mut Vec<Finding>, now: &str) {
+    let Some((o, tls)) = s
+        .store
+        .iter()
+        .find_map(|o| o.exchange.tls.as_ref().map(|t| (o, t)))
+    else {
+        return;
+    };
+    let soon = apiward_core::time::rfc3339_from_unix(
+        apiward_core::time::unix_now().saturating_add(30 * 86_400),
+    );
+    let (severity, title, why) = match tls.not_after.as_deref() {
+        Some(end) if end < now => (
+            Severity::High,
+            "The TLS certificate has expired",
+            format!("The leaf certificate was valid until {end}."),
+        ),
+        _ if tls.self_signed == Some(true) => (
+            Severity::High,
+            "The TLS certificate is self-signed",
+            "The leaf certificate's issuer is its own subject: no trusted CA vouches for it."
+                .to_string(),
+        ),
+        Some(end) if end < soon.as_str() => (
+            Severity::Low,
+            "The TLS certificate expires within 30 days",
+            format!("The leaf certificate is valid until {end}."),
+        ),
+        _ => return,
+    };
+    let mut e = Evidence::new(EvidenceKind::Response, why.clone());
+    e.request = Some(format!("{} {}", o.exchange.method, o.exchange.url));
+    e.status = Some(o.exchange.status);
+    out.push(
+        Finding::new(
+            &rules::CERTIFICATE_PROBLEM,
+            FindingSource::Runtime,
+            Location::default().with_url(&s.origin),
+            "",
+            title,
+            format!(
+                "{why} {}",
+                if tls.verified {
+                    ""
+                } else {
+                    "(The scan ran with --insecure: the chain was not verified.)"
+                }
+            )
+            .trim_end()
+            .to_string(),
+        )
+        .severity(severity)
+        .confidence(Confidence::Certain)
+        .evidence(e),
+    );
 }
 
 #[cfg(test)]
@@ -291,5 +355,51 @@ mod tests {
             br#"{"next": "https://api.example.com/products?page=2", "docs": "http://example.org/"}"#,
         );
         assert!(fired(&s, &rules::MIXED_CONTENT).is_empty());
+    }
+
+    fn with_certificate(not_after: &str, self_signed: bool) -> Scanner {
+        let mut s = testkit::scanner(None, vec![]);
+        s.origin = HTTPS.to_string();
+        s.base = HTTPS.to_string();
+        let mut x = testkit::exchange("GET", "/products", 200, &[], b"[]");
+        x.tls = Some(apiward_http::TlsFacts {
+            version: Some("TLSv1.3".into()),
+            verified: false,
+            not_before: Some("2020-01-01T00:00:00Z".into()),
+            not_after: Some(not_after.into()),
+            self_signed: Some(self_signed),
+            peer_certificate: None,
+        });
+        testkit::push(&mut s, Purpose::Crawl, None, "/products", None, x);
+        s
+    }
+
+    #[test]
+    fn certificate_facts_under_insecure() {
+        let now = "2026-06-01T00:00:00Z";
+        let mut out = Vec::new();
+        certificate_facts(
+            &with_certificate("2025-12-31T23:59:59Z", false),
+            &mut out,
+            now,
+        );
+        assert_eq!(out.len(), 1);
+        assert!(out[0].title.contains("expired"), "{}", out[0].title);
+        assert!(out[0].message.contains("--insecure"));
+        let mut out = Vec::new();
+        certificate_facts(
+            &with_certificate("2099-01-01T00:00:00Z", true),
+            &mut out,
+            now,
+        );
+        assert!(out[0].title.contains("self-signed"));
+        // A valid, CA-issued certificate far from expiry says nothing.
+        let mut out = Vec::new();
+        certificate_facts(
+            &with_certificate("2099-01-01T00:00:00Z", false),
+            &mut out,
+            now,
+        );
+        assert!(out.is_empty(), "{out:#?}");
     }
 }

@@ -110,13 +110,9 @@ const AREAS: &[&str] = &[
     "/admin",
     "/_internal",
     "/management",
-    "/ops",
     "/private",
-    "/system",
 ];
-const LEAVES: &[&str] = &[
-    "", "/config", "/env", "/metrics", "/vars", "/info", "/status", "/settings",
-];
+const LEAVES: &[&str] = &["", "/config", "/env", "/metrics", "/vars", "/info"];
 
 /// Words that make an undocumented path worth reporting even without flagged data.
 const OPS_WORDS: &[&str] = &[
@@ -158,7 +154,10 @@ pub const SHADOW_BUDGET: usize = OPS_PATHS.len()
 
 /// Paths that cannot exist, to learn what the server answers for anything (a catch-all or an SPA
 /// fallback): one at the root, one nested.
-const RANDOM_PATHS: &[&str] = &["/apiward-nonexistent-7f3a", "/apiward-7f3a/nonexistent-9c1e"];
+const RANDOM_PATHS: &[&str] = &[
+    "/apiward-nonexistent-7f3a",
+    "/apiward-7f3a/nonexistent-9c1e",
+];
 
 /// The server's answer to a path that cannot exist.
 #[derive(Debug, Clone)]
@@ -286,7 +285,11 @@ async fn docs(s: &mut Scanner, out: &mut Vec<Finding>, fp: &CatchAll) {
         .iter()
         .filter(|p| !already.iter().any(|a| a == *p))
         .map(|p| {
-            let q = if p.contains("graph") { INTROSPECTION } else { "" };
+            let q = if p.contains("graph") {
+                INTROSPECTION
+            } else {
+                ""
+            };
             Send {
                 purpose: Purpose::Probe,
                 op: None,
@@ -433,8 +436,10 @@ pub fn paths_in(text: &[u8], origin: &str, out: &mut Vec<String>) {
     for p in memchr::memchr_iter(b'/', text) {
         let before = if p == 0 { b' ' } else { text[p - 1] };
         let next = text.get(p + 1).copied().unwrap_or(b' ');
-        if matches!(before, b'"' | b'\'' | b'`' | b'=' | b'(' | b' ' | b'\n' | b'\t')
-            && (next.is_ascii_alphabetic() || next == b'_' || next == b'.')
+        if matches!(
+            before,
+            b'"' | b'\'' | b'`' | b'=' | b'(' | b' ' | b'\n' | b'\t'
+        ) && (next.is_ascii_alphabetic() || next == b'_' || next == b'.')
         {
             starts.push(p);
         }
@@ -459,12 +464,26 @@ pub fn paths_in(text: &[u8], origin: &str, out: &mut Vec<String>) {
 
 fn plausible_route(path: &str) -> bool {
     const ASSETS: &[&str] = &[
-        ".css", ".png", ".jpg", ".jpeg", ".gif", ".svg", ".ico", ".woff", ".woff2", ".ttf",
-        ".map", ".webp", ".mp4", ".pdf", ".py", ".rb", ".go", ".java", ".ts", ".so",
+        ".css", ".png", ".jpg", ".jpeg", ".gif", ".svg", ".ico", ".woff", ".woff2", ".ttf", ".map",
+        ".webp", ".mp4", ".pdf", ".py", ".rb", ".go", ".java", ".ts", ".so",
     ];
     const FS_ROOTS: &[&str] = &[
-        "usr", "etc", "var", "home", "lib", "bin", "tmp", "srv", "opt", "proc", "dev", "root",
-        "app", "node_modules", "static", "assets",
+        "usr",
+        "etc",
+        "var",
+        "home",
+        "lib",
+        "bin",
+        "tmp",
+        "srv",
+        "opt",
+        "proc",
+        "dev",
+        "root",
+        "app",
+        "node_modules",
+        "static",
+        "assets",
     ];
     let first = path.trim_start_matches('/').split('/').next().unwrap_or("");
     path.len() >= 2
@@ -473,7 +492,9 @@ fn plausible_route(path: &str) -> bool {
         && !path.starts_with("//")
         && !path.contains("..")
         && path.split('/').all(|seg| seg.len() <= 40)
-        && !ASSETS.iter().any(|a| path.to_ascii_lowercase().ends_with(a))
+        && !ASSETS
+            .iter()
+            .any(|a| path.to_ascii_lowercase().ends_with(a))
         && !FS_ROOTS.contains(&first)
 }
 
@@ -482,7 +503,10 @@ fn scripts_in(body: &[u8], out: &mut Vec<String>) {
     let body = &body[..body.len().min(256 * 1024)];
     for p in memchr::memmem::find_iter(body, b"src=") {
         let rest = &body[p + 4..];
-        let rest = rest.strip_prefix(b"\"").or_else(|| rest.strip_prefix(b"'")).unwrap_or(rest);
+        let rest = rest
+            .strip_prefix(b"\"")
+            .or_else(|| rest.strip_prefix(b"'"))
+            .unwrap_or(rest);
         let len = rest
             .iter()
             .take(200)
@@ -573,7 +597,9 @@ async fn named(s: &mut Scanner, documented: &[String]) -> Vec<String> {
             .iter()
             .any(|d| template_matches(d, p) || template_matches(d, under))
             && !RANDOM_PATHS.contains(&p.as_str())
-            && !DOCS_PATHS.contains(&p.as_str())
+            && !DOCS_PATHS
+                .iter()
+                .any(|d| p == d || p.starts_with(&format!("{d}/")))
     });
     // Ops-looking paths first.
     found.sort_by_key(|p| !has_ops_word(p));
@@ -610,7 +636,9 @@ fn generic_page_for_file(path: &str, o: &Observation, flagged: bool) -> bool {
     let file_like = last.starts_with('.') || path.contains("/.") || last.contains('.');
     let head = &o.exchange.body[..o.exchange.body.len().min(512)];
     let html = String::from_utf8_lossy(head).to_ascii_lowercase();
-    file_like && !flagged && (html.contains("<html") || html.contains("<!doctype"))
+    file_like
+        && !flagged
+        && (html.contains("<html") || html.contains("<!doctype"))
         && !last.ends_with(".php")
 }
 
@@ -663,7 +691,11 @@ async fn shadow(s: &mut Scanner, out: &mut Vec<Finding>, fp: &CatchAll) {
     sends.truncate(SHADOW_BUDGET);
     sources.truncate(SHADOW_BUDGET);
     let got = s.send_all(sends).await;
-    answered.extend(got.into_iter().zip(sources).filter_map(|(i, src)| i.map(|i| (i, src))));
+    answered.extend(
+        got.into_iter()
+            .zip(sources)
+            .filter_map(|(i, src)| i.map(|i| (i, src))),
+    );
     for (i, src) in answered {
         let o = s.obs(i);
         if !o.is_success() || o.exchange.body.len() < 2 || is_catch_all(o, fp) {
@@ -672,7 +704,6 @@ async fn shadow(s: &mut Scanner, out: &mut Vec<Finding>, fp: &CatchAll) {
         let data: Vec<&apiward_detect::Match> = o
             .body_matches
             .iter()
-            .chain(&o.header_matches)
             .filter(|m| m.is_significant())
             .collect();
         let reportable = match src {

@@ -95,7 +95,7 @@ fn prepare(body: &[u8]) -> String {
 
 /// Sentences of prepared text (JSON string boundaries split too).
 fn split_sentences(text: &str) -> Vec<String> {
-    text.split(['.', '!', '?', ';', '"'])
+    text.split(['.', '!', '?', '"'])
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .map(str::to_string)
@@ -129,8 +129,53 @@ fn families<'a>(sentences: impl Iterator<Item = &'a String>) -> Vec<usize> {
 
 /// Distinct system-prompt signals in a body, refusals left out.
 pub fn prompt_signals(body: &[u8]) -> usize {
+    prompt_signals_excluding(body, "")
+}
+
+/// Distinct system-prompt signals in a body, refusals and sentences of `sent` (what the request
+/// carried, echoed back) left out.
+pub fn prompt_signals_excluding(body: &[u8], sent: &str) -> usize {
+    let sent = prepare(sent.as_bytes());
     let s = sentences(body);
-    families(s.iter().filter(|x| !is_refusal(x))).len()
+    families(
+        s.iter()
+            .filter(|x| !(is_refusal(x) || x.len() >= 8 && sent.contains(x.as_str()))),
+    )
+    .len()
+}
+
+/// The request's query values, percent-decoded (what a GET sent that an answer may echo).
+fn query_text(url: &str) -> String {
+    let Some((_, q)) = url.split_once('?') else {
+        return String::new();
+    };
+    let mut out = Vec::new();
+    for kv in q.split('&') {
+        let v = kv.split_once('=').map_or("", |(_, v)| v);
+        let b = v.as_bytes();
+        let mut i = 0;
+        while i < b.len() {
+            match b[i] {
+                b'+' => out.push(b' '),
+                b'%' if i + 2 < b.len() => {
+                    match u8::from_str_radix(
+                        std::str::from_utf8(&b[i + 1..i + 3]).unwrap_or("zz"),
+                        16,
+                    ) {
+                        Ok(x) => {
+                            out.push(x);
+                            i += 2;
+                        }
+                        Err(_) => out.push(b'%'),
+                    }
+                }
+                c => out.push(c),
+            }
+            i += 1;
+        }
+        out.push(b'\n');
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 // Called by the active LLM probes (checks/active.rs).
@@ -258,11 +303,10 @@ pub fn leaked_values<'a>(
 
 pub fn passive(s: &Scanner, out: &mut Vec<Finding>) {
     for ((method, path), idxs) in super::by_operation(s) {
-        let Some(o) = idxs
-            .iter()
-            .map(|i| s.obs(*i))
-            .find(|o| o.is_success() && prompt_signals(&o.exchange.body) >= 3)
-        else {
+        let Some(o) = idxs.iter().map(|i| s.obs(*i)).find(|o| {
+            o.is_success()
+                && prompt_signals_excluding(&o.exchange.body, &query_text(&o.exchange.url)) >= 3
+        }) else {
             continue;
         };
         let secrets: Vec<&apiward_detect::Match> = o

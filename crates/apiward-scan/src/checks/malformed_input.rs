@@ -405,6 +405,11 @@ fn params(
             break;
         }
         let schema = p.schema.map(|id| spec.schema(id));
+        // A URL parameter makes the target fetch what it is given: malformed URLs would only
+        // send it to third parties (the SSRF checks own these parameters).
+        if takes_url(&p.name, schema.and_then(|sc| sc.format.as_deref())) {
+            continue;
+        }
         let numeric = schema.is_some_and(|sc| sc.has_type("integer") || sc.has_type("number"));
         let sample = || crate::plan::sample_value(spec, schema, p.example.as_deref());
         match p.location {
@@ -465,6 +470,52 @@ fn params(
                 });
             }
         }
+    }
+    out
+}
+
+/// A parameter that carries a URL, by format or by name.
+fn takes_url(name: &str, format: Option<&str>) -> bool {
+    const WORDS: &[&str] = &[
+        "url",
+        "uri",
+        "href",
+        "link",
+        "callback",
+        "webhook",
+        "redirect",
+        "next",
+        "return",
+        "target",
+        "dest",
+        "destination",
+        "feed",
+        "endpoint",
+        "host",
+        "domain",
+        "proxy",
+    ];
+    matches!(
+        format,
+        Some("uri" | "url" | "uri-reference" | "hostname" | "iri")
+    ) || name
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .flat_map(split_camel)
+        .any(|w| WORDS.contains(&w.as_str()))
+}
+
+/// `imageUrl` → `image`, `url`.
+fn split_camel(word: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    for c in word.chars() {
+        if c.is_ascii_uppercase() && !cur.is_empty() {
+            out.push(std::mem::take(&mut cur));
+        }
+        cur.push(c.to_ascii_lowercase());
+    }
+    if !cur.is_empty() {
+        out.push(cur);
     }
     out
 }
@@ -786,8 +837,13 @@ impl Leak<'_> {
                 names.push(n);
             }
         }
+        // Weak signatures only matter when nothing stronger was seen.
+        let strong = self.strong();
         for sg in &self.sigs {
-            if !names.iter().any(|n| n == sg.what) {
+            if strong && !sg.strong {
+                continue;
+            }
+            if !names.iter().any(|n| n.contains(sg.what)) {
                 names.push(sg.what.to_string());
             }
         }
@@ -819,7 +875,7 @@ fn leak<'a>(o: &'a Observation, b: &Observation) -> Leak<'a> {
 }
 
 /// Database or query errors in `o` that `b` does not show.
-fn db_errors<'a>(o: &'a Observation, b: &Observation) -> Vec<String> {
+fn db_errors(o: &Observation, b: &Observation) -> Vec<String> {
     let l = leak(o, b);
     if !l.db() {
         return Vec::new();

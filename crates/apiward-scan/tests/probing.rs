@@ -175,6 +175,11 @@ async fn fires_probable_injection_sql_quote_in_path() {
     // The SQL error text is also a disclosure of its own.
     let d = one(&fs, "error-disclosure-on-malformed-input");
     assert!(d.message.contains("SQL"), "{}", d.message);
+    assert!(
+        d.message.contains("echoes the submitted value"),
+        "{}",
+        d.message
+    );
     // Bounded: at most 8 probes and one confirmation for the one parameter.
     let probes = seen
         .iter()
@@ -185,6 +190,47 @@ async fn fires_probable_injection_sql_quote_in_path() {
         seen.iter()
             .all(|h| h.method == "GET" || h.method == "OPTIONS" || h.method == "HEAD")
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn fires_probable_injection_once_for_a_shared_parameter() {
+    // A Rails-style app where every resource splices `id` into SQL: one finding for the
+    // parameter, listing the operations, not one per operation.
+    let doc = spec(
+        "  /posts/{id}:
+    get:
+      parameters: [{name: id, in: path, required: true, schema: {type: integer}, example: 3}]
+      responses: {'200': {description: ok}}
+  /comments/{id}:
+    get:
+      parameters: [{name: id, in: path, required: true, schema: {type: integer}, example: 3}]
+      responses: {'200': {description: ok}}
+",
+    );
+    let (fs, _) = scan(&doc, DEFAULT, |h: Head| {
+        let path = path_of(&h);
+        let id = path.rsplit('/').next().unwrap_or("");
+        if id.matches("%27").count() % 2 == 1 {
+            return reply(
+                500,
+                "text/html",
+                "<h1>ActiveRecord::StatementInvalid</h1><p>PG::SyntaxError: ERROR:  unterminated quoted string</p>",
+            );
+        }
+        if id == "3" {
+            return json(200, r#"{"id":3}"#);
+        }
+        json(404, r#"{"status":404,"error":"Not Found"}"#)
+    })
+    .await;
+    let f = one(&fs, "probable-injection");
+    assert!(
+        f.message.contains("fails the same way at GET /"),
+        "{}",
+        f.message
+    );
+    assert_eq!(f.confidence, Confidence::Firm);
+    one(&fs, "error-disclosure-on-malformed-input");
 }
 
 #[tokio::test(flavor = "multi_thread")]

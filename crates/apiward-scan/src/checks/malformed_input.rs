@@ -30,6 +30,8 @@ pub const PER_PARAM: usize = 8;
 pub const GENTLE_PER_PARAM: usize = 3;
 /// Parameters probed per operation (path first, then query, then header).
 pub const PARAMS_PER_OP: usize = 6;
+/// Operations on which one parameter name (per location) is probed.
+pub const OPS_PER_PARAM: usize = 3;
 /// Requests (probes and confirmations) per scan.
 pub const SCAN_BUDGET: usize = 300;
 /// Requests per scan with `--gentle`.
@@ -262,6 +264,9 @@ pub async fn run(s: &mut Scanner, out: &mut Vec<Finding>) {
         );
     }
 
+    // One finding per parameter and cause: the same parameter name failing the same way on
+    // several operations is one finding that lists them.
+    let mut merged: Vec<(String, Finding, Vec<String>)> = Vec::new();
     for (ti, t) in targets.iter().enumerate() {
         for (pi, p) in t.params.iter().enumerate() {
             let mine: Vec<&Probe> = probes
@@ -269,14 +274,81 @@ pub async fn run(s: &mut Scanner, out: &mut Vec<Finding>) {
                 .filter(|x| x.target == ti && x.param == pi)
                 .collect();
             let conf = confirm.iter().find(|x| x.target == ti && x.param == pi);
-            judge(s, t, p, &mine, conf, out);
+            let mut found = Vec::new();
+            judge(s, t, p, &mine, conf, &mut found);
+            for f in found {
+                let key = format!(
+                    "{}|{}:{}",
+                    f.rule_id,
+                    p.location.as_str(),
+                    p.name.to_ascii_lowercase()
+                );
+                match merged.iter_mut().find(|(k, _, _)| *k == key) {
+                    Some((_, first, others)) => {
+                        others.push(format!("{} {}", t.method, t.template));
+                        first.severity = first.severity.max(f.severity);
+                        if first.evidence.len() < 4
+                            && let Some(e) = f.evidence.into_iter().next()
+                        {
+                            first.evidence.push(e);
+                        }
+                    }
+                    None => merged.push((key, f, Vec::new())),
+                }
+            }
         }
     }
+    for (_, mut f, others) in merged {
+        if !others.is_empty() {
+            f.message.push_str(&format!(
+                " The same parameter fails the same way at {}.",
+                others.join(", ")
+            ));
+        }
+        out.push(f);
+    }
+}
+
+/// Percent-decode (invalid escapes kept as they are).
+fn decode(s: &str) -> Vec<u8> {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = |c: u8| (c as char).to_digit(16);
+        match (
+            b[i],
+            b.get(i + 1).copied().and_then(hex),
+            b.get(i + 2).copied().and_then(hex),
+        ) {
+            (b'%', Some(h), Some(l)) => {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+            }
+            (c, _, _) => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+/// The answer repeats the malformed value (reflected input).
+fn reflects(o: &Observation, p: &Param, k: Kind) -> bool {
+    let (_, v) = malformed(p, k, false);
+    let raw = if p.location == ParamLocation::Header {
+        v.into_bytes()
+    } else {
+        decode(&v)
+    };
+    raw.len() >= 4 && memchr::memmem::find(&o.exchange.body, &raw).is_some()
 }
 
 /// Read-only GET/HEAD operations with a normal answer in the crawl, and their parameters.
 fn targets(s: &Scanner, spec: &Spec) -> Vec<Target> {
     let mut out = Vec::new();
+    let mut uses: std::collections::HashMap<(&str, String), usize> = Default::default();
     for (i, op) in spec.operations.iter().enumerate() {
         if op.is_webhook
             || !matches!(
@@ -317,7 +389,15 @@ fn targets(s: &Scanner, spec: &Spec) -> Vec<Target> {
                 (k.to_string(), v.to_string())
             })
             .collect();
-        let params = params(spec, op, &segments, &query);
+        let mut params = params(spec, op, &segments, &query);
+        // A parameter shared by many operations (a component parameter) is probed on a few of
+        // them: the budget then reaches more distinct parameters.
+        params.retain(|p| {
+            let key = (p.location.as_str(), p.name.to_ascii_lowercase());
+            let n = uses.entry(key).or_insert(0usize);
+            *n += 1;
+            *n <= OPS_PER_PARAM
+        });
         if params.is_empty() {
             continue;
         }
@@ -1045,12 +1125,17 @@ fn judge(
                     p.name
                 ),
                 format!(
-                    "With {} in {} parameter `{}`, {label} answered {} with {names}, which its normal answer ({}) does not show.",
+                    "With {} in {} parameter `{}`, {label} answered {} with {names}, which its normal answer ({}) does not show{}.",
                     x.kind.describe(),
                     p.location.as_str(),
                     p.name,
                     o.status(),
-                    b.status()
+                    b.status(),
+                    if reflects(o, p, x.kind) {
+                        "; the error also echoes the submitted value"
+                    } else {
+                        ""
+                    }
                 ),
             )
             .severity(severity)

@@ -729,3 +729,25 @@ async fn near_miss_third_party_content_links_only() {
     .await;
     assert_quiet(&fs, "third-party-content");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Docs: GraphQL introspection answered on a GET; a catch-all that answers every docs path with
+// its SPA page is not "docs exposed".
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test(flavor = "multi_thread")]
+async fn fires_docs_exposed_graphql_introspection() {
+    let (fs, seen) = scan(&spec(DEALS), DEFAULT, |h: Head| match path_of(&h) {
+        "/deals" => json(200, r#"{"deals":[]}"#),
+        "/graphql" if h.path.contains("__schema") => json(
+            200,
+            r#"{"data":{"__schema":{"types":[{"name":"Query"},{"name":"Deal"},{"name":"AdminUser"}]}}}"#,
+        ),
+        "/graphql" => json(400, r#"{"errors":[{"message":"Must provide query string."}]}"#),
+        _ => json(404, r#"{"errors":[{"message":"not found"}]}"#),
+    })
+    .await;
+    let f = one(&fs, "docs-exposed");
+    assert!(f.title.contains("/graphql"), "{}", f.title);
+    assert!(seen.iter().any(|h| h.path.starts_with("/graphql?query=")));
+}

@@ -871,12 +871,25 @@ fn matches_of(o: &Observation) -> impl Iterator<Item = &Match> {
     o.body_matches.iter().chain(&o.header_matches)
 }
 
-/// Signatures present in `o` (first 64 KiB of the body).
+/// Signatures present in `o` (first 64 KiB of the body), in one pass.
 fn signatures(o: &Observation) -> Vec<&'static Signature> {
+    static AC: std::sync::OnceLock<Option<aho_corasick::AhoCorasick>> = std::sync::OnceLock::new();
+    let Some(ac) = AC
+        .get_or_init(|| aho_corasick::AhoCorasick::new(SIGNATURES.iter().map(|s| s.literal)).ok())
+    else {
+        return Vec::new();
+    };
     let body = &o.exchange.body[..o.exchange.body.len().min(64 * 1024)];
+    let mut seen = vec![false; SIGNATURES.len()];
+    for m in ac.find_overlapping_iter(body) {
+        if let Some(x) = seen.get_mut(m.pattern().as_usize()) {
+            *x = true;
+        }
+    }
     SIGNATURES
         .iter()
-        .filter(|sg| memchr::memmem::find(body, sg.literal.as_bytes()).is_some())
+        .zip(seen)
+        .filter_map(|(s, hit)| hit.then_some(s))
         .collect()
 }
 
@@ -956,10 +969,11 @@ fn leak<'a>(o: &'a Observation, b: &Observation) -> Leak<'a> {
 
 /// Database or query errors in `o` that `b` does not show.
 fn db_errors(o: &Observation, b: &Observation) -> Vec<String> {
-    let l = leak(o, b);
-    if !l.db() {
-        return Vec::new();
-    }
+    db_names(&leak(o, b))
+}
+
+/// The database or query errors of a leak, by name.
+fn db_names(l: &Leak) -> Vec<String> {
     let mut out: Vec<String> = l
         .matches
         .iter()
@@ -967,6 +981,7 @@ fn db_errors(o: &Observation, b: &Observation) -> Vec<String> {
         .map(|m| m.data_type.label().to_string())
         .collect();
     out.extend(l.sigs.iter().filter(|s| s.db).map(|s| s.what.to_string()));
+    out.dedup();
     out
 }
 
@@ -974,7 +989,11 @@ fn db_errors(o: &Observation, b: &Observation) -> Vec<String> {
 fn shown_value(p: &Param, k: Kind) -> String {
     let (key, v) = malformed(p, k, false);
     let v = if v.len() > 40 {
-        format!("{}… ({} characters)", &v[..16.min(v.len())], v.len())
+        format!(
+            "{}… ({} characters)",
+            v.chars().take(16).collect::<String>(),
+            v.len()
+        )
     } else {
         v
     };
@@ -1032,16 +1051,22 @@ fn judge(
     let mut reported = false;
 
     // Probable injection: syntax breaks the query while other malformed values do not.
-    let syntax: Vec<&(&Probe, &Observation)> = answered
+    // Each answer read once (the detector's matches and the signatures).
+    let leaks: Vec<Leak> = answered.iter().map(|(_, o)| leak(o, b)).collect();
+    let syntax: Vec<(&Probe, &Observation, &Leak)> = answered
         .iter()
-        .filter(|(x, o)| x.kind.is_syntax() && !db_errors(o, b).is_empty())
+        .zip(&leaks)
+        .filter(|((x, _), l)| x.kind.is_syntax() && l.db())
+        .map(|((x, o), l)| (*x, *o, l))
         .collect();
-    let others: Vec<&(&Probe, &Observation)> = answered
+    let others: Vec<&Leak> = answered
         .iter()
-        .filter(|(x, _)| !x.kind.is_syntax())
+        .zip(&leaks)
+        .filter(|((x, _), _)| !x.kind.is_syntax())
+        .map(|(_, l)| l)
         .collect();
-    let generic = !others.is_empty() && others.iter().all(|(_, o)| !db_errors(o, b).is_empty());
-    if let Some((x, o)) = syntax.first()
+    let generic = !others.is_empty() && others.iter().all(|l| l.db());
+    if let Some((x, o, l)) = syntax.first()
         && b.status() < 500
         && !generic
     {
@@ -1049,7 +1074,7 @@ fn judge(
             .and_then(|c| c.obs)
             .map(|i| s.obs(i))
             .filter(|c| c.status() < 500 && db_errors(c, b).is_empty());
-        let errors = db_errors(o, b).join(", ");
+        let errors = db_names(l).join(", ");
         let mut f = Finding::new(
             &input_validation::PROBABLE_INJECTION,
             FindingSource::Runtime,
@@ -1093,7 +1118,8 @@ fn judge(
     // Error disclosure: the answer that shows the most.
     let best = answered
         .iter()
-        .map(|(x, o)| (x, o, leak(o, b)))
+        .zip(&leaks)
+        .map(|((x, o), l)| (x, o, l))
         .filter(|(_, _, l)| !l.is_empty())
         .max_by_key(|(_, _, l)| (l.strong(), l.matches.len() + l.sigs.len()));
     if let Some((x, o, l)) = best {

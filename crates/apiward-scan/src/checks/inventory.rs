@@ -526,30 +526,31 @@ fn scripts_in(body: &[u8], out: &mut Vec<String>) {
     }
 }
 
-/// Strings of the spec's `description` and `summary` fields (and the title).
+/// The spec's prose: operation summaries and descriptions, parameter, response, schema and
+/// server descriptions.
 fn spec_texts(spec: &apiward_spec::Spec, out: &mut Vec<String>) {
-    let mut budget = 200_000usize;
-    for d in &spec.documents {
-        let mut stack = vec![&d.root];
-        while let Some(n) = stack.pop() {
-            if budget == 0 {
-                return;
-            }
-            budget -= 1;
-            if let Some(entries) = n.as_object() {
-                for (k, v) in entries {
-                    if matches!(k.as_str(), "description" | "summary")
-                        && let Some(t) = v.as_str()
-                    {
-                        out.push(t.to_string());
-                    } else {
-                        stack.push(v);
-                    }
-                }
-            } else if let Some(items) = n.as_array() {
-                stack.extend(items.iter());
-            }
+    let mut push = |t: &Option<String>| {
+        if let Some(t) = t
+            && out.len() < 20_000
+        {
+            out.push(t.clone());
         }
+    };
+    for sv in &spec.servers {
+        push(&sv.description);
+    }
+    for op in &spec.operations {
+        push(&op.summary);
+        push(&op.description);
+        for p in &op.parameters {
+            push(&p.description);
+        }
+        for r in &op.responses {
+            push(&r.description);
+        }
+    }
+    for sc in &spec.schemas {
+        push(&sc.description);
     }
 }
 

@@ -356,6 +356,8 @@ fn targets(s: &Scanner, spec: &Spec) -> Vec<Target> {
                 apiward_spec::Method::Get | apiward_spec::Method::Head
             )
             || !read_only(op)
+            // The guard's verdict too (`--exclude`, and the model as the guard loaded it).
+            || !s.guard.is_read_only(i)
         {
             continue;
         }
@@ -432,7 +434,7 @@ fn read_only(op: &Operation) -> bool {
         path: &op.path,
         operation_id: op.operation_id.as_deref(),
         summary: op.summary.as_deref(),
-        description: None,
+        description: op.description.as_deref(),
         success_statuses: statuses,
         body_fields: Vec::new(),
     })

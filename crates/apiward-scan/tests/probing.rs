@@ -752,3 +752,41 @@ async fn fires_docs_exposed_graphql_introspection() {
     assert!(f.title.contains("/graphql"), "{}", f.title);
     assert!(seen.iter().any(|h| h.path.starts_with("/graphql?query=")));
 }
+
+/// A Spring Boot app with its actuator exposed: the index is reported with what it links to, and
+/// the heap dump is never requested (asking for it pauses the JVM and writes hundreds of MB).
+#[tokio::test(flavor = "multi_thread")]
+async fn fires_shadow_endpoint_actuator_index_without_heapdump() {
+    let (fs, seen) = scan(&spec(DEALS), DEFAULT, |h: Head| match path_of(&h) {
+        "/deals" => json(200, r#"{"deals":[]}"#),
+        "/actuator" => reply(
+            200,
+            "application/vnd.spring-boot.actuator.v3+json",
+            r#"{"_links":{"self":{"href":"http://localhost:8080/actuator"},"heapdump":{"href":"http://localhost:8080/actuator/heapdump"},"env":{"href":"http://localhost:8080/actuator/env"}}}"#,
+        ),
+        "/actuator/env" => json(
+            200,
+            r#"{"activeProfiles":["prod"],"propertySources":[{"name":"systemEnvironment","properties":{"SPRING_DATASOURCE_PASSWORD":{"value":"******"},"JAVA_HOME":{"value":"/opt/java/openjdk"}}}]}"#,
+        ),
+        _ => json(
+            404,
+            r#"{"timestamp":"2026-01-01T00:00:00.000+00:00","status":404,"error":"Not Found","path":"/x"}"#,
+        ),
+    })
+    .await;
+    let shadow = fired(&fs, "shadow-endpoint");
+    let index = shadow
+        .iter()
+        .find(|f| f.location.path.as_deref() == Some("/actuator"))
+        .unwrap_or_else(|| panic!("no /actuator: {fs:#?}"));
+    assert!(index.message.contains("heapdump"), "{}", index.message);
+    assert!(
+        shadow
+            .iter()
+            .any(|f| f.location.path.as_deref() == Some("/actuator/env"))
+    );
+    assert!(
+        seen.iter().all(|h| !h.path.contains("heapdump")),
+        "heap dump requested"
+    );
+}

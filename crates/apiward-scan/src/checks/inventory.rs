@@ -36,10 +36,11 @@ const INTROSPECTION: &str = "?query=%7B__schema%7Btypes%7Bname%7D%7D%7D";
 /// Framework and ops endpoints that should not answer in production: any answer that is not the
 /// server's fallback page is reported.
 pub const OPS_PATHS: &[&str] = &[
-    // Spring Boot Actuator, Boot 1.x root endpoints, Jolokia.
+    // Spring Boot Actuator, Boot 1.x root endpoints, Jolokia. Never `heapdump`: asking for it
+    // makes the JVM write a heap dump (a pause and hundreds of MB); the `/actuator` index says
+    // whether it is exposed.
     "/actuator",
     "/actuator/env",
-    "/actuator/heapdump",
     "/actuator/configprops",
     "/actuator/mappings",
     "/actuator/beans",
@@ -48,7 +49,6 @@ pub const OPS_PATHS: &[&str] = &[
     "/actuator/httptrace",
     "/actuator/prometheus",
     "/env",
-    "/heapdump",
     "/trace",
     "/jolokia",
     // Flask/Werkzeug debugger console; Django debug toolbar and admin.
@@ -731,6 +731,19 @@ async fn shadow(s: &mut Scanner, out: &mut Vec<Finding>, fp: &CatchAll) {
             format!("{} bytes", o.exchange.body.len())
         } else {
             count_summary(&data)
+        };
+        // An index of links (Spring Actuator's `_links`) names what else is exposed.
+        let links: Vec<String> = o
+            .json
+            .as_ref()
+            .and_then(|j| j.get("_links"))
+            .and_then(|l| l.as_object())
+            .map(|l| l.keys().take(20).cloned().collect())
+            .unwrap_or_default();
+        let what = if links.is_empty() {
+            what
+        } else {
+            format!("{what}, linking to {}", links.join(", "))
         };
         let how = match src {
             Source::Sibling => " (a version sibling of a documented path)",

@@ -373,8 +373,8 @@ fn has_ops_word(path: &str) -> bool {
         .any(|w| OPS_WORDS.contains(&w.to_ascii_lowercase().as_str()))
 }
 
-/// `/v1/orders/5` beside a documented `/v2/orders/{id}`: the neighbouring versions of each
-/// crawled read, by the crawl's concrete URL (harvested ids kept).
+/// `/v1/orders/5` beside a documented `/v2/orders/{id}`: the previous version of each crawled
+/// read, by the crawl's concrete URL (harvested ids kept).
 fn siblings(s: &Scanner, documented: &[String]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for o in s.store.iter() {
@@ -394,10 +394,8 @@ fn siblings(s: &Scanner, documented: &[String]) -> Vec<String> {
         }) else {
             continue;
         };
-        for m in [n.checked_sub(1), n.checked_add(1)].into_iter().flatten() {
-            if m == 0 {
-                continue;
-            }
+        // The older version: what was left running when the documented one replaced it.
+        if let Some(m) = n.checked_sub(1).filter(|m| *m > 0) {
             let mut v = segs.clone();
             let seg = format!("v{m}");
             v[k] = &seg;
@@ -924,4 +922,72 @@ mod tests {
         versions(&crawled(410), &mut out);
         assert!(out.is_empty(), "{out:#?}");
     }
+}
+
+#[cfg(test)]
+mod route_tests {
+    use super::*;
+
+    #[test]
+    fn paths_named_in_text() {
+        let mut out = Vec::new();
+        paths_in(
+            br#"<a href="/internal/reindex">x</a> fetch('/v2/items?page=2'); see /ops/queue-status.
+               <img src="/img/logo.png"> File "/usr/lib/python3.11/x.py" http://other.example/debug
+               "application/json" http://127.0.0.1:9/admin/flags"#,
+            "http://127.0.0.1:9",
+            &mut out,
+        );
+        for want in [
+            "/internal/reindex",
+            "/v2/items",
+            "/ops/queue-status",
+            "/admin/flags",
+        ] {
+            assert!(out.iter().any(|p| p == want), "{want} missing from {out:?}");
+        }
+        // Assets, file-system paths, other hosts' paths and media types are not routes.
+        for not in [
+            "/img/logo.png",
+            "/usr/lib/python3.11/x.py",
+            "/debug",
+            "/json",
+        ] {
+            assert!(!out.iter().any(|p| p == not), "{not} in {out:?}");
+        }
+    }
+
+    #[test]
+    fn fallback_pages_compared_by_content() {
+        let page = |path: &str, nonce: u32| {
+            let body = format!(
+                "<html><head><meta name=csrf content={nonce}></head><body><div id=root data-path={path}></div>\
+                 <p>Welcome to the store, sign in to see your orders and saved items.</p></body></html>"
+            );
+            testkit::obs(
+                None,
+                testkit::exchange("GET", path, 200, &[], body.as_bytes()),
+            )
+        };
+        let fp = vec![fallback_of(&page("/apiward-nonexistent-7f3a", 1))];
+        // Same page, another path and nonce, another length: the fallback.
+        assert!(is_catch_all(
+            &page("/debug/config/extra-long-segment", 987_654),
+            &fp
+        ));
+        // A real answer is not.
+        let real = testkit::obs(
+            None,
+            testkit::exchange(
+                "GET",
+                "/debug/config",
+                200,
+                &[],
+                b"DEBUG=1\nDATABASE_URL=postgres://x",
+            ),
+        );
+        assert!(!is_catch_all(&real, &fp));
+    }
+
+    use crate::checks::testkit;
 }

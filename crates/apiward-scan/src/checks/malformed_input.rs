@@ -8,11 +8,16 @@
 //! compared with the operation's normal answer from the crawl (status, the detector's matches,
 //! and a few error signatures the detector does not type).
 //!
-//! Budget (documented in `docs/rules/APIW-INPUT-105.md`'s rule text and the report's diagnostics):
-//! at most [`PER_PARAM`] probes per parameter plus one confirmation when a quote produced a
-//! database error, at most [`PARAMS_PER_OP`] parameters per operation, and [`SCAN_BUDGET`]
-//! requests per scan. `--gentle` keeps [`GENTLE_PER_PARAM`] probes per parameter (quote, type
-//! confusion, overlong) and [`GENTLE_SCAN_BUDGET`] per scan.
+//! Safety: only GET/HEAD operations that `apiward_taxonomy::assess` and the scan's guard both
+//! call read-only; parameters that take URLs are left to the SSRF checks (a malformed URL only
+//! sends the target to third parties).
+//!
+//! Budget (also in the three rules' docs; a diagnostic says when it was reached): at most
+//! [`PER_PARAM`] probes per parameter plus one balanced-quote confirmation when a quote produced a
+//! database error, [`PARAMS_PER_OP`] parameters per operation, one parameter name probed on at
+//! most [`OPS_PER_PARAM`] operations, and [`SCAN_BUDGET`] requests per scan. `--gentle` keeps
+//! [`GENTLE_PER_PARAM`] probes per parameter (quote, type confusion, overlong) and
+//! [`GENTLE_SCAN_BUDGET`] per scan.
 
 use crate::evidence::response;
 use crate::identity::Identity;

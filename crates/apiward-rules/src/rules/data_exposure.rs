@@ -132,3 +132,22 @@ rule! {
         fastapi: None,
     }
 }
+
+rule! {
+    /// Internals leaked when a parameter is malformed (the live scan's malformed-input probes).
+    ERROR_DISCLOSURE_ON_MALFORMED_INPUT {
+        id: "APIW-DATA-106",
+        name: "error-disclosure-on-malformed-input",
+        category: DataExposure,
+        severity: Medium,
+        level: L0,
+        spec: false,
+        cwe: [209, 215],
+        owasp: "API8:2023",
+        summary: "A malformed value in one parameter (a quote, a wrong type, an array, an empty, overlong or control-character value, expression syntax) makes the API answer with internals its normal answer does not show: a stack trace or framework debug page, a database, ORM, NoSQL or DynamoDB/botocore error, the query or expression it ran, table names, ARNs, file paths, secrets. apiward sends these probes only to GET/HEAD operations its risk model calls read-only: at most 8 values per parameter plus one confirmation (3 with `--gentle`), 6 parameters per operation, 300 requests per scan (40 with `--gentle`).",
+        why: "No credentials are needed: anyone can send a quote. The error text maps the stack (framework, driver, table and key names, account ids, source paths) and often shows how input reaches the database, which is the first step of an injection.",
+        example: "`GET /items/abc'` answers 500 with `psycopg2.errors.SyntaxError: unterminated quoted string` and the SQL statement; the normal `GET /items/abc` answers 200.",
+        fix: "Validate every parameter against its declared type and bounds before use, and return a generic error body with a correlation id from one exception handler; log the detail server-side.",
+        fastapi: Some("Type and bound every parameter (`Path(..., max_length=64, pattern=...)`, `Query(ge=1, le=100)`), run without `debug=True`, and add `@app.exception_handler(Exception)` and a `botocore.exceptions.ClientError` handler that return `{\"detail\": \"internal error\", \"request_id\": ...}`."),
+    }
+}

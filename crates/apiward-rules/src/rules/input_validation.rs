@@ -132,3 +132,41 @@ rule! {
         fastapi: Some("`@app.exception_handler(RequestValidationError)` returning `[{\"loc\": e[\"loc\"], \"msg\": e[\"msg\"]} for e in exc.errors()]` — drop `input` and `ctx`."),
     }
 }
+
+rule! {
+    /// A quote or expression syntax turns a normal answer into a database or query error.
+    PROBABLE_INJECTION {
+        id: "APIW-INPUT-105",
+        name: "probable-injection",
+        category: InputValidation,
+        severity: High,
+        level: L0,
+        spec: false,
+        cwe: [89, 943],
+        owasp: "API8:2023",
+        summary: "Appending a quote (or DynamoDB/NoSQL expression syntax) to a parameter's normal value turns a normal answer into a database or query-syntax error, while other malformed values of the same parameter do not: the value is spliced into a query or expression. Firm when a balanced pair of quotes answers normally again. apiward sends these probes only to GET/HEAD operations its risk model calls read-only: at most 8 values per parameter plus one confirmation (3 with `--gentle`), 6 parameters per operation, 300 requests per scan (40 with `--gentle`).",
+        why: "A value that breaks the query's syntax can usually also change its meaning: read other users' rows, bypass filters, or (for SQL) reach other tables. This is the classic injection signal, found with read-only requests.",
+        example: "`GET /books/abc` → 200; `GET /books/abc'` → 500 `unterminated quoted string at or near \"'abc''\"`; `GET /books/abc''` → 404.",
+        fix: "Never build queries or expressions from input text: use bound parameters (SQL placeholders, DynamoDB `ExpressionAttributeValues` and `ExpressionAttributeNames`), and validate identifiers against an allow-list.",
+        fastapi: Some("Build DynamoDB conditions with `boto3.dynamodb.conditions` (`Attr(field).contains(value)`) or placeholders (`FilterExpression=\"contains(#f, :v)\"` with `ExpressionAttributeNames`/`ExpressionAttributeValues`), map user-chosen field names through a fixed dict, and use SQLAlchemy bound parameters instead of f-strings."),
+    }
+}
+
+rule! {
+    /// Malformed input answered with a server error instead of a 4xx.
+    UNHANDLED_MALFORMED_INPUT {
+        id: "APIW-INPUT-106",
+        name: "unhandled-malformed-input",
+        category: InputValidation,
+        severity: Low,
+        level: L0,
+        spec: false,
+        cwe: [20, 754],
+        owasp: "API8:2023",
+        summary: "A malformed parameter value (wrong type, array, empty, overlong, negative or huge number, control characters, expression syntax) makes an operation answer 5xx where its normal value answers below 500: the input reaches code that was not written for it. apiward sends these probes only to GET/HEAD operations its risk model calls read-only: at most 8 values per parameter plus one confirmation (3 with `--gentle`), 6 parameters per operation, 300 requests per scan (40 with `--gentle`).",
+        why: "Unvalidated input that crashes a handler is a reliability problem (cheap denial of service) and the usual path to error leaks and injection; the client also gets no usable error.",
+        example: "`GET /orders?limit=-1` → 500, `GET /orders?limit=10` → 200.",
+        fix: "Declare and enforce types, bounds and lengths for every parameter, and answer 400/422 for values outside them.",
+        fastapi: Some("Type every parameter and bound it (`Query(ge=1, le=100)`, `Path(max_length=64)`): FastAPI then answers 422 before your handler runs. DynamoDB rejects key values over 2048 bytes and numbers over 38 digits with a `ValidationException`: bound keys and numbers before calling it."),
+    }
+}

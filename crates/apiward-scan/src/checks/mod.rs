@@ -16,6 +16,7 @@ mod input_validation;
 mod inventory;
 pub mod jwt;
 mod llm_security;
+mod malformed_input;
 mod property_authorization;
 mod rate_limiting;
 mod unsafe_consumption;
@@ -45,6 +46,7 @@ pub async fn run_all(s: &mut Scanner, out: &mut Vec<Finding>) {
         active::run(s, out).await;
         cross_identity_write::run(s, out);
     }
+    malformed_input::run(s, out).await;
     data_exposure::run_late(s, out, &seen);
 }
 

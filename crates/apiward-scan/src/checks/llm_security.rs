@@ -128,6 +128,7 @@ fn families<'a>(sentences: impl Iterator<Item = &'a String>) -> Vec<usize> {
 }
 
 /// Distinct system-prompt signals in a body, refusals left out.
+#[cfg(test)]
 pub fn prompt_signals(body: &[u8]) -> usize {
     prompt_signals_excluding(body, "")
 }
@@ -179,7 +180,6 @@ fn query_text(url: &str) -> String {
 }
 
 // Called by the active LLM probes (checks/active.rs).
-#[allow(dead_code)]
 /// What a model's answer to a probe gives away, judged against a benign baseline answer.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AnswerScore {
@@ -196,7 +196,6 @@ pub struct AnswerScore {
 }
 
 // Called by the active LLM probes (checks/active.rs).
-#[allow(dead_code)]
 impl AnswerScore {
     /// The probe worked: the model followed the injected instruction or disclosed its own.
     pub fn injected(&self) -> bool {
@@ -205,7 +204,6 @@ impl AnswerScore {
 }
 
 // Called by the active LLM probes (checks/active.rs).
-#[allow(dead_code)]
 /// Score a model answer to `prompt` against a benign `baseline` answer (the answer to an
 /// ordinary question, if one was asked), with the probe's unique `canary` token (if any). Used
 /// by the active LLM probes.
@@ -272,7 +270,6 @@ pub fn score_answer(
 }
 
 // Called by the active LLM probes (checks/active.rs).
-#[allow(dead_code)]
 /// Values a model answer leaks that its baseline answer does not: secrets and personal data,
 /// contact details (an e-mail, a phone, a name or an address a support bot hands out) excluded.
 pub fn leaked_values<'a>(

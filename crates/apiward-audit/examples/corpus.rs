@@ -31,14 +31,13 @@ fn main() {
     }
     let (mut ops, mut total, mut high) = (0usize, 0usize, 0usize);
     for f in &files {
-        let Ok(bytes) = std::fs::read(f) else { continue };
+        let Ok(bytes) = std::fs::read(f) else {
+            continue;
+        };
         let name = f.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        let Ok(spec) = apiward_spec::load_bytes(
-            name,
-            &bytes,
-            None,
-            &apiward_spec::LoadOptions::default(),
-        ) else {
+        let Ok(spec) =
+            apiward_spec::load_bytes(name, &bytes, None, &apiward_spec::LoadOptions::default())
+        else {
             continue;
         };
         let n_ops = spec.operations.iter().filter(|o| !o.is_webhook).count();
@@ -52,12 +51,14 @@ fn main() {
             if x.severity >= apiward_core::Severity::High {
                 high += 1;
             }
+            let oneline = |s: &str| s.replace(['\t', '\n', '\r'], " ");
             println!(
-                "{name}\t{}\t{}\t{}\t{}",
+                "{name}\t{}\t{}\t{}\t{}\t{}",
                 x.rule_id,
                 x.severity.id(),
-                x.location.label().replace('\t', " "),
-                x.title.replace(['\t', '\n'], " ")
+                oneline(&x.location.label()),
+                oneline(&x.title),
+                oneline(&x.message)
             );
         }
         eprintln!("spec\t{name}\t{n_ops}\t{}", findings.len());

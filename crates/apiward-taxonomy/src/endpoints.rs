@@ -211,6 +211,22 @@ pub fn public_by_design(e: &Endpoint) -> Option<PublicReason> {
         && segs
             .iter()
             .any(|s| words(s).iter().any(|w| w == "password" || w == "passwords"));
+    // Verification links are GETs from an e-mail: `/registration/verify`, `/email/confirm`.
+    let verify_link = last_words.iter().any(|w| {
+        matches!(
+            w.as_str(),
+            "verify" | "verification" | "confirm" | "activate"
+        )
+    }) && segs.len() >= 2;
+    let under_signup = segs.iter().any(|s| {
+        let w = words(s);
+        w.iter()
+            .any(|x| matches!(x.as_str(), "register" | "registration" | "signup"))
+            || w.windows(2).any(|p| p[0] == "sign" && p[1] == "up")
+    });
+    if (is_get || post_like) && (verify_link || under_signup) && params.is_empty() {
+        return Some(PublicReason::Onboarding);
+    }
     if post_like && (onboarding_last || reset_request) {
         if last_words
             .windows(2)
@@ -342,6 +358,7 @@ mod tests {
             ("POST", "/register", None, Some(Onboarding)),
             ("POST", "/users/signup", None, Some(Onboarding)),
             ("POST", "/password/reset", None, Some(Onboarding)),
+            ("GET", "/registration/verify", None, Some(Onboarding)),
             ("POST", "/auth/forgot-password", None, Some(Onboarding)),
             ("GET", "/v2/health", None, Some(Probe)),
             ("GET", "/healthz", None, Some(Probe)),

@@ -581,37 +581,125 @@ pub fn is_id(name: &str) -> bool {
     )
 }
 
-/// A name whose value is a URL or a host (`callback_url`, `avatarUrl`, `redirect_uri`, `webhook`).
-pub fn is_url(name: &str) -> bool {
+/// What a URL-valued name is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum UrlRole {
+    /// A URL the server may fetch or call (`callback_url`, `webhook`, `image_url`, `feed_url`,
+    /// a bare `url`): the SSRF surface.
+    Fetch,
+    /// Where a browser is sent (`redirect_uri`, `return_url`, `success_url`): open-redirect
+    /// surface, not fetched by the server.
+    Redirect,
+    /// A link shown to people (`website`, `homepage`, `support_url`, `privacy_policy_url`).
+    Display,
+}
+
+const REDIRECT_WORDS: &[&str] = &[
+    "redirect",
+    "return",
+    "success",
+    "cancel",
+    "failure",
+    "failed",
+    "error",
+    "back",
+    "continue",
+    "login",
+    "logout",
+    "next",
+    "previous",
+    "prev",
+    "refresh",
+    "complete",
+    "completion",
+    "done",
+    "exit",
+];
+
+const DISPLAY_WORDS: &[&str] = &[
+    "website",
+    "homepage",
+    "home",
+    "support",
+    "privacy",
+    "policy",
+    "terms",
+    "tos",
+    "html",
+    "web",
+    "docs",
+    "documentation",
+    "doc",
+    "help",
+    "info",
+    "learn",
+    "marketing",
+    "share",
+    "permalink",
+    "canonical",
+    "self",
+    "dashboard",
+    "portal",
+    "profile",
+    "status",
+    "blog",
+    "twitter",
+    "facebook",
+    "linkedin",
+    "github",
+    "instagram",
+    "youtube",
+    "social",
+    "license",
+    "licence",
+    "tracking",
+    "receipt",
+    "invoice",
+    "hosted",
+    "public",
+    "external",
+    "display",
+    "preview",
+    "thumbnail",
+    "note",
+    "referer",
+    "referrer",
+    "origin",
+];
+
+/// The role of a URL-valued name, if the name says it holds a URL.
+pub fn url_role(name: &str) -> Option<UrlRole> {
     let w = words(name);
-    let Some(head) = w.last() else {
-        return false;
-    };
-    matches!(
-        head.as_str(),
-        "url"
-            | "uri"
-            | "href"
-            | "callback"
-            | "webhook"
-            | "redirect"
-            | "endpoint"
-            | "feed"
-            | "website"
-            | "homepage"
-    ) || w.len() == 1
+    let head = w.last()?.as_str();
+    let before = &w[..w.len() - 1];
+    let url_head = matches!(
+        head,
+        "url" | "uri" | "href" | "endpoint" | "feed" | "urls" | "uris"
+    );
+    // Bare `link`, `target`, `destination` name too many other things (a network, a relation).
+    let bare_fetch = w.len() == 1
         && matches!(
-            head.as_str(),
-            "link"
-                | "target"
-                | "dest"
-                | "destination"
-                | "proxy"
-                | "host"
-                | "site"
-                | "fetch"
-                | "next"
-        )
+            head,
+            "webhook" | "proxy" | "fetch" | "website" | "homepage" | "redirect" | "next" | "site"
+        );
+    if !url_head && !bare_fetch {
+        return None;
+    }
+    let any = |ws: &[&str]| {
+        before.iter().any(|x| ws.contains(&x.as_str())) || w.len() == 1 && ws.contains(&head)
+    };
+    if any(REDIRECT_WORDS) {
+        return Some(UrlRole::Redirect);
+    }
+    if any(DISPLAY_WORDS) {
+        return Some(UrlRole::Display);
+    }
+    Some(UrlRole::Fetch)
+}
+
+/// A name whose value is a URL the server may fetch (`callback_url`, `avatarUrl`, `webhook`).
+pub fn is_url(name: &str) -> bool {
+    url_role(name) == Some(UrlRole::Fetch)
 }
 
 #[cfg(test)]

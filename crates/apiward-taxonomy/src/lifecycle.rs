@@ -32,12 +32,34 @@ const ONCE_PHRASES: &[&str] = &[
     "returned on creation",
     "at creation time",
     "upon creation",
+    "only on creation",
+    "only during creation",
+    "only when creating",
 ];
 
 /// Does this description say the value is returned only once, or never?
 pub fn returned_once(description: &str) -> bool {
     let d = description.to_ascii_lowercase();
     ONCE_PHRASES.iter().any(|p| d.contains(p))
+}
+
+/// Phrases that say a value is meant for the client (a payment intent's `client_secret` used with
+/// a publishable key): handing it to the caller is the design.
+const CLIENT_PHRASES: &[&str] = &[
+    "client-side",
+    "client side",
+    "publishable key",
+    "safe to share",
+    "safe to expose",
+    "pass it to the client",
+    "passed to the client",
+    "used by the client to",
+];
+
+/// Does this description say the value is meant to be handed to the client?
+pub fn meant_for_client(description: &str) -> bool {
+    let d = description.to_ascii_lowercase();
+    CLIENT_PHRASES.iter().any(|p| d.contains(p))
 }
 
 /// Azure's `x-ms-mutability`: a property whose mutability list lacks `read` is never returned.
@@ -64,6 +86,12 @@ mod tests {
         assert!(returned_once("The API key. Only shown once on creation."));
         assert!(returned_once("Secret value. Write-only."));
         assert!(!returned_once("The client secret used to sign requests."));
+        assert!(meant_for_client(
+            "The client secret of this PaymentIntent. Used for client-side retrieval using a publishable key."
+        ));
+        assert!(!meant_for_client(
+            "The client secret of the OAuth application."
+        ));
         assert!(mutability_hides_read(&["create", "update"]));
         assert!(!mutability_hides_read(&["create", "read"]));
         assert!(!mutability_hides_read(&[]));

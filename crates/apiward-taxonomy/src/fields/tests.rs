@@ -1,7 +1,10 @@
 //! Names taken from the shared corpus of public specs (Stripe, GitHub, Kubernetes, Azure, AWS,
 //! Adyen, Google and smaller APIs) with what a reviewer says they mean.
 
-use super::{Meaning, Personal as P, Privilege, Strength, classify, is_id, is_url, privilege};
+use super::{
+    Meaning, Personal as P, Privilege, Strength, UrlRole, classify, is_id, is_url, privilege,
+    url_role,
+};
 use Meaning::{Masked, Reference};
 use P::*;
 use Strength::*;
@@ -248,8 +251,16 @@ fn ids_and_urls() {
     assert!(!is_id("android"));
     assert!(is_url("callback_url"));
     assert!(is_url("avatarUrl"));
-    assert!(is_url("redirect_uri"));
     assert!(is_url("webhook"));
+    assert!(is_url("image_url"));
+    assert!(is_url("url"));
     assert!(!is_url("curl_count"));
     assert!(!is_url("url_count"));
+    // A JSONP `callback` is a function name; redirects and display links are not fetched.
+    assert!(!is_url("callback"));
+    assert_eq!(url_role("redirect_uri"), Some(UrlRole::Redirect));
+    assert_eq!(url_role("success_url"), Some(UrlRole::Redirect));
+    assert_eq!(url_role("website"), Some(UrlRole::Display));
+    assert_eq!(url_role("support_url"), Some(UrlRole::Display));
+    assert_eq!(url_role("privacy_policy_url"), Some(UrlRole::Display));
 }

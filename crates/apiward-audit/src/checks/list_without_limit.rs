@@ -12,7 +12,6 @@ use std::collections::BTreeMap;
 
 pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
     let mut unbounded: Vec<&Operation> = Vec::new();
-    let mut any_open = false;
     let mut no_max: BTreeMap<String, (Loc, Vec<&Operation>)> = BTreeMap::new();
     for op in ctx.operations() {
         let limit = op
@@ -30,7 +29,6 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
             None => {
                 // A per-user collection behind authentication is bounded by what one user owns;
                 // an open one is the whole table.
-                any_open |= ctx.auth(op) == Auth::Open;
                 unbounded.push(op);
             }
             Some(p) => {
@@ -44,10 +42,18 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
             }
         }
     }
-    match unbounded.as_slice() {
-        [] => {}
-        [op] => out.push(
-            ctx.finding(
+    // Open lists (the whole table to anyone) and per-user lists behind authentication are two
+    // different problems; each is one finding for the API.
+    let (open, closed): (Vec<&Operation>, Vec<&Operation>) = unbounded
+        .into_iter()
+        .partition(|o| ctx.auth(o) == Auth::Open);
+    for (ops, severity, discriminator) in [
+        (open, Severity::Medium, "open"),
+        (closed, Severity::Low, ""),
+    ] {
+        let f = match ops.as_slice() {
+            [] => continue,
+            [op] => ctx.finding(
                 &LIST_WITHOUT_LIMIT,
                 ctx.at(op, &op.loc),
                 "",
@@ -56,16 +62,13 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
                     "{} returns a list and has no `limit`-style query parameter: one request can return the whole collection.",
                     op.label()
                 ),
-            )
-            .severity(if any_open { Severity::Medium } else { Severity::Low }),
-        ),
-        ops => {
-            let shown: Vec<String> = ops.iter().take(3).map(|o| o.label()).collect();
-            out.push(
+            ),
+            ops => {
+                let shown: Vec<String> = ops.iter().take(3).map(|o| o.label()).collect();
                 ctx.api_level(
                     &LIST_WITHOUT_LIMIT,
                     ops,
-                    "",
+                    discriminator,
                     format!("{} list operations have no page-size parameter", ops.len()),
                     format!(
                         "{} operations return lists with no `limit`-style query parameter ({}{}): one request can return a whole collection.",
@@ -74,9 +77,9 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
                         if ops.len() > 3 { ", …" } else { "" }
                     ),
                 )
-                .severity(if any_open { Severity::Medium } else { Severity::Low }),
-            );
-        }
+            }
+        };
+        out.push(f.severity(severity));
     }
     for (name, (loc, ops)) in no_max {
         let title = match ops.as_slice() {

@@ -175,6 +175,11 @@ const PAGING_NAMES: &[&str] = &[
     "total_pages",
 ];
 
+/// Paging metadata of a list page (`next_cursor`, `total`, `has_more`, …).
+pub fn is_paging_name(name: &str) -> bool {
+    PAGING_NAMES.contains(&name.to_ascii_lowercase().as_str())
+}
+
 /// A root array, or an object whose top-level members are arrays and paging metadata only.
 fn is_page_shaped(spec: &Spec, root: SchemaId) -> bool {
     let top: Vec<_> = spec

@@ -1,7 +1,7 @@
 //! One finding per problem: runtime evidence joins the spec finding of the same rule and
 //! operation, raising its confidence (and severity, if the runtime half is worse).
 
-use apiward_core::{Confidence, Finding, FindingSource};
+use apiward_core::{Finding, FindingSource};
 
 pub fn merge(mut spec_findings: Vec<Finding>, runtime: Vec<Finding>) -> Vec<Finding> {
     let mut out_runtime = Vec::new();
@@ -77,7 +77,7 @@ fn same_template(a: Option<&str>, b: Option<&str>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use apiward_core::{Evidence, EvidenceKind, Location, Severity};
+    use apiward_core::{Confidence, Evidence, EvidenceKind, Location, Severity};
 
     fn f(source: FindingSource, sev: Severity, path: &str) -> Finding {
         let rule = &apiward_rules::data_exposure::SENSITIVE_DATA_EXPOSED;

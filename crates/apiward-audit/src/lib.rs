@@ -26,9 +26,15 @@ pub fn audit(spec: &Spec) -> Vec<Finding> {
     out
 }
 
-/// Categories the audit can speak to: all of them (each has a spec-level rule).
+/// Categories a spec audit assesses: not object- or function-level authorization (OpenAPI has no
+/// owners or roles), SSRF or prompt injection, which need a live scan; those are "not assessed"
+/// unless they have findings (`apiward_core::score::assessed`).
 pub fn applicable_categories() -> Vec<Category> {
-    Category::ALL.to_vec()
+    apiward_core::score::assessed_categories(apiward_core::score::Access {
+        live: false,
+        identities: 0,
+        active: false,
+    })
 }
 
 /// A schema's flattened properties, shared between checks.

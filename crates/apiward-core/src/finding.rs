@@ -341,6 +341,22 @@ mod tests {
     }
 
     #[test]
+    fn labels_list_affected_operations_compactly() {
+        let one = Location::operation("GET", "/a").with_operations(vec!["GET /a".to_string()]);
+        assert_eq!(one.label(), "GET /a");
+        let decl = Location::default()
+            .with_spec("s.json", "/components/parameters/owner", Some(3))
+            .with_operations(vec!["GET /a".into(), "GET /b".into(), "PUT /c".into()]);
+        assert_eq!(
+            decl.label(),
+            "/components/parameters/owner — 3 operations: GET /a, GET /b, …"
+        );
+        // Serialized only when present, so older reports read back unchanged.
+        let json = serde_json::to_string(&Location::operation("GET", "/a")).unwrap_or_default();
+        assert!(!json.contains("operations"), "{json}");
+    }
+
+    #[test]
     fn fingerprint_separates_rules_operations_and_discriminators() {
         let base = fingerprint("R1", Some("GET"), Some("/users/{id}"), "ssn");
         assert_ne!(

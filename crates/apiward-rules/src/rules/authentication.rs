@@ -63,7 +63,7 @@ rule! {
         id: "APIW-AUTH-003",
         name: "security-disabled-on-sensitive-operation",
         category: Authentication,
-        severity: High,
+        severity: Medium,
         level: Static,
         spec: true,
         cwe: [306],

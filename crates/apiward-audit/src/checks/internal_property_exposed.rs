@@ -99,75 +99,138 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
             }
         }
     }
-    // One model served as several media types (`User-read`, `User.jsonld-read`) is one problem.
-    let mut merged: Vec<((usize, String), (Vec<Hit>, Vec<&Operation>))> = Vec::new();
-    for (key, g) in groups {
-        let sig = |g: &(Vec<Hit>, Vec<&Operation>)| {
-            let mut names: Vec<String> = g.0.iter().map(|h| h.path.clone()).collect();
-            names.sort();
-            let mut ops: Vec<String> = g.1.iter().map(|o| o.label()).collect();
-            ops.sort();
-            (names, ops)
+    // Returning credentials readable is one design decision of the API (every integration's
+    // secret served back the same way): one finding, listing the schemas, unless only one schema
+    // does it. The same model served as several media types counts once.
+    let mut merged: Vec<(String, Vec<Hit>, Vec<&Operation>)> = Vec::new();
+    for ((_, schema_ptr), (hits, ops)) in groups {
+        let names = |h: &[Hit]| {
+            let mut n: Vec<String> = h.iter().map(|x| x.path.clone()).collect();
+            n.sort();
+            n
         };
-        if merged.iter().any(|(_, m)| sig(m) == sig(&g)) {
-            continue;
+        let mut labels: Vec<String> = ops.iter().map(|o| o.label()).collect();
+        labels.sort();
+        let same = merged.iter().any(|(_, mh, mo)| {
+            let mut ml: Vec<String> = mo.iter().map(|o| o.label()).collect();
+            ml.sort();
+            names(mh) == names(&hits) && ml == labels
+        });
+        if !same {
+            merged.push((schema_ptr, hits, ops));
         }
-        merged.push((key, g));
     }
-    for ((_, schema_ptr), (hits, ops)) in merged {
-        let Some(worst) = hits.iter().map(|h| h.severity).max() else {
-            continue;
-        };
-        let Some(first) = hits.iter().find(|h| h.severity == worst) else {
-            continue;
-        };
-        let names: Vec<String> = hits
-            .iter()
-            .map(|h| format!("`{}` ({})", h.path, h.what))
-            .collect();
-        let shared = is_component(&schema_ptr);
-        let title = match (ops.as_slice(), shared) {
-            ([one], false) => format!("{} returns credential properties", one.label()),
-            _ => format!(
-                "Schema `{}` returns credential properties",
-                schema_ptr.rsplit('/').next().unwrap_or(&schema_ptr)
+    match merged.len() {
+        0 => {}
+        1 => {
+            if let Some((schema_ptr, hits, ops)) = merged.pop() {
+                out.extend(one_schema(ctx, &schema_ptr, &hits, &ops));
+            }
+        }
+        n => {
+            let worst = merged
+                .iter()
+                .flat_map(|m| m.1.iter().map(|h| h.severity))
+                .max()
+                .unwrap_or(Severity::Medium);
+            let mut ops: Vec<&Operation> = Vec::new();
+            for (_, _, mo) in &merged {
+                for o in mo {
+                    if !ops.iter().any(|x| std::ptr::eq(*x, *o)) {
+                        ops.push(o);
+                    }
+                }
+            }
+            let listed: Vec<String> = merged
+                .iter()
+                .take(6)
+                .map(|(ptr, hits, _)| {
+                    let props: Vec<String> = hits.iter().map(|h| format!("`{}`", h.path)).collect();
+                    format!("{} ({})", schema_label(ptr), props.join(", "))
+                })
+                .collect();
+            let mut f = ctx
+                .api_level(
+                    &RULE,
+                    &ops,
+                    "",
+                    format!("{n} response schemas return credentials readable back"),
+                    format!(
+                        "{n} response schemas declare credentials with no `writeOnly` or masking marker: {}{}. Every caller of the operations listed reads them back.",
+                        listed.join("; "),
+                        if n > 6 { "; …" } else { "" }
+                    ),
+                )
+                .severity(worst)
+                .confidence(Confidence::Tentative);
+            for (_, hits, _) in &merged {
+                for h in hits {
+                    f.evidence.push(evidence(ctx, h));
+                }
+            }
+            out.push(f);
+        }
+    }
+}
+
+fn schema_label(ptr: &str) -> String {
+    format!("`{}`", ptr.rsplit('/').next().unwrap_or(ptr))
+}
+
+fn evidence(ctx: &Ctx, h: &Hit) -> Evidence {
+    let mut e = Evidence::new(
+        EvidenceKind::Spec,
+        format!(
+            "response property `{}`: {} (by {})",
+            h.path,
+            h.what,
+            h.basis.id()
+        ),
+    );
+    e.snippet = Some(format!("{}:{}", ctx.spec.file_of(&h.loc), h.loc.line));
+    e
+}
+
+/// The finding for one schema that returns credentials.
+fn one_schema(ctx: &Ctx, schema_ptr: &str, hits: &[Hit], ops: &[&Operation]) -> Option<Finding> {
+    let worst = hits.iter().map(|h| h.severity).max()?;
+    let first = hits.iter().find(|h| h.severity == worst)?;
+    let names: Vec<String> = hits
+        .iter()
+        .map(|h| format!("`{}` ({})", h.path, h.what))
+        .collect();
+    let shared = is_component(schema_ptr);
+    let title = match (ops, shared) {
+        ([one], false) => format!("{} returns credential properties", one.label()),
+        _ => format!(
+            "Schema {} returns credential properties",
+            schema_label(schema_ptr)
+        ),
+    };
+    let mut f = ctx
+        .declared(
+            &RULE,
+            &first.loc,
+            ops,
+            "",
+            title,
+            format!(
+                "The response schema declares {} with no `writeOnly` or masking marker; every caller of the operations listed reads them back.",
+                names.join(", ")
             ),
-        };
-        let mut f = ctx
-            .declared(
-                &RULE,
-                &first.loc,
-                &ops,
-                "",
-                title,
-                format!(
-                    "The response schema declares {} with no `writeOnly` or masking marker; every caller of the operations listed reads them back.",
-                    names.join(", ")
-                ),
-            )
-            .severity(worst)
-            .confidence(if hits.iter().any(|h| h.basis == Basis::Example) {
-                Confidence::Firm
-            } else {
-                Confidence::Tentative
-            });
-        if shared {
-            // The declaration is the schema: adding a property or an operation keeps the print.
-            f.fingerprint = apiward_core::fingerprint(RULE.id, None, None, &schema_ptr);
-        }
-        for h in &hits {
-            let mut e = Evidence::new(
-                EvidenceKind::Spec,
-                format!(
-                    "response property `{}`: {} (by {})",
-                    h.path,
-                    h.what,
-                    h.basis.id()
-                ),
-            );
-            e.snippet = Some(format!("{}:{}", ctx.spec.file_of(&h.loc), h.loc.line));
-            f.evidence.push(e);
-        }
-        out.push(f);
+        )
+        .severity(worst)
+        .confidence(if hits.iter().any(|h| h.basis == Basis::Example) {
+            Confidence::Firm
+        } else {
+            Confidence::Tentative
+        });
+    if shared {
+        // The declaration is the schema: adding a property or an operation keeps the print.
+        f.fingerprint = apiward_core::fingerprint(RULE.id, None, None, schema_ptr);
     }
+    for h in hits {
+        f.evidence.push(evidence(ctx, h));
+    }
+    Some(f)
 }

@@ -118,15 +118,22 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
     // One model served as several media types (`User-read`, `User.jsonld-read`) is one problem.
     let mut merged: Vec<((usize, String), Group)> = Vec::new();
     for (key, g) in groups {
+        // The same properties declared again (inline per operation, or per media type) are the
+        // same model: one finding listing every operation.
         let sig = |g: &Group| {
             let mut names: Vec<String> = g.hits.iter().map(|h| h.0.clone()).collect();
             names.sort();
-            let mut ops: Vec<String> = g.ops.iter().map(|o| o.label()).collect();
-            ops.sort();
-            (names, ops)
+            names
         };
         if let Some((_, m)) = merged.iter_mut().find(|(_, m)| sig(m) == sig(&g)) {
             m.severity = m.severity.max(g.severity);
+            m.open |= g.open;
+            m.list |= g.list;
+            for o in g.ops {
+                if !m.ops.iter().any(|x| std::ptr::eq(*x, o)) {
+                    m.ops.push(o);
+                }
+            }
             continue;
         }
         merged.push((key, g));

@@ -199,7 +199,9 @@ pub fn classify_property(spec: &Spec, name: &str, id: SchemaId) -> Option<Sensit
             });
         }
     }
-    if schema.format.as_deref() == Some("email") {
+    if schema.format.as_deref() == Some("email")
+        && !apiward_taxonomy::fields::is_business_contact(name)
+    {
         return Some(SensitiveProperty {
             data_type: DataType::Email,
             masked,

@@ -541,6 +541,20 @@ fn personal(w: &[String]) -> Option<(Personal, Strength)> {
     None
 }
 
+/// A contact field of a business, a system or a sender (`support_email`, `emailFromAddress`,
+/// `serviceAccountEmail`): not personal data to protect, whatever its format says.
+pub fn is_business_contact(name: &str) -> bool {
+    let w = words(name);
+    w.len() > 1
+        && w.iter().any(|x| {
+            matches!(
+                x.as_str(),
+                "email" | "mail" | "phone" | "telephone" | "fax" | "address"
+            )
+        })
+        && w.iter().any(|x| NON_PERSONAL_OWNERS.contains(&x.as_str()))
+}
+
 /// A privileged field a caller must not set on itself, with how sure the name is. Judged on the
 /// whole name: `role` is a privilege, `roleArn` a reference, `message.role` (a chat author) is
 /// decided by the caller, who sees the sibling fields.

@@ -141,14 +141,16 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
                     }
                 }
             }
-            let listed: Vec<String> = merged
+            let mut listed: Vec<String> = merged
                 .iter()
-                .take(6)
                 .map(|(ptr, hits, _)| {
                     let props: Vec<String> = hits.iter().map(|h| format!("`{}`", h.path)).collect();
                     format!("{} ({})", schema_label(ptr), props.join(", "))
                 })
                 .collect();
+            listed.dedup();
+            let more = listed.len() > 6;
+            listed.truncate(6);
             let mut f = ctx
                 .api_level(
                     &RULE,
@@ -158,7 +160,7 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
                     format!(
                         "{n} response schemas declare credentials with no `writeOnly` or masking marker: {}{}. Every caller of the operations listed reads them back.",
                         listed.join("; "),
-                        if n > 6 { "; …" } else { "" }
+                        if more { "; …" } else { "" }
                     ),
                 )
                 .severity(worst)

@@ -29,7 +29,12 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
         if crate::public_reason(op).is_some() || manages_privileges(op) {
             continue;
         }
-        let updates_a_user = updates_user_object(op);
+        // A documented request field is an intended input; it is a mass-assignment surface when
+        // the operation lets a caller update a user or account object (their own profile),
+        // where a role or balance must not be settable.
+        if !updates_user_object(op) {
+            continue;
+        }
         let Some(body) = &op.request_body else {
             continue;
         };
@@ -50,11 +55,6 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
                 let Some((_, strength)) = privilege(&p.name) else {
                     continue;
                 };
-                // Ownership and status fields are ordinary inputs of a create (which account,
-                // which plan); they matter when a caller updates a user or account object.
-                if strength == Strength::Weak && !updates_a_user {
-                    continue;
-                }
                 if p.name.eq_ignore_ascii_case("role")
                     && is_chat_message_role(&p.path, &p.name, &props)
                 {
@@ -175,29 +175,35 @@ fn manages_privileges(op: &Operation) -> bool {
         .any(|w| PRIVILEGE_WORDS.contains(&w.as_str()))
 }
 
-/// A PUT/PATCH on the caller's or a user's own object (`/me`, `/users/{id}`, `/account`).
+/// A PUT/PATCH on a user or account object itself: the last static path segment names it
+/// (`/me`, `/users/{id}`, `/account`, `/profile`), not a sub-resource of it (`/users/{id}/cards`).
 fn updates_user_object(op: &Operation) -> bool {
-    matches!(
+    if !matches!(
         op.method,
         apiward_spec::Method::Put | apiward_spec::Method::Patch
-    ) && op
+    ) {
+        return false;
+    }
+    let last = op
         .path
         .split('/')
-        .filter(|s| !s.starts_with('{'))
-        .flat_map(apiward_taxonomy::words)
-        .any(|w| {
-            matches!(
-                w.as_str(),
-                "me" | "self"
-                    | "profile"
-                    | "profiles"
-                    | "account"
-                    | "accounts"
-                    | "user"
-                    | "users"
-                    | "customer"
-                    | "customers"
-                    | "settings"
-            )
-        })
+        .filter(|s| !s.is_empty() && !s.starts_with('{'))
+        .next_back()
+        .unwrap_or("");
+    let w = apiward_taxonomy::words(last);
+    w.len() == 1
+        && matches!(
+            w[0].as_str(),
+            "me" | "self"
+                | "profile"
+                | "profiles"
+                | "account"
+                | "user"
+                | "users"
+                | "customer"
+                | "customers"
+                | "member"
+                | "members"
+                | "settings"
+        )
 }

@@ -85,6 +85,15 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
             if open {
                 severity = severity.raised();
             }
+            // Volume matters for records of people (a name with an e-mail, a date of birth), not
+            // for a list of the caller's own settings that each hold one contact field.
+            let person_records = {
+                let mut kinds: Vec<DataType> = hits.iter().map(|h| h.1.data_type).collect();
+                kinds.sort_by_key(|k| k.label());
+                kinds.dedup();
+                kinds.len() >= 2 || worst >= Sensitivity::High
+            };
+            let list = list && person_records;
             if list {
                 severity = severity.raised();
             }

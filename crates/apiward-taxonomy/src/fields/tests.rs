@@ -226,6 +226,22 @@ fn secrets() {
 }
 
 #[test]
+fn business_contacts() {
+    for name in [
+        "support_email",
+        "emailFromAddress",
+        "clickSendFromEmail",
+        "serviceAccountEmail",
+        "sender_email",
+    ] {
+        assert!(super::is_business_contact(name), "{name}");
+    }
+    for name in ["email", "customer_email", "phone_number", "emailSubject"] {
+        assert!(!super::is_business_contact(name), "{name}");
+    }
+}
+
+#[test]
 fn privileged_fields() {
     use Privilege::*;
     assert_eq!(privilege("role"), Some((Role, Strong)));

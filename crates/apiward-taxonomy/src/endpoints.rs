@@ -259,6 +259,63 @@ pub fn is_login(e: &Endpoint) -> bool {
     public_by_design(e) == Some(PublicReason::Login)
 }
 
+/// An operation that issues credentials (`GetSessionToken`, `AssumeRole`,
+/// `create-installation-access-token`, `regenerateKey`, `POST /oauth/token`): a secret in its
+/// answer is its purpose.
+pub fn issues_credentials(e: &Endpoint) -> bool {
+    if is_login(e) {
+        return true;
+    }
+    // The verb phrase is the last part of an id (`StorageAccounts_RegenerateKey`,
+    // `apps/create-installation-access-token`).
+    let mut w: Vec<String> = e
+        .operation_id
+        .and_then(|id| id.rsplit(['_', '/', '.']).find(|p| !p.is_empty()))
+        .map(words)
+        .unwrap_or_default();
+    if w.is_empty() {
+        // AWS query-style paths carry the action: `/#Action=AssumeRole`.
+        if let Some(action) = e.path.split("Action=").nth(1) {
+            w = words(action);
+        }
+    }
+    let Some(first) = w.first() else {
+        return false;
+    };
+    let verb = matches!(
+        first.as_str(),
+        "get"
+            | "create"
+            | "generate"
+            | "issue"
+            | "assume"
+            | "exchange"
+            | "request"
+            | "new"
+            | "rotate"
+            | "regenerate"
+            | "reset"
+            | "mint"
+            | "refresh"
+    );
+    let thing = w.iter().skip(1).any(|x| {
+        matches!(
+            x.as_str(),
+            "token"
+                | "tokens"
+                | "credential"
+                | "credentials"
+                | "key"
+                | "keys"
+                | "secret"
+                | "secrets"
+                | "role"
+                | "password"
+        )
+    });
+    verb && thing && !(first == "get" && w.iter().any(|x| x == "role"))
+}
+
 /// Where a parameter sits, for [`credential_parameter`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ParamPlace {
@@ -389,6 +446,32 @@ mod tests {
         }
         assert!(is_login(&e("POST", "/v2/auth/login", None)));
         assert!(!is_login(&e("GET", "/v2/health", None)));
+    }
+
+    #[test]
+    fn credential_issuing_operations() {
+        // Operation ids from the corpus (AWS STS, GitHub, Azure).
+        for (path, id) in [
+            ("/#Action=AssumeRoleWithWebIdentity", None),
+            ("/#Action=GetSessionToken", None),
+            (
+                "/app/installations/{installation_id}/access_tokens",
+                Some("apps/create-installation-access-token"),
+            ),
+            ("/keys/regenerate", Some("StorageAccounts_RegenerateKey")),
+        ] {
+            assert!(issues_credentials(&e("POST", path, id)), "{path}");
+        }
+        for (path, id) in [
+            (
+                "/user/keys",
+                Some("users/list-public-ssh-keys-for-authenticated-user"),
+            ),
+            ("/#Action=GetRole", None),
+            ("/orgs/{org}/members", Some("orgs/list-members")),
+        ] {
+            assert!(!issues_credentials(&e("GET", path, id)), "{path}");
+        }
     }
 
     #[test]

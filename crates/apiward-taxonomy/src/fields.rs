@@ -323,8 +323,8 @@ fn secret(w: &[String], compact: &str) -> Option<Classified> {
         return match prev {
             "private" => strong(Meaning::Secret(Secret::PrivateKey)),
             "api" | "access" | "secret" | "auth" | "signing" | "encryption" | "master"
-            | "session" | "client" | "app" | "application" | "integration" | "webhook" | "hmac"
-            | "shared" | "account" | "subscription" | "developer" | "license" => {
+            | "session" | "client" | "app" | "application" | "webhook" | "hmac" | "shared"
+            | "account" | "subscription" | "developer" | "license" => {
                 strong(Meaning::Secret(Secret::Key))
             }
             "routing" => weak(Meaning::Secret(Secret::Key)),

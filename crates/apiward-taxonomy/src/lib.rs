@@ -22,7 +22,8 @@ pub mod risk;
 pub mod words;
 
 pub use endpoints::{
-    Endpoint, ParamPlace, PublicReason, credential_parameter, is_login, public_by_design,
+    Endpoint, ParamPlace, PublicReason, credential_parameter, is_login, issues_credentials,
+    public_by_design,
 };
 pub use fields::{Classified, Meaning, Personal, Privilege, Secret, Strength, classify};
 pub use risk::{OperationFacts, OperationRisk, RiskAssessment, assess};

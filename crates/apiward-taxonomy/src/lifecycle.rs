@@ -54,6 +54,11 @@ const CLIENT_PHRASES: &[&str] = &[
     "pass it to the client",
     "passed to the client",
     "used by the client to",
+    "short-lived",
+    " sdk",
+    "frontend",
+    "front-end",
+    "in the browser",
 ];
 
 /// Does this description say the value is meant to be handed to the client?

@@ -33,8 +33,24 @@ struct Hit {
 pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
     // (doc, declaring schema pointer) → hits and operations
     let mut groups: BTreeMap<(usize, String), (Vec<Hit>, Vec<&Operation>)> = BTreeMap::new();
+    // Schemas that are also request bodies: a credential there is as likely the write path, and
+    // the spec does not say whether it is read back.
+    let mut request_schemas = std::collections::BTreeSet::new();
     for op in ctx.operations() {
-        if op.method == Method::Post || crate::public_reason(op).is_some() {
+        for m in op.request_body.iter().flat_map(|b| b.content.iter()) {
+            let Some(root) = m.schema else { continue };
+            for p in ctx.flatten(root, 6).iter() {
+                request_schemas.insert((p.loc.doc, declaring_schema(&p.loc)));
+            }
+        }
+    }
+    for op in ctx.operations() {
+        let issues = apiward_taxonomy::issues_credentials(&apiward_taxonomy::Endpoint {
+            method: op.method.as_str(),
+            path: &op.path,
+            operation_id: op.operation_id.as_deref(),
+        });
+        if op.method == Method::Post || crate::public_reason(op).is_some() || issues {
             continue;
         }
         let mut seen_here = std::collections::BTreeSet::new();
@@ -67,8 +83,12 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
                                     .classify(&p.name, p.schema)
                                     .is_some_and(|sp| sp.basis == Basis::Example);
                                 let basis = if example { Basis::Example } else { Basis::Name };
+                                let shared_with_request = request_schemas
+                                    .contains(&(p.loc.doc, declaring_schema(&p.loc)));
                                 let severity = if example {
                                     Severity::High
+                                } else if shared_with_request {
+                                    Severity::Low
                                 } else {
                                     Severity::Medium
                                 };

@@ -679,6 +679,10 @@ const DISPLAY_WORDS: &[&str] = &[
     "referer",
     "referrer",
     "origin",
+    "details",
+    "detail",
+    "start",
+    "landing",
 ];
 
 /// The role of a URL-valued name, if the name says it holds a URL.
@@ -697,6 +701,10 @@ pub fn url_role(name: &str) -> Option<UrlRole> {
             "webhook" | "proxy" | "fetch" | "website" | "homepage" | "redirect" | "next" | "site"
         );
     if !url_head && !bare_fetch {
+        return None;
+    }
+    // A relative reference cannot point at another host.
+    if before.iter().any(|x| x == "relative") {
         return None;
     }
     let any = |ws: &[&str]| {

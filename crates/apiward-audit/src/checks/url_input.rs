@@ -43,8 +43,13 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
             }
             g.4 |= open;
         };
+        // Deleting something the URL names does not fetch it.
+        if op.method == apiward_spec::Method::Delete {
+            continue;
+        }
         for p in &op.parameters {
-            if p.location == ParamLocation::Header || p.location == ParamLocation::Cookie {
+            // Path parameters address a resource of the API (`/deployments/{idOrUrl}`).
+            if p.location != ParamLocation::Query {
                 continue;
             }
             let by_format = uri_format(p.schema.and_then(|s| ctx.spec.schema(s).format.as_deref()))

@@ -1,5 +1,5 @@
 //! Audit every spec under the given folders and print one line per finding (tab-separated: spec
-//! file name, rule, severity, location, title) followed by totals on stderr. Used to measure
+//! file name, rule, severity, location, title, message, fingerprint) followed by totals on stderr. Used to measure
 //! findings per operation and to draw the judged precision sample (`docs/precision.md`).
 //!
 //! `cargo run --release -p apiward-audit --example corpus -- DIR...`
@@ -53,12 +53,13 @@ fn main() {
             }
             let oneline = |s: &str| s.replace(['\t', '\n', '\r'], " ");
             println!(
-                "{name}\t{}\t{}\t{}\t{}\t{}",
+                "{name}\t{}\t{}\t{}\t{}\t{}\t{}",
                 x.rule_id,
                 x.severity.id(),
                 oneline(&x.location.label()),
                 oneline(&x.title),
-                oneline(&x.message)
+                oneline(&x.message),
+                x.fingerprint
             );
         }
         eprintln!("spec\t{name}\t{n_ops}\t{}", findings.len());

@@ -440,12 +440,8 @@ fn personal(w: &[String]) -> Option<(Personal, Strength)> {
             return Some((NationalId, Strong));
         }
         "sin" | "nif" | "nie" | "bsn" => return Some((NationalId, Weak)),
-        "licence" | "license"
-            if matches!(core_prev, "driver" | "drivers" | "driving") || core != head =>
-        {
-            if has("driver") || has("drivers") || has("driving") {
-                return Some((NationalId, Strong));
-            }
+        "licence" | "license" if has("driver") || has("drivers") || has("driving") => {
+            return Some((NationalId, Strong));
         }
         "id" if core_prev == "national" || core_prev == "government" => {
             return Some((NationalId, Strong));

@@ -22,6 +22,9 @@ fn declaring_schema(loc: &Loc) -> String {
     }
 }
 
+/// A declaring schema: (document, pointer).
+type DeclKey = (usize, String);
+
 struct Hit {
     path: String,
     loc: Loc,
@@ -32,7 +35,7 @@ struct Hit {
 
 pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
     // (doc, declaring schema pointer) → hits and operations
-    let mut groups: BTreeMap<(usize, String), (Vec<Hit>, Vec<&Operation>)> = BTreeMap::new();
+    let mut groups: BTreeMap<DeclKey, (Vec<Hit>, Vec<&Operation>)> = BTreeMap::new();
     // Schemas that are also request bodies: a credential there is as likely the write path, and
     // the spec does not say whether it is read back.
     let mut request_schemas = std::collections::BTreeSet::new();

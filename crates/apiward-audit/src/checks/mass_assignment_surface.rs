@@ -187,8 +187,7 @@ fn updates_user_object(op: &Operation) -> bool {
     let last = op
         .path
         .split('/')
-        .filter(|s| !s.is_empty() && !s.starts_with('{'))
-        .next_back()
+        .rfind(|s| !s.is_empty() && !s.starts_with('{'))
         .unwrap_or("");
     let w = apiward_taxonomy::words(last);
     w.len() == 1

@@ -12,10 +12,12 @@ use apiward_spec::{Loc, Operation, ParamLocation};
 use apiward_taxonomy::fields::is_id;
 use std::collections::BTreeMap;
 
+/// A parameter declaration: name, location, where, integer-typed, and the operations using it.
+type Group<'a> = (String, ParamLocation, Loc, bool, Vec<&'a Operation>);
+
 pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
     // (declaration) → (name, location, integer, operations)
-    let mut groups: BTreeMap<(usize, String), (String, ParamLocation, Loc, bool, Vec<&Operation>)> =
-        BTreeMap::new();
+    let mut groups: BTreeMap<(usize, String), Group> = BTreeMap::new();
     for op in ctx.operations() {
         if ctx.auth(op) != Auth::Open {
             continue;

@@ -34,8 +34,11 @@ fn declaring_schema(loc: &Loc) -> String {
     }
 }
 
+/// Properties of one declaring schema: (name, judgement, where).
+type Hits = Vec<(String, SensitiveProperty, Loc)>;
+
 struct Group<'a> {
-    hits: Vec<(String, SensitiveProperty, Loc)>,
+    hits: Hits,
     ops: Vec<&'a Operation>,
     severity: Severity,
     open: bool,
@@ -48,8 +51,7 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
         let open = ctx.auth(op).is_open();
         let list_op = is_list_operation(ctx.spec, op);
         // Per declaring schema: what this operation returns of it.
-        let mut here: BTreeMap<(usize, String), (Vec<(String, SensitiveProperty, Loc)>, bool)> =
-            BTreeMap::new();
+        let mut here: BTreeMap<(usize, String), (Hits, bool)> = BTreeMap::new();
         for resp in op.success_responses() {
             for m in &resp.content {
                 let Some(root) = m.schema else { continue };

@@ -63,7 +63,13 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
                 let Some(root) = m.schema else { continue };
                 for p in ctx.flatten(root, 4).iter() {
                     let s = ctx.spec.schema(p.schema);
-                    if s.read_only || s.has_type("boolean") || s.has_type("integer") {
+                    // An object named `feed` or `link` holds fields, not a URL.
+                    if s.read_only
+                        || s.has_type("boolean")
+                        || s.has_type("integer")
+                        || s.has_type("object")
+                        || !s.properties.is_empty()
+                    {
                         continue;
                     }
                     let by_format = uri_format(s.format.as_deref()) && not_a_link(&p.name);

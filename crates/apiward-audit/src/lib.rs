@@ -1,8 +1,10 @@
 //! The spec audit: every static rule, run over a normalized [`Spec`].
 //!
 //! Each check lives in its own file under `checks/` and reports findings for the rules declared in
-//! `apiward-rules`. Checks only read the model; they share the property classifier in [`sensitive`]
-//! with the live scan so both speak one taxonomy.
+//! `apiward-rules`. Checks only read the model. What a name means (personal data, secret,
+//! reference, privileged field, public-by-design endpoint) is asked of `apiward-taxonomy`; the
+//! property judgement in [`sensitive`] (name, format, validated example, masking and lifecycle
+//! markers) is shared with the live scan.
 
 use apiward_core::{Category, Finding, FindingSource, Location};
 use apiward_spec::{Loc, Operation, PropertyPath, SchemaId, Spec};
@@ -73,7 +75,6 @@ pub struct Ctx<'a> {
     // several checks walk the same ones.
     flat: RefCell<HashMap<(SchemaId, usize), Flattened>>,
     classes: RefCell<HashMap<(String, SchemaId), Option<sensitive::SensitiveProperty>>>,
-    keys: RefCell<HashMap<String, Option<apiward_detect::KeyClass>>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -85,7 +86,6 @@ impl<'a> Ctx<'a> {
             auth_unknown: !any_secured,
             flat: RefCell::default(),
             classes: RefCell::default(),
-            keys: RefCell::default(),
         }
     }
 
@@ -107,16 +107,6 @@ impl<'a> Ctx<'a> {
         }
         let v = sensitive::classify_property(self.spec, name, id);
         self.classes.borrow_mut().insert(key, v.clone());
-        v
-    }
-
-    /// `apiward_detect::classify_key`, computed once per name.
-    pub fn key_class(&self, name: &str) -> Option<apiward_detect::KeyClass> {
-        if let Some(v) = self.keys.borrow().get(name) {
-            return *v;
-        }
-        let v = apiward_detect::classify_key(name);
-        self.keys.borrow_mut().insert(name.to_string(), v);
         v
     }
 

@@ -75,38 +75,10 @@ pub fn is_masked(schema: &Schema) -> bool {
         || schema.extensions.iter().any(|e| e == "x-ms-secret")
 }
 
-/// Whether the spec says the value is never read back: `is_masked`, or Azure's `x-ms-mutability`
-/// without `read` (read from the document tree: the model keeps only extension names).
-pub fn never_returned(spec: &Spec, schema: &Schema) -> bool {
-    if is_masked(schema) {
-        return true;
-    }
-    if !schema.extensions.iter().any(|e| e == "x-ms-mutability") {
-        return false;
-    }
-    let Some(doc) = spec.documents.get(schema.loc.doc) else {
-        return false;
-    };
-    let tokens = schema
-        .loc
-        .pointer
-        .split('/')
-        .skip(1)
-        .map(|t| t.replace("~1", "/").replace("~0", "~"));
-    let Some(node) = doc.root.pointer(tokens) else {
-        return false;
-    };
-    let values: Vec<String> = node
-        .get("x-ms-mutability")
-        .and_then(|m| m.as_array())
-        .map(|a| {
-            a.iter()
-                .filter_map(|v| v.as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default();
-    let refs: Vec<&str> = values.iter().map(String::as_str).collect();
-    apiward_taxonomy::lifecycle::mutability_hides_read(&refs)
+/// Whether the spec says the value is never read back: [`is_masked`] (the normalizer maps
+/// Azure's `x-ms-mutability` without `read` to `writeOnly`).
+pub fn never_returned(_spec: &Spec, schema: &Schema) -> bool {
+    is_masked(schema)
 }
 
 /// The detector's data type for a personal-data meaning of the taxonomy.

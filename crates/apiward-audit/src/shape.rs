@@ -38,7 +38,7 @@ pub fn is_probe_endpoint(path: &str) -> bool {
 
 /// An administrative or internal function, by path, tags or `x-internal`. A probe endpoint
 /// (`/health`) tagged `ops` is not one: only its path could make it administrative.
-pub fn is_admin_operation(spec: &Spec, op: &Operation) -> bool {
+pub fn is_admin_operation(op: &Operation) -> bool {
     segments(&op.path).any(|s| {
         ADMIN_WORDS.contains(&s.as_str())
             || s.starts_with("admin")
@@ -53,27 +53,6 @@ pub fn is_admin_operation(spec: &Spec, op: &Operation) -> bool {
             .extensions
             .iter()
             .any(|e| e == "x-internal" || e == "x-admin")
-            && flag_extension_true(spec, op)
-}
-
-/// `x-internal: false` is the spec saying the opposite: read the value from the document.
-fn flag_extension_true(spec: &Spec, op: &Operation) -> bool {
-    let Some(doc) = spec.documents.get(op.loc.doc) else {
-        return true;
-    };
-    let tokens = op
-        .loc
-        .pointer
-        .split('/')
-        .skip(1)
-        .map(|t| t.replace("~1", "/").replace("~0", "~"));
-    let Some(node) = doc.root.pointer(tokens) else {
-        return true;
-    };
-    ["x-internal", "x-admin"]
-        .iter()
-        .filter_map(|k| node.get(k))
-        .any(|v| v.as_bool() != Some(false))
 }
 
 /// A parameter name that identifies an object (the taxonomy's reading of the whole name).

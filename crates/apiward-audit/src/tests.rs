@@ -473,13 +473,39 @@ fn write_once_and_client_secrets_are_not_exposures() {
             &ok(r#"{"type": "object", "properties": {
                 "client_secret": {"type": "string", "description": "Only returned once, when the app is created."},
                 "api_key": {"type": "string", "writeOnly": true},
+                "adminPassword": {"type": "string", "x-ms-mutability": ["create", "update"]},
+                "storageKey": {"type": "string", "x-ms-secret": true},
+                "signingSecret": {"type": "string", "x-ms-mutability": ["create", "read"]},
                 "webhook_secret": {"type": "string"}}}"#)
         )
     )));
     let prop = of(&fs, "APIW-PROP-001");
     assert_eq!(prop.len(), 1, "{prop:#?}");
     assert!(prop[0].message.contains("webhook_secret"));
-    assert!(!prop[0].message.contains("client_secret"));
+    // Readable per `x-ms-mutability`: reported; never returned: not.
+    assert!(prop[0].message.contains("signingSecret"));
+    for hidden in ["client_secret", "adminPassword", "storageKey", "api_key"] {
+        assert!(
+            !prop[0].message.contains(hidden),
+            "{hidden}: {}",
+            prop[0].message
+        );
+    }
     // A name is a hint: medium at most.
     assert_eq!(prop[0].severity, Severity::Medium);
+}
+
+#[test]
+fn x_internal_false_is_not_administrative() {
+    let fs = audit(&api(&format!(
+        r#""/companies/{{id}}/data/journals": {}, "/internal-tools": {}"#,
+        op("get", "bearer", r#""x-internal": false, "#, &ok(OBJ)),
+        op("get", "bearer", r#""x-internal": true, "#, &ok(OBJ))
+    )));
+    let got = paths_of(&fs, "APIW-BFLA-001");
+    assert!(
+        !got.iter().any(|(p, _)| p.starts_with("/companies")),
+        "{got:?}"
+    );
+    assert!(got.iter().any(|(p, _)| p == "/internal-tools"), "{got:?}");
 }

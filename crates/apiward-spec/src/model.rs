@@ -256,7 +256,7 @@ pub struct Operation {
     pub security: Vec<SecurityRequirement>,
     /// The operation states `security: []` (or an empty requirement) itself, overriding a global one.
     pub security_override_empty: bool,
-    /// Names of `x-` extensions on the operation (e.g. `x-internal`).
+    /// Names of `x-` extensions on the operation (e.g. `x-internal`); one set to `false` is left out.
     pub extensions: Vec<String>,
     /// Callback names declared on the operation.
     pub callbacks: Vec<String>,
@@ -333,12 +333,13 @@ pub struct Schema {
     pub min_items: Option<u64>,
     pub max_items: Option<u64>,
     pub read_only: bool,
+    /// `writeOnly`, or Azure's `x-ms-mutability` without `read`: the value is never returned.
     pub write_only: bool,
     pub nullable: bool,
     pub deprecated: bool,
     /// Example values (`example`, `examples`, `default`) rendered as text, scalars only.
     pub examples: Vec<String>,
-    /// Names of `x-` extensions (e.g. `x-redacted`, `x-internal`).
+    /// Names of `x-` extensions (e.g. `x-redacted`, `x-internal`); one set to `false` is left out.
     pub extensions: Vec<String>,
     pub loc: Loc,
 }

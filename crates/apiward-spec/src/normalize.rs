@@ -1013,11 +1013,12 @@ impl<'o> Builder<'o> {
             .into_iter()
             .filter(|k| !k.starts_with("x-"))
             .collect();
+        // An extension set to `false` (`x-internal: false`) says the opposite of its name.
         let extensions = n
             .as_object()
             .map(|m| {
                 m.iter()
-                    .filter(|(k, _)| k.starts_with("x-"))
+                    .filter(|(k, v)| k.starts_with("x-") && v.as_bool() != Some(false))
                     .map(|(k, _)| k.clone())
                     .collect()
             })
@@ -1395,7 +1396,26 @@ impl<'o> Builder<'o> {
                         }
                     }
                 }
-                k if k.starts_with("x-") => s.extensions.push(k.to_string()),
+                // Azure: a property whose mutability lacks `read` is never returned.
+                "x-ms-mutability" => {
+                    let values: Vec<String> = v
+                        .as_array()
+                        .map(|a| {
+                            a.iter()
+                                .filter_map(|x| x.as_str().map(str::to_string))
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    if !values.is_empty() && !values.iter().any(|x| x.eq_ignore_ascii_case("read"))
+                    {
+                        s.write_only = true;
+                    }
+                    s.extensions.push(k.to_string());
+                }
+                // An extension set to `false` (`x-ms-secret: false`) says the opposite of its name.
+                k if k.starts_with("x-") && v.as_bool() != Some(false) => {
+                    s.extensions.push(k.to_string())
+                }
                 _ => {}
             }
         }

@@ -9,10 +9,7 @@ use std::collections::BTreeSet;
 pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
     // Scopes and schemes ordinary operations use: an admin operation must ask for something more.
     let mut user_requirements: BTreeSet<String> = BTreeSet::new();
-    for op in ctx
-        .operations()
-        .filter(|o| !is_admin_operation(ctx.spec, o))
-    {
+    for op in ctx.operations().filter(|o| !is_admin_operation(o)) {
         for r in &op.security {
             for (name, scopes) in &r.schemes {
                 user_requirements.insert(name.clone());
@@ -22,7 +19,7 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
             }
         }
     }
-    for op in ctx.operations().filter(|o| is_admin_operation(ctx.spec, o)) {
+    for op in ctx.operations().filter(|o| is_admin_operation(o)) {
         match ctx.auth(op) {
             // Known open while the rest of the API is secured: a destructive or credential-changing
             // call is a release blocker; otherwise "administrative" is read from path words, a

@@ -58,36 +58,39 @@ pub fn run_late(s: &Scanner, out: &mut Vec<Finding>, seen: &Seen) {
     operations(s, out, seen, true);
 }
 
-/// Salted hashes of every sensitive-looking value the spec itself carries (examples, defaults,
-/// descriptions): a response that serves them back shows the documentation, not a leak.
+/// Salted hashes of every sensitive-looking value the spec itself carries (schema examples and
+/// defaults, parameter and media-type examples): a response that serves them back shows the
+/// documentation, not a leak.
 fn spec_example_hashes(s: &Scanner) -> HashSet<String> {
-    fn walk(
-        n: &apiward_spec::Node,
-        d: &apiward_detect::Detector,
-        out: &mut HashSet<String>,
-        depth: usize,
-    ) {
-        if depth > 64 {
-            return;
-        }
-        if let Some(items) = n.as_object() {
-            for (_, v) in items {
-                walk(v, d, out, depth + 1);
-            }
-        } else if let Some(items) = n.as_array() {
-            for v in items {
-                walk(v, d, out, depth + 1);
-            }
-        } else if let Some(text) = n.scalar_text() {
-            let mut found = Vec::new();
-            d.scan_text(text.as_bytes(), &mut found);
-            out.extend(found.into_iter().map(|m| m.hash));
+    let mut out = HashSet::new();
+    let Some(spec) = &s.spec else {
+        return out;
+    };
+    let mut scan = |text: &str| {
+        let mut found = Vec::new();
+        s.detector.scan_text(text.as_bytes(), &mut found);
+        out.extend(found.into_iter().map(|m| m.hash));
+    };
+    for schema in &spec.schemas {
+        for ex in &schema.examples {
+            scan(ex);
         }
     }
-    let mut out = HashSet::new();
-    if let Some(spec) = &s.spec {
-        for doc in &spec.documents {
-            walk(&doc.root, &s.detector, &mut out, 0);
+    for op in spec.operations.iter().chain(spec.webhooks.iter()) {
+        for p in &op.parameters {
+            if let Some(ex) = &p.example {
+                scan(ex);
+            }
+        }
+        let media = op
+            .request_body
+            .iter()
+            .flat_map(|b| b.content.iter())
+            .chain(op.responses.iter().flat_map(|r| r.content.iter()));
+        for m in media {
+            if let Some(ex) = &m.example {
+                scan(ex);
+            }
         }
     }
     out

@@ -412,6 +412,9 @@ pub struct Spec {
     pub schemas: Vec<Schema>,
     /// Top-level `webhooks` (3.1) as operations with `is_webhook`.
     pub webhooks: Vec<Operation>,
+    /// Scalar strings of the spec's examples (4–256 characters, at most 100,000, sorted): what a
+    /// mock or a documentation page serves back, which a live scan must not call a leak.
+    pub example_values: Vec<String>,
     /// `$ref`s to `http://` or `https://` documents (fetched or not).
     pub external_refs: Vec<(String, Loc)>,
     /// What was tolerated or could not be understood.

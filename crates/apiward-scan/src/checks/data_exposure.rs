@@ -71,6 +71,10 @@ fn spec_example_hashes(s: &Scanner) -> HashSet<String> {
         s.detector.scan_text(text.as_bytes(), &mut found);
         out.extend(found.into_iter().map(|m| m.hash));
     };
+    // Every scalar string of every example, whole (media-type examples are capped renderings).
+    for ex in &spec.example_values {
+        scan(ex);
+    }
     for schema in &spec.schemas {
         for ex in &schema.examples {
             scan(ex);
@@ -94,6 +98,25 @@ fn spec_example_hashes(s: &Scanner) -> HashSet<String> {
         }
     }
     out
+}
+
+/// What the spec documents as examples: detector hashes of example values, and the example
+/// strings themselves (a token or a name is only recognised with its JSON key, so its hash cannot
+/// be computed from the bare example; the matched text is compared instead).
+struct Documented<'a> {
+    hashes: HashSet<String>,
+    values: HashSet<&'a str>,
+}
+
+impl Documented<'_> {
+    fn covers(&self, o: &crate::store::Observation, m: &Match) -> bool {
+        self.hashes.contains(&m.hash)
+            || o.exchange
+                .body
+                .get(m.span.clone())
+                .and_then(|b| std::str::from_utf8(b).ok())
+                .is_some_and(|t| self.values.contains(t.trim_matches('"')))
+    }
 }
 
 /// Documentation pages (`/openapi.json`, `/docs`, `/redoc`, `/.well-known/…`) serve the spec's
@@ -130,7 +153,14 @@ fn root_is_collection(o: &crate::store::Observation) -> bool {
 
 fn operations(s: &Scanner, out: &mut Vec<Finding>, skip: &Seen, undocumented_only: bool) -> Seen {
     let mut seen = Seen::new();
-    let documented = spec_example_hashes(s);
+    let documented = Documented {
+        hashes: spec_example_hashes(s),
+        values: s
+            .spec
+            .as_ref()
+            .map(|sp| sp.example_values.iter().map(String::as_str).collect())
+            .unwrap_or_default(),
+    };
     // Hashes already reported (PII and secrets): the same value on another operation joins the
     // finding that reported it first.
     let mut reported: Vec<(HashSet<String>, usize)> = Vec::new();
@@ -157,7 +187,7 @@ fn operations(s: &Scanner, out: &mut Vec<Finding>, skip: &Seen, undocumented_onl
                 if m.data_type.class() == DataClass::Pii
                     && m.data_type != DataType::MaskedPaymentCard
                     && !matches!(m.data_type, DataType::IpInternal)
-                    && !documented.contains(&m.hash)
+                    && !documented.covers(o, m)
                 {
                     pii.push((o, m));
                 }
@@ -254,7 +284,7 @@ fn operations(s: &Scanner, out: &mut Vec<Finding>, skip: &Seen, undocumented_onl
             let hits: Vec<(&crate::store::Observation, &Match)> = obs
                 .iter()
                 .flat_map(|o| o.body_matches.iter().map(move |m| (*o, m)))
-                .filter(|(_, m)| pred(m.data_type) && !documented.contains(&m.hash))
+                .filter(|(o, m)| pred(m.data_type) && !documented.covers(o, m))
                 .collect();
             if hits.is_empty() {
                 continue;
@@ -505,6 +535,36 @@ mod tests {
         let mut out = Vec::new();
         run(&s, &mut out);
         assert!(pii_findings(&out).is_empty(), "{out:#?}");
+    }
+
+    #[test]
+    fn values_of_referenced_examples_are_not_leaks_either() {
+        // GitHub-style: the example lives in components/examples, reached through `$ref`; a mock
+        // serves it whole, token and committer e-mail included.
+        let spec = r##"{"openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+          "components": {"examples": {"repo": {"value": {"temp_clone_token": "ABTLWHOULUVAXGTRYU7OC2876QJ2O", "committer": {"name": "Monalisa Octocat", "email": "mona.octocat@github.com"}}}}},
+          "paths": {"/me": {"get": {"responses": {"200": {"description": "ok", "content": {"application/json": {
+            "examples": {"default": {"$ref": "#/components/examples/repo"}}}}}}}}}}"##;
+        let mut s = testkit::scanner(Some(spec), vec![]);
+        let body = br#"[{"temp_clone_token": "ABTLWHOULUVAXGTRYU7OC2876QJ2O", "committer": {"name": "Monalisa Octocat", "email": "mona.octocat@github.com"}}, {"committer": {"email": "mona.octocat@github.com"}}]"#;
+        let x = testkit::exchange(
+            "GET",
+            "/me",
+            200,
+            &[("content-type", "application/json")],
+            body,
+        );
+        testkit::push(&mut s, Purpose::Crawl, Some(0), "/me", None, x);
+        let mut out = Vec::new();
+        run(&s, &mut out);
+        let leaks: Vec<_> = out
+            .iter()
+            .filter(|f| {
+                f.rule_id == rules::SENSITIVE_DATA_EXPOSED.id
+                    || f.rule_id == rules::SECRET_IN_RESPONSE.id
+            })
+            .collect();
+        assert!(leaks.is_empty(), "{leaks:#?}");
     }
 
     #[test]

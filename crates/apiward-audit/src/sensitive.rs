@@ -1,18 +1,44 @@
-//! Which schema properties hold sensitive data. The live scan classifies JSON keys with the same
-//! `apiward_detect::classify_key`, so "`ssn` in the spec" and "`ssn` in a response" are one type.
+//! Which schema properties hold sensitive data, by the meaning of their whole name
+//! (`apiward_taxonomy`), their `format`/`pattern`, and validated example values; and whether the
+//! spec marks them as masked or never returned.
 
-use apiward_detect::{DataClass, DataType, Detector, KeyStrength, Sensitivity};
+use apiward_detect::{DataClass, DataType, Detector, Sensitivity};
 use apiward_spec::{Schema, SchemaId, Spec};
+use apiward_taxonomy::{Meaning, Personal, Secret, Strength};
 use std::sync::OnceLock;
+
+/// What supports the judgement, weakest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Basis {
+    /// The property name alone: never enough for high or critical.
+    Name,
+    /// The schema's `format` or `pattern` says so (`format: email`).
+    Format,
+    /// An example value the detector validates (a Luhn-valid card, a mod-97 IBAN).
+    Example,
+}
+
+impl Basis {
+    pub fn id(self) -> &'static str {
+        match self {
+            Basis::Name => "name",
+            Basis::Format => "format",
+            Basis::Example => "example",
+        }
+    }
+}
 
 /// A property judged sensitive.
 #[derive(Debug, Clone)]
 pub struct SensitiveProperty {
     pub data_type: DataType,
     /// The schema marks the value as masked or never returned (`x-redacted`, `format: password`,
-    /// `writeOnly`, a masked example): it is then the fix, not the leak.
+    /// `writeOnly`, `x-ms-mutability` without `read`, "returned only once", a masked example):
+    /// it is then the fix, not the leak.
     pub masked: bool,
-    /// What gave it away: `name`, `format`, `example`.
+    /// The strongest evidence behind the judgement.
+    pub basis: Basis,
+    /// Kept for the evidence line: `name`, `format`, `example`.
     pub reason: &'static str,
 }
 
@@ -41,57 +67,93 @@ pub fn is_masked(schema: &Schema) -> bool {
             .examples
             .iter()
             .any(|e| e.contains("***") || e.contains("•••") || e.contains("XXXX"))
+        || schema
+            .description
+            .as_deref()
+            .is_some_and(apiward_taxonomy::lifecycle::returned_once)
+        // Azure marks secrets the service never returns with `x-ms-secret`.
+        || schema.extensions.iter().any(|e| e == "x-ms-secret")
 }
 
-/// Classify a property by name, `format` and example values.
+/// Whether the spec says the value is never read back: [`is_masked`] (the normalizer maps
+/// Azure's `x-ms-mutability` without `read` to `writeOnly`).
+pub fn never_returned(_spec: &Spec, schema: &Schema) -> bool {
+    is_masked(schema)
+}
+
+/// The detector's data type for a personal-data meaning of the taxonomy.
+pub fn personal_type(p: Personal) -> DataType {
+    match p {
+        Personal::Email => DataType::Email,
+        Personal::Phone => DataType::Phone,
+        Personal::Ssn | Personal::TaxId => DataType::UsSsn,
+        Personal::PaymentCard => DataType::PaymentCard,
+        Personal::Iban => DataType::Iban,
+        Personal::RoutingNumber => DataType::AbaRouting,
+        Personal::BankAccount => DataType::BankAccount,
+        Personal::DateOfBirth => DataType::DateOfBirth,
+        Personal::StreetAddress => DataType::StreetAddress,
+        Personal::Passport => DataType::Passport,
+        Personal::NationalId => DataType::NationalId,
+        Personal::IpAddress => DataType::IpPublic,
+        Personal::GeoLocation => DataType::GeoCoordinates,
+        Personal::PersonName => DataType::PersonName,
+    }
+}
+
+/// The detector's data type for a secret meaning of the taxonomy.
+pub fn secret_type(s: Secret) -> DataType {
+    match s {
+        Secret::Password => DataType::Password,
+        Secret::PasswordHash => DataType::PasswordHash,
+        Secret::AwsSecretKey => DataType::AwsSecretKey,
+        Secret::AwsAccessKeyId => DataType::AwsAccessKeyId,
+        Secret::AwsSessionToken => DataType::AwsSessionToken,
+        Secret::PrivateKey => DataType::PrivateKey,
+        Secret::Key | Secret::Token | Secret::SharedSecret => DataType::GenericSecret,
+    }
+}
+
+/// The taxonomy's reading of a name as a detector data type, strong names only.
+pub fn strong_name_type(name: &str) -> Option<DataType> {
+    let c = apiward_taxonomy::classify(name)?;
+    if c.strength != Strength::Strong {
+        return None;
+    }
+    match c.meaning {
+        Meaning::Personal(p) => Some(personal_type(p)),
+        Meaning::Secret(s) => Some(secret_type(s)),
+        Meaning::Masked(_) | Meaning::Reference => None,
+    }
+}
+
+/// Classify a property by name, `format`, `pattern` and example values.
 pub fn classify_property(spec: &Spec, name: &str, id: SchemaId) -> Option<SensitiveProperty> {
     let schema = spec.schema(id);
     if schema.has_type("boolean") || schema.enum_len > 0 || schema.has_const {
         return None;
     }
-    let scalar_ok = schema.types.is_empty()
-        || schema
-            .types
-            .iter()
-            .any(|t| t == "string" || t == "integer" || t == "number");
-    if !scalar_ok {
+    // Objects and arrays hold data, they are not a value of a type (`billing_address: {…}`).
+    let scalar_ok =
+        schema.types.is_empty() && schema.properties.is_empty() && schema.items.is_none()
+            || schema
+                .types
+                .iter()
+                .any(|t| t == "string" || t == "integer" || t == "number");
+    if !scalar_ok || apiward_taxonomy::lifecycle::is_permission_flag(name) {
         return None;
     }
-    let masked = is_masked(schema);
-    if let Some(k) = apiward_detect::classify_key(name) {
-        let t = k.data_type;
-        let numeric = schema.has_type("integer") || schema.has_type("number");
-        // Numbers only carry a few types (an SSN or phone stored as a number); not emails or names.
-        let type_fits = !numeric
-            || matches!(
-                t,
-                DataType::UsSsn
-                    | DataType::Phone
-                    | DataType::PaymentCard
-                    | DataType::BankAccount
-                    | DataType::AbaRouting
-                    | DataType::GeoCoordinates
-            );
-        let strong = k.strength == KeyStrength::Strong;
-        let weak_ok = !strong && t.sensitivity() >= Sensitivity::High && !numeric;
-        if type_fits && (strong || weak_ok) && t != DataType::MaskedPaymentCard {
-            return Some(SensitiveProperty {
-                data_type: t,
-                masked,
-                reason: "name",
-            });
-        }
-        if t == DataType::MaskedPaymentCard {
-            return None;
-        }
+    let masked = never_returned(spec, schema);
+    let numeric = schema.has_type("integer") || schema.has_type("number");
+    let meaning = apiward_taxonomy::classify(name);
+    // References and masked forms are the fix or a pointer, whatever the value looks like.
+    if matches!(
+        meaning.map(|c| c.meaning),
+        Some(Meaning::Reference | Meaning::Masked(_))
+    ) {
+        return None;
     }
-    if schema.format.as_deref() == Some("email") {
-        return Some(SensitiveProperty {
-            data_type: DataType::Email,
-            masked,
-            reason: "format",
-        });
-    }
+    // A validated example outranks the name.
     for ex in schema.examples.iter().take(4) {
         let mut found = Vec::new();
         detector().scan_text(ex.as_bytes(), &mut found);
@@ -104,11 +166,51 @@ pub fn classify_property(spec: &Spec, name: &str, id: SchemaId) -> Option<Sensit
             return Some(SensitiveProperty {
                 data_type: m.data_type,
                 masked,
+                basis: Basis::Example,
                 reason: "example",
             });
         }
     }
-    None
+    if schema.format.as_deref() == Some("email")
+        && !apiward_taxonomy::fields::is_business_contact(name)
+    {
+        return Some(SensitiveProperty {
+            data_type: DataType::Email,
+            masked,
+            basis: Basis::Format,
+            reason: "format",
+        });
+    }
+    let c = meaning?;
+    if c.strength != Strength::Strong {
+        return None;
+    }
+    let t = match c.meaning {
+        Meaning::Personal(p) => personal_type(p),
+        Meaning::Secret(s) => secret_type(s),
+        Meaning::Masked(_) | Meaning::Reference => return None,
+    };
+    // Numbers only carry a few types (an SSN or phone stored as a number); not emails or names.
+    let type_fits = !numeric
+        || matches!(
+            t,
+            DataType::UsSsn
+                | DataType::Phone
+                | DataType::PaymentCard
+                | DataType::BankAccount
+                | DataType::AbaRouting
+        );
+    if !type_fits {
+        return None;
+    }
+    // A `pattern` says little (`^.{1,50}$`): the name stays the only evidence.
+    let basis = Basis::Name;
+    Some(SensitiveProperty {
+        data_type: t,
+        masked,
+        basis,
+        reason: basis.id(),
+    })
 }
 
 /// What an authenticated API is for, not a leak: contact data (name, email, phone, address: at

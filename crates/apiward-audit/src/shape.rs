@@ -27,24 +27,13 @@ const ADMIN_WORDS: &[&str] = &[
     "impersonate",
 ];
 
-/// Last path segments of liveness/readiness probes, public by convention (load balancers and
-/// orchestrators call them without credentials).
-const PROBE_NAMES: &[&str] = &[
-    "health",
-    "healthz",
-    "livez",
-    "readyz",
-    "ping",
-    "status",
-    "version",
-    "heartbeat",
-];
-
-/// A liveness/readiness probe (`/health`, `/v2/ping`): public by design.
+/// A liveness/readiness probe (`/health`, `/v2/ping`): public by design (the taxonomy's reading).
 pub fn is_probe_endpoint(path: &str) -> bool {
-    segments(path)
-        .last()
-        .is_some_and(|s| PROBE_NAMES.contains(&s.as_str()))
+    apiward_taxonomy::public_by_design(&apiward_taxonomy::Endpoint {
+        method: "GET",
+        path,
+        operation_id: None,
+    }) == Some(apiward_taxonomy::PublicReason::Probe)
 }
 
 /// An administrative or internal function, by path, tags or `x-internal`. A probe endpoint
@@ -66,16 +55,9 @@ pub fn is_admin_operation(op: &Operation) -> bool {
             .any(|e| e == "x-internal" || e == "x-admin")
 }
 
-/// A parameter name that identifies an object.
+/// A parameter name that identifies an object (the taxonomy's reading of the whole name).
 pub fn is_id_name(name: &str) -> bool {
-    let n = name.to_ascii_lowercase();
-    n == "id"
-        || n.ends_with("_id")
-        || n.ends_with("-id")
-        || n.ends_with("id") && name.ends_with("Id")
-        || n.ends_with("number")
-        || n == "uid"
-        || n == "key"
+    apiward_taxonomy::fields::is_id(name)
 }
 
 const PAGE_SIZE_NAMES: &[&str] = &[
@@ -172,6 +154,11 @@ const PAGING_NAMES: &[&str] = &[
     "total_pages",
 ];
 
+/// Paging metadata of a list page (`next_cursor`, `total`, `has_more`, …).
+pub fn is_paging_name(name: &str) -> bool {
+    PAGING_NAMES.contains(&name.to_ascii_lowercase().as_str())
+}
+
 /// A root array, or an object whose top-level members are arrays and paging metadata only.
 fn is_page_shaped(spec: &Spec, root: SchemaId) -> bool {
     let top: Vec<_> = spec
@@ -187,57 +174,9 @@ fn is_page_shaped(spec: &Spec, root: SchemaId) -> bool {
     })
 }
 
-const URL_NAMES: &[&str] = &[
-    "url",
-    "uri",
-    "href",
-    "link",
-    "callback",
-    "callback_url",
-    "callbackurl",
-    "webhook",
-    "webhook_url",
-    "webhookurl",
-    "redirect",
-    "redirect_url",
-    "redirect_uri",
-    "redirecturi",
-    "return_url",
-    "returnurl",
-    "next",
-    "next_url",
-    "image_url",
-    "imageurl",
-    "avatar_url",
-    "avatarurl",
-    "feed",
-    "feed_url",
-    "target",
-    "target_url",
-    "dest",
-    "destination",
-    "endpoint",
-    "source_url",
-    "fetch",
-    "proxy",
-    "host",
-    "domain",
-    "file_url",
-    "document_url",
-    "icon_url",
-    "logo_url",
-    "picture_url",
-    "site",
-    "website",
-];
-
-/// A name that suggests the value is a URL the server may fetch.
+/// A name that suggests the value is a URL the server may fetch (the taxonomy's reading).
 pub fn is_url_name(name: &str) -> bool {
-    let n = name.to_ascii_lowercase();
-    URL_NAMES.contains(&n.as_str())
-        || n.ends_with("_url")
-        || n.ends_with("_uri")
-        || n.ends_with("url") && name.ends_with("Url")
+    apiward_taxonomy::fields::is_url(name)
 }
 
 const LLM_WORDS: &[&str] = &[
@@ -289,8 +228,13 @@ pub fn is_local_url(url: &str) -> bool {
         .next()
         .unwrap_or("")
         .to_ascii_lowercase();
+    // Self-hosted products document placeholder or LAN hosts (`http://HOSTNAME/api`,
+    // `http://apicurio.local`): where they run is the installer's choice, not the API's.
     host == "localhost"
         || host.ends_with(".localhost")
+        || host.ends_with(".local")
+        || host.ends_with(".localdomain")
+        || !host.contains('.') && !host.contains(':')
         || host.starts_with("127.")
         || host == "::1"
         || host == "0.0.0.0"
@@ -309,6 +253,9 @@ mod tests {
         assert!(is_local_url("/api/v1"));
         assert!(!is_local_url("http://api.example.com"));
         assert!(!is_local_url("http://localhost.evil.com"));
+        assert!(is_local_url("http://apicurio.local"));
+        assert!(is_local_url("http://HOSTNAME/api/v3"));
+        assert!(!is_local_url("http://staging-api.acme-shop.test"));
     }
 
     #[test]

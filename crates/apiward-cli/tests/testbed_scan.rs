@@ -125,6 +125,14 @@ fn reports(p: &Plant, f: &Value, category: &str) -> bool {
     }
     s(loc, "path") == p.path
         && (p.method == "*" || s(loc, "method").eq_ignore_ascii_case(&p.method))
+        // A finding about a shared declaration lists every operation it affects (issue 15).
+        || loc["operations"].as_array().is_some_and(|ops| {
+            ops.iter().filter_map(Value::as_str).any(|label| {
+                label.split_once(' ').is_some_and(|(m, path)| {
+                    path == p.path && (p.method == "*" || m.eq_ignore_ascii_case(&p.method))
+                })
+            })
+        })
 }
 
 /// Rule ids (with their source) of the findings that report `p`; `None` when it is missed.

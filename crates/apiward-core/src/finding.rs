@@ -68,6 +68,10 @@ pub struct Location {
     /// Request URL for runtime evidence (credentials never included).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+    /// Every operation the finding affects (`GET /users/{id}`), when it belongs to a declaration
+    /// shared by several (a component parameter, a schema property) or to the whole API.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub operations: Vec<String>,
 }
 
 impl Location {
@@ -93,8 +97,30 @@ impl Location {
         self
     }
 
-    /// `GET /users/{id}`, or the spec pointer, or the URL: a short human label.
+    pub fn with_operations(mut self, operations: Vec<String>) -> Self {
+        self.operations = operations;
+        self
+    }
+
+    /// `GET /users/{id}`, or the spec pointer, or the URL: a short human label; affected
+    /// operations follow compactly (`… — 40 operations: GET /a, GET /b, …`).
     pub fn label(&self) -> String {
+        let base = self.base_label();
+        let n = self.operations.len();
+        let own = match (&self.method, &self.path) {
+            (Some(m), Some(p)) => n == 1 && self.operations[0] == format!("{m} {p}"),
+            _ => false,
+        };
+        if n == 0 || own {
+            return base;
+        }
+        let shown: Vec<&str> = self.operations.iter().take(2).map(String::as_str).collect();
+        let more = if n > 2 { ", …" } else { "" };
+        let noun = if n == 1 { "operation" } else { "operations" };
+        format!("{base} — {n} {noun}: {}{more}", shown.join(", "))
+    }
+
+    fn base_label(&self) -> String {
         match (&self.method, &self.path) {
             (Some(m), Some(p)) => format!("{m} {p}"),
             (None, Some(p)) => p.clone(),
@@ -312,6 +338,22 @@ mod tests {
         let b = fingerprint("R1", Some("GET"), Some("/users/{user_id}/"), "ssn");
         assert_eq!(a, b);
         assert_eq!(a.len(), 32);
+    }
+
+    #[test]
+    fn labels_list_affected_operations_compactly() {
+        let one = Location::operation("GET", "/a").with_operations(vec!["GET /a".to_string()]);
+        assert_eq!(one.label(), "GET /a");
+        let decl = Location::default()
+            .with_spec("s.json", "/components/parameters/owner", Some(3))
+            .with_operations(vec!["GET /a".into(), "GET /b".into(), "PUT /c".into()]);
+        assert_eq!(
+            decl.label(),
+            "/components/parameters/owner — 3 operations: GET /a, GET /b, …"
+        );
+        // Serialized only when present, so older reports read back unchanged.
+        let json = serde_json::to_string(&Location::operation("GET", "/a")).unwrap_or_default();
+        assert!(!json.contains("operations"), "{json}");
     }
 
     #[test]

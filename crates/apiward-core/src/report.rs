@@ -118,6 +118,10 @@ pub struct CategorySummary {
     /// 0–100, or `null` when the category was not applicable.
     pub score: Option<u8>,
     pub applicable: bool,
+    /// For a category that was not assessed: what would assess it (a second identity, `--active`,
+    /// a live scan).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assess_with: Option<String>,
     pub weight: f64,
     pub findings: SeverityCounts,
 }
@@ -281,6 +285,10 @@ impl Report {
                     title: c.category.title().to_string(),
                     score: c.score,
                     applicable: c.score.is_some(),
+                    assess_with: c
+                        .score
+                        .is_none()
+                        .then(|| crate::score::assess_with(c.category).to_string()),
                     weight: c.weight,
                     findings: counts,
                 }

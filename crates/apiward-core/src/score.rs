@@ -5,8 +5,10 @@
 //!   (critical 45, high 25, medium 10, low 3, info 0);
 //! - the n-th finding of the same rule in a category counts `1 / 2^(n-1)` of its deduction, so one
 //!   problem repeated on 200 routes does not drown everything else;
-//! - the overall score is the weighted mean over applicable categories (a category is applicable when a
-//!   check of it could run, or when it has findings);
+//! - the overall score is the weighted mean over assessed categories (a category is assessed when a
+//!   check of it can reach a verdict at the run's access level — see [`assessed`] — or when it has
+//!   findings); the others are "not assessed": no score, out of the mean, and the report says what
+//!   would assess them;
 //! - caps: any critical finding caps the overall score at 59 (grade F); any high finding at 79 (C).
 //! - `--context` multiplies the weights (see [`Context::multiplier`]).
 
@@ -154,6 +156,55 @@ pub struct Score {
     pub grade: Grade,
     pub cap: Option<String>,
     pub categories: Vec<CategoryScore>,
+}
+
+/// What a run had to work with, for deciding which categories it assessed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Access {
+    /// A live scan (false for a spec audit).
+    pub live: bool,
+    /// Identities handed to the scan (0 = L0, 1 = L1, 2+ = L2).
+    pub identities: usize,
+    /// `--active`.
+    pub active: bool,
+}
+
+/// Whether a run with `access` assesses category `c`: some check of the category can reach a
+/// verdict. A category not assessed gets no score and stays out of the mean (unless it has
+/// findings), instead of scoring a free 100.
+///
+/// - A spec audit cannot judge object- or function-level authorization (OpenAPI has no roles or
+///   owners), SSRF (only a canary shows a fetch) or prompt injection.
+/// - A live scan needs two identities for cross-user object access (bola), one identity to try
+///   functions as an ordinary user (bfla), and `--active` for the SSRF canary and LLM probes.
+pub fn assessed(c: Category, access: Access) -> bool {
+    use Category::*;
+    match c {
+        Bola => access.live && access.identities >= 2,
+        Bfla => access.live && access.identities >= 1,
+        Ssrf | LlmSecurity => access.live && access.active,
+        _ => true,
+    }
+}
+
+/// The categories a run with `access` assesses.
+pub fn assessed_categories(access: Access) -> Vec<Category> {
+    Category::ALL
+        .into_iter()
+        .filter(|c| assessed(*c, access))
+        .collect()
+}
+
+/// What would assess a category that a run did not.
+pub fn assess_with(c: Category) -> &'static str {
+    use Category::*;
+    match c {
+        Bola => "a live scan with two identities of different users (L2: --identity twice)",
+        Bfla => "a live scan with an ordinary user's identity (L1 or above)",
+        Ssrf => "a live scan with --active (the SSRF canary)",
+        LlmSecurity => "a live scan with --active (prompt-injection probes)",
+        _ => "a live scan",
+    }
 }
 
 /// Score findings. `applicable` lists the categories whose checks ran; categories with findings count
@@ -308,6 +359,54 @@ mod tests {
         let all = score(&f, &Category::ALL, Context::Public);
         assert!(all.overall > 90);
         assert_eq!(only.categories[0].score, None);
+    }
+
+    #[test]
+    fn categories_not_assessed_at_an_access_level_get_no_free_100() {
+        let audit = Access {
+            live: false,
+            identities: 0,
+            active: false,
+        };
+        let cats = assessed_categories(audit);
+        for c in [
+            Category::Bola,
+            Category::Bfla,
+            Category::Ssrf,
+            Category::LlmSecurity,
+        ] {
+            assert!(!cats.contains(&c), "{c:?}");
+        }
+        assert!(cats.contains(&Category::DataExposure));
+        let s = score(&[], &cats, Context::Public);
+        let bola = s
+            .categories
+            .iter()
+            .find(|c| c.category == Category::Bola)
+            .map(|c| c.score);
+        assert_eq!(bola, Some(None));
+        // L2 with --active assesses everything.
+        let full = Access {
+            live: true,
+            identities: 2,
+            active: true,
+        };
+        assert_eq!(assessed_categories(full).len(), 12);
+        let l1 = Access {
+            live: true,
+            identities: 1,
+            active: false,
+        };
+        assert!(assessed(Category::Bfla, l1) && !assessed(Category::Bola, l1));
+        assert!(assess_with(Category::Bola).contains("two identities"));
+        // A finding makes a category count whatever the access level.
+        let f = finding("R1", Category::Bola, Severity::Medium, 0);
+        let s = score(&[f], &cats, Context::Public);
+        assert!(
+            s.categories
+                .iter()
+                .any(|c| c.category == Category::Bola && c.score.is_some())
+        );
     }
 
     #[test]

@@ -21,6 +21,9 @@ pub fn render_markdown(r: &RuleMeta) -> String {
     let _ = writeln!(s, "| OWASP | {} |", r.owasp);
     let _ = writeln!(s, "| Checks | {} |", checks_label(r));
     let _ = writeln!(s, "\n## Why it matters\n\n{}\n", r.why);
+    if let Some(c) = crate::severity::criteria(r.id) {
+        let _ = writeln!(s, "## Severity\n\n{c}\n");
+    }
     let _ = writeln!(s, "## Example\n\n{}\n", r.example);
     let _ = writeln!(s, "## How to fix\n\n{}", r.fix);
     if let Some(f) = r.fastapi_fix {

@@ -10,6 +10,7 @@ use apiward_core::{Category, RuleMeta};
 
 mod docs;
 pub mod rules;
+pub mod severity;
 
 pub use docs::{checks_label, render_index, render_markdown};
 pub use rules::*;
@@ -69,6 +70,28 @@ mod tests {
                     .all(|c| c.is_ascii_lowercase() || c == '-' || c.is_ascii_digit()),
                 "{}",
                 r.name
+            );
+        }
+    }
+
+    #[test]
+    fn every_rule_says_what_makes_it_high_or_low() {
+        for r in all() {
+            let c = severity::criteria(r.id)
+                .unwrap_or_else(|| panic!("{} has no severity criteria", r.id));
+            // The default severity the registry declares is one the criteria name.
+            let word = match r.default_severity {
+                apiward_core::Severity::Critical => "**Critical**",
+                apiward_core::Severity::High => "**High**",
+                apiward_core::Severity::Medium => "**Medium**",
+                apiward_core::Severity::Low => "**Low**",
+                apiward_core::Severity::Info => "**Info**",
+            };
+            assert!(
+                c.contains(word) || c.contains(&word.to_lowercase()),
+                "{}: default {:?} not named in its criteria",
+                r.id,
+                r.default_severity
             );
         }
     }

@@ -359,6 +359,7 @@ pub async fn scan(cfg: ScanConfig) -> Result<ScanOutcome, String> {
         .as_ref()
         .map(apiward_audit::audit)
         .unwrap_or_default();
+    let (identity_count, is_active) = (s.identities.len(), s.active);
     let findings = join::merge(static_findings, runtime);
     s.progress.finish(&s.engine, findings.len());
 
@@ -370,7 +371,12 @@ pub async fn scan(cfg: ScanConfig) -> Result<ScanOutcome, String> {
     diagnostics.extend(s.diagnostics);
     diagnostics.extend(s.engine.diagnostics());
     Ok(ScanOutcome {
-        applicable: Category::ALL.to_vec(),
+        // Categories whose checks can reach a verdict at this access level (issue 15).
+        applicable: apiward_core::score::assessed_categories(apiward_core::score::Access {
+            live: true,
+            identities: identity_count,
+            active: is_active,
+        }),
         stats: s.engine.stats(),
         log: s.engine.log(),
         spec: s.spec,

@@ -256,7 +256,7 @@ pub struct Operation {
     pub security: Vec<SecurityRequirement>,
     /// The operation states `security: []` (or an empty requirement) itself, overriding a global one.
     pub security_override_empty: bool,
-    /// Names of `x-` extensions on the operation (e.g. `x-internal`).
+    /// Names of `x-` extensions on the operation (e.g. `x-internal`); one set to `false` is left out.
     pub extensions: Vec<String>,
     /// Callback names declared on the operation.
     pub callbacks: Vec<String>,
@@ -333,12 +333,13 @@ pub struct Schema {
     pub min_items: Option<u64>,
     pub max_items: Option<u64>,
     pub read_only: bool,
+    /// `writeOnly`, or Azure's `x-ms-mutability` without `read`: the value is never returned.
     pub write_only: bool,
     pub nullable: bool,
     pub deprecated: bool,
     /// Example values (`example`, `examples`, `default`) rendered as text, scalars only.
     pub examples: Vec<String>,
-    /// Names of `x-` extensions (e.g. `x-redacted`, `x-internal`).
+    /// Names of `x-` extensions (e.g. `x-redacted`, `x-internal`); one set to `false` is left out.
     pub extensions: Vec<String>,
     pub loc: Loc,
 }
@@ -411,6 +412,9 @@ pub struct Spec {
     pub schemas: Vec<Schema>,
     /// Top-level `webhooks` (3.1) as operations with `is_webhook`.
     pub webhooks: Vec<Operation>,
+    /// Scalar strings of the spec's examples (4–256 characters, at most 100,000, sorted): what a
+    /// mock or a documentation page serves back, which a live scan must not call a leak.
+    pub example_values: Vec<String>,
     /// `$ref`s to `http://` or `https://` documents (fetched or not).
     pub external_refs: Vec<(String, Loc)>,
     /// What was tolerated or could not be understood.

@@ -28,7 +28,13 @@ struct Builder<'o> {
     consumes: Vec<String>,
     produces: Vec<String>,
     scheme_names: Vec<String>,
+    /// Scalar strings of every example (see [`Spec::example_values`]).
+    example_values: std::collections::HashSet<String>,
 }
+
+/// Bounds on [`Spec::example_values`]: strings a leak could be (an e-mail, a token), not prose.
+const MAX_EXAMPLE_VALUES: usize = 100_000;
+const EXAMPLE_VALUE_LEN: std::ops::RangeInclusive<usize> = 4..=256;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Kind {
@@ -59,6 +65,7 @@ pub(crate) fn build(res: Resolver<'_>) -> Result<Spec, LoadError> {
         consumes: Vec::new(),
         produces: Vec::new(),
         scheme_names: Vec::new(),
+        example_values: std::collections::HashSet::new(),
     };
     if let Some(v) = version_text.strip_prefix("3.")
         && !v.starts_with('0')
@@ -250,6 +257,41 @@ fn example_text(n: &Node) -> String {
 }
 
 impl<'o> Builder<'o> {
+    /// Remember the scalar strings of an example (whole, not the capped rendering), so a live
+    /// response that serves the documentation's own values can be told apart from a leak.
+    fn note_example(&mut self, n: Option<&Node>) {
+        fn walk(n: &Node, out: &mut std::collections::HashSet<String>, depth: usize) {
+            if depth > 32 || out.len() >= MAX_EXAMPLE_VALUES {
+                return;
+            }
+            match &n.value {
+                Value::String(s) if EXAMPLE_VALUE_LEN.contains(&s.len()) => {
+                    out.insert(s.clone());
+                }
+                Value::Array(items) => items.iter().for_each(|i| walk(i, out, depth + 1)),
+                Value::Object(m) => m.iter().for_each(|(_, v)| walk(v, out, depth + 1)),
+                _ => {}
+            }
+        }
+        if let Some(n) = n {
+            walk(n, &mut self.example_values, 0);
+        }
+    }
+
+    /// [`Self::note_example`] for every entry of an `examples` map (`{name: {value: …}}`), `$ref`s
+    /// to `components/examples` followed.
+    fn note_examples(&mut self, doc: usize, ptr: &str, n: Option<&Node>) {
+        let Some(m) = n.and_then(Node::as_object) else {
+            return;
+        };
+        for (name, ex) in m {
+            let eptr = push_pointer(&format!("{ptr}/examples"), name);
+            self.deref(doc, &eptr, ex, |b, _, _, target| {
+                b.note_example(target.get("value"))
+            });
+        }
+    }
+
     fn warn(&mut self, code: &str, msg: impl Into<String>, doc: usize, ptr: &str, line: u32) {
         self.res
             .diag(DiagnosticLevel::Warning, code, msg, doc, ptr, line);
@@ -396,8 +438,11 @@ impl<'o> Builder<'o> {
             res,
             schemas,
             version,
+            example_values,
             ..
         } = self;
+        let mut example_values: Vec<String> = example_values.into_iter().collect();
+        example_values.sort_unstable();
         let documents = res
             .docs
             .into_iter()
@@ -417,6 +462,7 @@ impl<'o> Builder<'o> {
             schemas,
             webhooks,
             external_refs: res.external_refs,
+            example_values,
             diagnostics: res.diags,
         })
     }
@@ -814,6 +860,8 @@ impl<'o> Builder<'o> {
             }
             None
         };
+        self.note_example(n.get("example"));
+        self.note_examples(doc, ptr, n.get("examples"));
         let example = n
             .get("example")
             .map(example_text)
@@ -1013,11 +1061,12 @@ impl<'o> Builder<'o> {
             .into_iter()
             .filter(|k| !k.starts_with("x-"))
             .collect();
+        // An extension set to `false` (`x-internal: false`) says the opposite of its name.
         let extensions = n
             .as_object()
             .map(|m| {
                 m.iter()
-                    .filter(|(k, _)| k.starts_with("x-"))
+                    .filter(|(k, v)| k.starts_with("x-") && v.as_bool() != Some(false))
                     .map(|(k, _)| k.clone())
                     .collect()
             })
@@ -1059,6 +1108,8 @@ impl<'o> Builder<'o> {
             let schema = node
                 .get("schema")
                 .map(|s| self.intern_schema(doc, &format!("{mptr}/schema"), s));
+            self.note_example(node.get("example"));
+            self.note_examples(doc, &mptr, node.get("examples"));
             let example = node
                 .get("example")
                 .map(example_text)
@@ -1108,6 +1159,7 @@ impl<'o> Builder<'o> {
                         produces.to_vec()
                     };
                     let examples = n.get("examples");
+                    self.note_example(examples);
                     types
                         .into_iter()
                         .map(|mt| MediaType {
@@ -1375,6 +1427,7 @@ impl<'o> Builder<'o> {
                 }
                 "deprecated" => s.deprecated = bool_of(Some(v)),
                 "example" | "default" | "x-example" => {
+                    self.note_example(Some(v));
                     if let Some(t) = v.scalar_text()
                         && s.examples.len() < MAX_SCHEMA_EXAMPLES
                     {
@@ -1395,7 +1448,26 @@ impl<'o> Builder<'o> {
                         }
                     }
                 }
-                k if k.starts_with("x-") => s.extensions.push(k.to_string()),
+                // Azure: a property whose mutability lacks `read` is never returned.
+                "x-ms-mutability" => {
+                    let values: Vec<String> = v
+                        .as_array()
+                        .map(|a| {
+                            a.iter()
+                                .filter_map(|x| x.as_str().map(str::to_string))
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    if !values.is_empty() && !values.iter().any(|x| x.eq_ignore_ascii_case("read"))
+                    {
+                        s.write_only = true;
+                    }
+                    s.extensions.push(k.to_string());
+                }
+                // An extension set to `false` (`x-ms-secret: false`) says the opposite of its name.
+                k if k.starts_with("x-") && v.as_bool() != Some(false) => {
+                    s.extensions.push(k.to_string())
+                }
                 _ => {}
             }
         }

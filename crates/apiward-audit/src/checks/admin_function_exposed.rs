@@ -1,7 +1,7 @@
 //! APIW-BFLA-001 (spec half): admin operations with no stricter security than user operations.
 
-use crate::Ctx;
 use crate::shape::is_admin_operation;
+use crate::{Auth, Ctx};
 use apiward_core::{Confidence, Finding, Severity};
 use apiward_rules::bfla::ADMIN_FUNCTION_EXPOSED as RULE;
 use std::collections::BTreeSet;
@@ -20,20 +20,33 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
         }
     }
     for op in ctx.operations().filter(|o| is_admin_operation(o)) {
+        match ctx.auth(op) {
+            // Known open while the rest of the API is secured: a destructive or credential-changing
+            // call is a release blocker; otherwise "administrative" is read from path words, a
+            // hint that stays medium.
+            Auth::Open => {
+                let writes = super::operation_without_security::destroys_or_changes_credentials(op);
+                out.push(
+                    ctx.finding(
+                        &RULE,
+                        ctx.at(op, &op.loc),
+                        "",
+                        format!("Admin operation {} has no authentication", op.label()),
+                        format!(
+                            "{} looks administrative and requires no credentials, while other operations of the API do.",
+                            op.label()
+                        ),
+                    )
+                    .severity(if writes { Severity::High } else { Severity::Medium }),
+                );
+                continue;
+            }
+            // Unknown authentication is APIW-AUTH-007's, public-by-design is not a function.
+            Auth::Unknown | Auth::Public(_) => continue,
+            Auth::Required => {}
+        }
         if op.is_unauthenticated() {
-            out.push(
-                ctx.finding(
-                    &RULE,
-                    ctx.at(op, &op.loc),
-                    "",
-                    format!("Admin operation {} has no authentication", op.label()),
-                    format!(
-                        "{} looks administrative and requires no credentials at all.",
-                        op.label()
-                    ),
-                )
-                .severity(Severity::High),
-            );
+            // Documented 401/403 without a scheme: nothing to compare scopes with.
             continue;
         }
         let stricter = op.security.iter().all(|r| {

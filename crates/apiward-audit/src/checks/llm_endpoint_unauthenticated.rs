@@ -7,7 +7,7 @@ use apiward_rules::llm_security::LLM_ENDPOINT_UNAUTHENTICATED as RULE;
 
 pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
     for op in ctx.operations() {
-        if !is_llm_operation(ctx.spec, op) || !op.is_unauthenticated() {
+        if !is_llm_operation(ctx.spec, op) || ctx.auth(op) != crate::Auth::Open {
             continue;
         }
         out.push(ctx.finding(

@@ -31,6 +31,11 @@ fn host_of(url: &str) -> &str {
 
 pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
     for server in &ctx.spec.servers {
+        // `https://vtex.local`, `http://HOSTNAME`: placeholders of self-hosted products, not a
+        // published environment.
+        if crate::shape::is_local_url(&server.url) {
+            continue;
+        }
         let host = host_of(&server.url).to_ascii_lowercase();
         let word = host
             .split(['.', '-'])

@@ -1,18 +1,29 @@
-//! APIW-BOLA-001 (spec half): predictable object ids on unauthenticated operations.
+//! APIW-BOLA-001 (spec half): predictable object ids on operations known to be unauthenticated.
+//!
+//! Only operations the spec leaves open while securing others count: a spec that models no
+//! authentication says nothing about who may read which object (APIW-AUTH-007 says so once), and
+//! public-by-design operations are meant to be open. One finding per parameter declaration.
 
-use crate::Ctx;
-use crate::shape::{is_id_name, url_params};
+use crate::shape::url_params;
+use crate::{Auth, Ctx};
 use apiward_core::{Confidence, Finding, Severity};
 use apiward_rules::bola::PREDICTABLE_OBJECT_IDS as RULE;
-use apiward_spec::ParamLocation;
+use apiward_spec::{Loc, Operation, ParamLocation};
+use apiward_taxonomy::fields::is_id;
+use std::collections::BTreeMap;
+
+/// A parameter declaration: name, location, where, integer-typed, and the operations using it.
+type Group<'a> = (String, ParamLocation, Loc, bool, Vec<&'a Operation>);
 
 pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
+    // (declaration) → (name, location, integer, operations)
+    let mut groups: BTreeMap<(usize, String), Group> = BTreeMap::new();
     for op in ctx.operations() {
-        if !op.is_unauthenticated() {
+        if ctx.auth(op) != Auth::Open {
             continue;
         }
         for p in url_params(op) {
-            if !is_id_name(&p.name) && p.location != ParamLocation::Path {
+            if !is_id(&p.name) && p.location != ParamLocation::Path {
                 continue;
             }
             let Some(sid) = p.schema else { continue };
@@ -31,34 +42,58 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
                 continue;
             }
             // Path parameters are identifiers by position; query ones only by name.
-            if p.location == ParamLocation::Path && !integer && !is_id_name(&p.name) {
+            if p.location == ParamLocation::Path && !integer && !is_id(&p.name) {
                 continue;
             }
-            let (severity, confidence, shape) = if integer {
-                (Severity::Medium, Confidence::Firm, "an integer")
-            } else {
-                (
-                    Severity::Low,
-                    Confidence::Tentative,
-                    "an unconstrained string",
-                )
-            };
-            out.push(
-                ctx.finding(
-                    &RULE,
-                    ctx.at(op, &p.loc),
-                    &p.name,
-                    format!("{} addresses objects by {shape} id without authentication", op.label()),
-                    format!(
-                        "Parameter `{}` ({} `{}`) is {shape} and the operation requires no authentication: neighbouring ids can be enumerated.",
-                        p.name,
-                        p.location.as_str(),
-                        p.name
-                    ),
-                )
-                .severity(severity)
-                .confidence(confidence),
-            );
+            groups
+                .entry((p.loc.doc, p.loc.pointer.clone()))
+                .or_insert_with(|| {
+                    (
+                        p.name.clone(),
+                        p.location,
+                        p.loc.clone(),
+                        integer,
+                        Vec::new(),
+                    )
+                })
+                .4
+                .push(op);
         }
+    }
+    for (name, location, loc, integer, ops) in groups.into_values() {
+        let (severity, confidence, shape) = if integer {
+            (Severity::Medium, Confidence::Firm, "an integer")
+        } else {
+            (
+                Severity::Low,
+                Confidence::Tentative,
+                "an unconstrained string",
+            )
+        };
+        let title = match ops.as_slice() {
+            [one] => format!(
+                "{} addresses objects by {shape} id without authentication",
+                one.label()
+            ),
+            _ => format!(
+                "`{name}` addresses objects by {shape} id on {} unauthenticated operations",
+                ops.len()
+            ),
+        };
+        out.push(
+            ctx.declared(
+                &RULE,
+                &loc,
+                &ops,
+                &name,
+                title,
+                format!(
+                    "Parameter `{name}` ({} `{name}`) is {shape} and the operations using it require no authentication while the rest of the API does: neighbouring ids can be enumerated.",
+                    location.as_str(),
+                ),
+            )
+            .severity(severity)
+            .confidence(confidence),
+        );
     }
 }

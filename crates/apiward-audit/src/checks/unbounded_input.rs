@@ -1,4 +1,4 @@
-//! APIW-INPUT-001/002/003: inputs without constraints, one finding per operation and rule.
+//! APIW-INPUT-001/002/003: inputs without constraints — hygiene, one API-level finding per rule.
 
 use crate::Ctx;
 use apiward_core::{Finding, Severity};
@@ -27,37 +27,64 @@ fn array_unbounded(s: &Schema) -> bool {
     s.has_type("array") && s.max_items.is_none()
 }
 
-fn report(
-    ctx: &Ctx,
-    out: &mut Vec<Finding>,
-    op: &Operation,
-    rule: &apiward_core::RuleMeta,
-    names: &[(String, Loc)],
-    what: &str,
-) {
-    let Some((_, loc)) = names.first() else {
-        return;
-    };
-    let list: Vec<String> = names.iter().map(|(n, _)| format!("`{n}`")).collect();
-    // Writes reach storage; reads with a free-text string reach queries. Either is worth a look.
-    let severity = if op.method.is_safe() && rule.id != UNBOUNDED_STRING_INPUT.id {
-        Severity::Info
-    } else {
-        rule.default_severity
-    };
-    out.push(
-        ctx.finding(
-            rule,
-            ctx.at(op, loc),
-            "",
-            format!("{} takes {what}", op.label()),
-            format!("{} takes {what}: {}.", op.label(), list.join(", ")),
-        )
-        .severity(severity),
-    );
+/// Inputs of one kind across the API: hygiene, so one API-level finding per rule listing the
+/// operations, never one per operation.
+struct Acc<'a> {
+    ops: Vec<&'a Operation>,
+    examples: Vec<String>,
+    severity: Severity,
+}
+
+impl<'a> Acc<'a> {
+    fn new() -> Self {
+        Acc {
+            ops: Vec::new(),
+            examples: Vec::new(),
+            severity: Severity::Info,
+        }
+    }
+
+    fn add(&mut self, op: &'a Operation, rule: &apiward_core::RuleMeta, names: &[(String, Loc)]) {
+        let Some((first, _)) = names.first() else {
+            return;
+        };
+        // Writes reach storage; reads with a free-text string reach queries. Either is worth a
+        // look, neither more than low on the spec alone.
+        let severity = if op.method.is_safe() && rule.id != UNBOUNDED_STRING_INPUT.id {
+            Severity::Info
+        } else {
+            rule.default_severity.min(Severity::Low)
+        };
+        self.severity = self.severity.max(severity);
+        self.ops.push(op);
+        if self.examples.len() < 3 {
+            self.examples.push(format!("`{first}` on {}", op.label()));
+        }
+    }
+
+    fn emit(self, ctx: &Ctx, out: &mut Vec<Finding>, rule: &apiward_core::RuleMeta, what: &str) {
+        if self.ops.is_empty() {
+            return;
+        }
+        let n = self.ops.len();
+        out.push(
+            ctx.api_level(
+                rule,
+                &self.ops,
+                "",
+                format!("{n} operation(s) take {what}"),
+                format!(
+                    "{n} operation(s) take {what}, for example {}.",
+                    self.examples.join(", ")
+                ),
+            )
+            .severity(self.severity),
+        );
+    }
 }
 
 pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
+    let (mut strings_acc, mut numbers_acc, mut arrays_acc) = (Acc::new(), Acc::new(), Acc::new());
     for op in ctx.operations() {
         let (mut strings, mut numbers, mut arrays) = (Vec::new(), Vec::new(), Vec::new());
         for p in &op.parameters {
@@ -89,29 +116,26 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
                 }
             }
         }
-        report(
-            ctx,
-            out,
-            op,
-            &UNBOUNDED_STRING_INPUT,
-            &strings,
-            "unconstrained string input",
-        );
-        report(
-            ctx,
-            out,
-            op,
-            &UNBOUNDED_NUMERIC_INPUT,
-            &numbers,
-            "numeric input without bounds",
-        );
-        report(
-            ctx,
-            out,
-            op,
-            &UNBOUNDED_ARRAY_INPUT,
-            &arrays,
-            "array input without maxItems",
-        );
+        strings_acc.add(op, &UNBOUNDED_STRING_INPUT, &strings);
+        numbers_acc.add(op, &UNBOUNDED_NUMERIC_INPUT, &numbers);
+        arrays_acc.add(op, &UNBOUNDED_ARRAY_INPUT, &arrays);
     }
+    strings_acc.emit(
+        ctx,
+        out,
+        &UNBOUNDED_STRING_INPUT,
+        "unconstrained string input",
+    );
+    numbers_acc.emit(
+        ctx,
+        out,
+        &UNBOUNDED_NUMERIC_INPUT,
+        "numeric input without bounds",
+    );
+    arrays_acc.emit(
+        ctx,
+        out,
+        &UNBOUNDED_ARRAY_INPUT,
+        "array input without maxItems",
+    );
 }

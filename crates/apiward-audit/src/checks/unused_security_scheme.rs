@@ -14,21 +14,16 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
             || ctx.spec.operations.iter().any(|o| in_list(&o.security))
             || ctx.spec.webhooks.iter().any(|o| in_list(&o.security))
     };
-    let none_secured = !ctx.any_secured;
+    // When nothing is secured, APIW-AUTH-007 says so once and names the unused schemes.
+    if ctx.auth_unknown {
+        return;
+    }
     for scheme in &ctx.spec.security_schemes {
         if used(&scheme.name) {
             continue;
         }
-        let severity = if none_secured {
-            Severity::Medium
-        } else {
-            Severity::Low
-        };
-        let why = if none_secured {
-            " No operation requires any authentication."
-        } else {
-            ""
-        };
+        let severity = Severity::Low;
+        let why = "";
         out.push(
             ctx.finding(
                 &RULE,

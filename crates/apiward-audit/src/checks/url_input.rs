@@ -1,24 +1,61 @@
-//! APIW-SSRF-001 (spec half): inputs that take URLs.
+//! APIW-SSRF-001 (spec half): inputs that take URLs — one finding per declaration.
 
-use crate::Ctx;
-use crate::shape::is_url_name;
+use crate::{Auth, Ctx};
 use apiward_core::{Confidence, Finding, Severity};
 use apiward_rules::ssrf::URL_INPUT as RULE;
-use apiward_spec::{Loc, ParamLocation};
+use apiward_spec::{Loc, Operation, ParamLocation};
+use apiward_taxonomy::fields::{UrlRole, is_url};
+use std::collections::BTreeMap;
+
+fn uri_format(f: Option<&str>) -> bool {
+    f.is_some_and(|f| matches!(f, "uri" | "url" | "iri" | "uri-reference"))
+}
+
+/// Redirect targets and display links are not fetched by the server, whatever their format.
+fn not_a_link(name: &str) -> bool {
+    !matches!(
+        apiward_taxonomy::fields::url_role(name),
+        Some(UrlRole::Redirect | UrlRole::Display)
+    )
+}
 
 pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
+    // declaration → (name, loc, by format, operations, any open)
+    type Group<'a> = (String, Loc, bool, Vec<&'a Operation>, bool);
+    let mut groups: BTreeMap<(usize, String), Group> = BTreeMap::new();
     for op in ctx.operations() {
-        let mut hits: Vec<(String, Loc, bool)> = Vec::new();
+        let open = ctx.auth(op) == Auth::Open;
+        let mut add = |name: &str, loc: &Loc, by_format: bool| {
+            // Shared declarations are their own finding; inline ones group per operation.
+            let key = if crate::is_component(&loc.pointer) {
+                (loc.doc, loc.pointer.clone())
+            } else {
+                (usize::MAX, op.label())
+            };
+            let g = groups
+                .entry(key)
+                .or_insert_with(|| (name.to_string(), loc.clone(), by_format, Vec::new(), false));
+            if !g.3.iter().any(|o| std::ptr::eq(*o, op)) {
+                g.3.push(op);
+            }
+            if !g.0.split(", ").any(|n| n == name) && !crate::is_component(&loc.pointer) {
+                g.0 = format!("{}, {name}", g.0);
+            }
+            g.4 |= open;
+        };
+        // Deleting something the URL names does not fetch it.
+        if op.method == apiward_spec::Method::Delete {
+            continue;
+        }
         for p in &op.parameters {
-            if p.location == ParamLocation::Header || p.location == ParamLocation::Cookie {
+            // Path parameters address a resource of the API (`/deployments/{idOrUrl}`).
+            if p.location != ParamLocation::Query {
                 continue;
             }
-            let uri_format = p
-                .schema
-                .and_then(|s| ctx.spec.schema(s).format.as_deref())
-                .is_some_and(|f| matches!(f, "uri" | "url" | "iri" | "uri-reference"));
-            if uri_format || is_url_name(&p.name) {
-                hits.push((p.name.clone(), p.loc.clone(), uri_format));
+            let by_format = uri_format(p.schema.and_then(|s| ctx.spec.schema(s).format.as_deref()))
+                && not_a_link(&p.name);
+            if by_format || is_url(&p.name) {
+                add(&p.name, &p.loc, by_format);
             }
         }
         if let Some(body) = &op.request_body {
@@ -26,42 +63,50 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
                 let Some(root) = m.schema else { continue };
                 for p in ctx.flatten(root, 4).iter() {
                     let s = ctx.spec.schema(p.schema);
-                    if s.read_only || s.has_type("boolean") || s.has_type("integer") {
+                    // An object named `feed` or `link` holds fields, not a URL.
+                    if s.read_only
+                        || s.has_type("boolean")
+                        || s.has_type("integer")
+                        || s.has_type("object")
+                        || !s.properties.is_empty()
+                    {
                         continue;
                     }
-                    let uri_format = s
-                        .format
-                        .as_deref()
-                        .is_some_and(|f| matches!(f, "uri" | "url" | "iri" | "uri-reference"));
-                    if (uri_format || is_url_name(&p.name)) && !hits.iter().any(|h| h.0 == p.path) {
-                        hits.push((p.path.clone(), p.loc.clone(), uri_format));
+                    let by_format = uri_format(s.format.as_deref()) && not_a_link(&p.name);
+                    if by_format || is_url(&p.name) {
+                        add(&p.path, &p.loc, by_format);
                     }
                 }
             }
         }
-        let Some((_, first, _)) = hits.first() else {
-            continue;
-        };
-        let names: Vec<String> = hits.iter().map(|h| format!("`{}`", h.0)).collect();
-        let severity = if op.is_unauthenticated() {
-            Severity::Medium
-        } else {
-            Severity::Low
+    }
+    for (name, loc, by_format, ops, open) in groups.into_values() {
+        let listed: Vec<String> = name.split(", ").map(|n| format!("`{n}`")).collect();
+        let listed = listed.join(", ");
+        let title = match ops.as_slice() {
+            [one] => format!("{} takes a URL", one.label()),
+            _ => format!("{listed} takes a URL on {} operations", ops.len()),
         };
         out.push(
-            ctx.finding(
+            ctx.declared(
                 &RULE,
-                ctx.at(op, first),
-                "",
-                format!("{} takes a URL", op.label()),
+                &loc,
+                &ops,
+                if crate::is_component(&loc.pointer) {
+                    &name
+                } else {
+                    ""
+                },
+                title,
                 format!(
-                    "{} accepts {} as URL input; if the server fetches it, it can be aimed at internal addresses.",
-                    op.label(),
-                    names.join(", ")
+                    "{} {} URL input; if the server fetches it, it can be aimed at internal addresses.",
+                    listed,
+                    if name.contains(", ") { "are" } else { "is" }
                 ),
             )
-            .severity(severity)
-            .confidence(if hits.iter().any(|h| h.2) {
+            // Whether the server fetches it is the code's business: the spec shows the surface.
+            .severity(if open { Severity::Medium } else { Severity::Low })
+            .confidence(if by_format {
                 Confidence::Firm
             } else {
                 Confidence::Tentative

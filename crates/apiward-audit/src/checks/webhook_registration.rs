@@ -21,8 +21,10 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
             ));
             continue;
         }
+        // The registration is the collection itself (`/webhooks`, `/webhook_endpoints/{id}`), not
+        // a resource under an Azure-style `/subscriptions/{subscriptionId}/…` scope.
         let registers = !op.method.is_safe()
-            && segments(&op.path).any(|s| {
+            && segments(&op.path).last().is_some_and(|s| {
                 s.contains("webhook") || s.contains("callback") || s.contains("subscription")
             })
             && op.request_body.as_ref().is_some_and(|b| {

@@ -27,12 +27,20 @@ fn fired<'a>(fs: &'a [Finding], rule: &str) -> Vec<&'a Finding> {
     fs.iter().filter(|f| f.rule_name == rule).collect()
 }
 
+/// The paths a rule reports: the finding's own, or every operation it lists.
 fn paths(fs: &[Finding], rule: &str) -> Vec<String> {
     fired(fs, rule)
         .into_iter()
-        .map(|f| f.location.path.clone().unwrap_or_default())
+        .flat_map(|f| super::affected_paths(f).into_iter().map(|(p, _)| p))
         .collect()
 }
+
+/// An operation the spec secures, so that the API "otherwise requires" authentication.
+const SECURED_ME: &str = "  /me:
+    get:
+      security: [{bearer: []}]
+      responses: {'200': {description: ok}}
+";
 
 fn assert_fires(fs: &[Finding], rule: &str) {
     assert!(!fired(fs, rule).is_empty(), "{rule} did not fire: {fs:#?}");
@@ -249,12 +257,14 @@ fn near_miss_weak_oauth_flow() {
 
 #[test]
 fn fires_predictable_object_ids() {
-    let fs = audit(&doc("paths:
-  /orders/{order_id}:
+    let fs = audit(&doc(&format!(
+        "{BEARER}paths:
+{SECURED_ME}  /orders/{{order_id}}:
     get:
-      parameters: [{name: order_id, in: path, required: true, schema: {type: integer}}]
-      responses: {'200': {description: ok}}
-"));
+      parameters: [{{name: order_id, in: path, required: true, schema: {{type: integer}}}}]
+      responses: {{'200': {{description: ok}}}}
+"
+    )));
     assert_eq!(
         paths(&fs, "predictable-object-ids"),
         vec!["/orders/{order_id}".to_string()]
@@ -844,7 +854,7 @@ fn near_miss_insecure_external_ref() {
 fn chat(security: &str) -> String {
     doc(&format!(
         "{BEARER}paths:
-  /v1/chat:
+{SECURED_ME}  /v1/chat:
     post:
 {security}      requestBody:
         content:
@@ -871,4 +881,36 @@ fn fires_llm_endpoint_unauthenticated() {
 fn near_miss_llm_endpoint_unauthenticated() {
     let fs = audit(&chat("      security: [{bearer: []}]\n"));
     assert_quiet(&fs, "llm-endpoint-unauthenticated");
+}
+
+// ---- authentication not modelled ----
+
+#[test]
+fn fires_security_not_declared() {
+    let fs = audit(&doc(&format!(
+        "{BEARER}paths:
+  /orders/{{order_id}}:
+    get:
+      parameters: [{{name: order_id, in: path, required: true, schema: {{type: integer}}}}]
+      responses: {{'200': {{description: ok}}}}
+"
+    )));
+    assert_eq!(fired(&fs, "security-not-declared").len(), 1);
+    // The unused scheme is named in it, not reported again.
+    assert_quiet(&fs, "unused-security-scheme");
+    assert_quiet(&fs, "predictable-object-ids");
+}
+
+#[test]
+fn near_miss_security_not_declared() {
+    let fs = audit(&doc(&format!(
+        "{BEARER}security: [{{bearer: []}}]
+paths:
+  /orders/{{order_id}}:
+    get:
+      parameters: [{{name: order_id, in: path, required: true, schema: {{type: integer}}}}]
+      responses: {{'200': {{description: ok}}}}
+"
+    )));
+    assert_quiet(&fs, "security-not-declared");
 }

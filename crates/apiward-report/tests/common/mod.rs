@@ -189,7 +189,14 @@ pub fn findings(with_flaw_a: bool, with_flaw_b: bool) -> Vec<Finding> {
         out.push(Finding::new(
             &HTTP_SERVER_URL,
             FindingSource::Spec,
-            Location::default().with_spec(&spec, "/servers/0", Some(8)),
+            Location::default()
+                .with_spec(&spec, "/servers/0", Some(8))
+                // A finding about a shared declaration lists the operations it affects.
+                .with_operations(vec![
+                    "GET /users/{user_id}".to_string(),
+                    "POST /orders".to_string(),
+                    format!("GET /x{HOSTILE}"),
+                ]),
             "http://api.example.test",
             "Server URL uses http",
             "servers[0].url is http://api.example.test",

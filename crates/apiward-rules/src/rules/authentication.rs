@@ -20,6 +20,25 @@ rule! {
 }
 
 rule! {
+    /// The spec models no authentication at all: one API-level fact.
+    SECURITY_NOT_DECLARED {
+        id: "APIW-AUTH-007",
+        name: "security-not-declared",
+        category: Authentication,
+        severity: Low,
+        level: Static,
+        spec: true,
+        cwe: [306],
+        owasp: "API2:2023",
+        summary: "The spec declares no security requirement on any operation (or carries credentials only in ordinary parameters), so it cannot say which operations are protected.",
+        why: "About one spec in four does not model authentication. That is a documentation gap, not proof that every operation is open: the spec audit then treats authentication as unknown and says so once, instead of reporting every operation as unauthenticated. Clients generated from the spec, gateways and scanners cannot tell which operations need credentials.",
+        example: "`securitySchemes.bearer` is defined but no `security` list uses it; or every operation takes a required `Authorization` header parameter and `security` is absent.",
+        fix: "Declare the scheme in `components.securitySchemes` and apply it globally with `security`, marking public operations with `security: []`.",
+        fastapi: Some("Use `Security(HTTPBearer())` or `Depends(OAuth2PasswordBearer(...))` on the router instead of reading `Authorization` as a `Header()` parameter: FastAPI then documents the scheme in `/openapi.json`."),
+    }
+}
+
+rule! {
     /// A security scheme is defined in components but no operation uses it.
     UNUSED_SECURITY_SCHEME {
         id: "APIW-AUTH-002",
@@ -44,7 +63,7 @@ rule! {
         id: "APIW-AUTH-003",
         name: "security-disabled-on-sensitive-operation",
         category: Authentication,
-        severity: High,
+        severity: Medium,
         level: Static,
         spec: true,
         cwe: [306],

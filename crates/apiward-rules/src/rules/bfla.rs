@@ -6,7 +6,7 @@ rule! {
         id: "APIW-BFLA-001",
         name: "admin-function-exposed",
         category: Bfla,
-        severity: High,
+        severity: Medium,
         level: L0,
         spec: true,
         cwe: [285, 862],

@@ -44,7 +44,7 @@ rule! {
         id: "APIW-INV-003",
         name: "deprecated-operation-served",
         category: Inventory,
-        severity: Low,
+        severity: Info,
         level: L0,
         spec: true,
         cwe: [1059],

@@ -62,6 +62,7 @@ pub static ALL: &[RuleMeta] = &[
     authentication::BASIC_AUTH_OVER_HTTP,
     authentication::API_KEY_IN_QUERY,
     authentication::WEAK_OAUTH_FLOW,
+    authentication::SECURITY_NOT_DECLARED,
     authentication::AUTH_NOT_ENFORCED,
     authentication::INCONSISTENT_METHOD_AUTH,
     authentication::TAMPERED_TOKEN_ACCEPTED,

@@ -6,7 +6,7 @@ rule! {
         id: "APIW-PROP-001",
         name: "internal-property-exposed",
         category: PropertyAuthorization,
-        severity: High,
+        severity: Medium,
         level: Static,
         spec: true,
         cwe: [213],

@@ -6,7 +6,7 @@ rule! {
         id: "APIW-RATE-001",
         name: "list-without-limit",
         category: RateLimiting,
-        severity: Medium,
+        severity: Low,
         level: Static,
         spec: true,
         cwe: [770],

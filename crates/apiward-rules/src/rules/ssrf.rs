@@ -6,7 +6,7 @@ rule! {
         id: "APIW-SSRF-001",
         name: "url-input",
         category: Ssrf,
-        severity: Medium,
+        severity: Low,
         level: Active,
         spec: true,
         cwe: [918],

@@ -39,19 +39,14 @@ fn is_admin_path(path: &str) -> bool {
         })
 }
 
-const PRIVILEGE_KEYS: &[&str] = &[
-    "role",
-    "roles",
-    "is_admin",
-    "isadmin",
-    "permissions",
-    "scopes",
-    "is_superuser",
-    "issuperuser",
-    "is_staff",
-    "privileges",
-    "admin",
-];
+/// A key that states a role or permission set (the taxonomy's privileged fields of kind role:
+/// `role`, `is_admin`, `permissions`, `scopes`, …).
+fn is_privilege_key(k: &str) -> bool {
+    matches!(
+        apiward_taxonomy::fields::privilege(k),
+        Some((apiward_taxonomy::Privilege::Role, _))
+    )
+}
 
 fn privilege_keys(v: &Value, out: &mut Vec<String>, depth: usize) {
     if depth > 6 || out.len() > 10 {
@@ -60,7 +55,7 @@ fn privilege_keys(v: &Value, out: &mut Vec<String>, depth: usize) {
     match v {
         Value::Object(m) => {
             for (k, val) in m {
-                if PRIVILEGE_KEYS.contains(&k.to_ascii_lowercase().as_str()) && !out.contains(k) {
+                if is_privilege_key(k) && !out.contains(k) {
                     out.push(k.clone());
                 }
                 privilege_keys(val, out, depth + 1);

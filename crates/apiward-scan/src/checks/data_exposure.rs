@@ -1,6 +1,10 @@
 //! data_exposure at runtime: the detector's results over every response, error bodies included.
 //! APIW-DATA-001 (personal data), -101 (secrets), -102 (stack traces), -103 (cloud internals),
 //! -104 (server versions), -105 (internal addresses).
+//!
+//! Values the spec itself documents (its examples, served in `/openapi.json`) and documentation
+//! pages are not leaks; the same leaked value (same salted hash) on several operations is one
+//! finding listing them.
 
 use super::{by_operation, exposure_severity};
 use crate::Scanner;
@@ -8,6 +12,8 @@ use crate::evidence::{at, count_summary, response};
 use apiward_core::{Confidence, Finding, FindingSource, Severity};
 use apiward_detect::{DataClass, DataType, Match, Sensitivity};
 use apiward_rules::data_exposure as rules;
+use serde_json::Value;
+use std::collections::HashSet;
 
 /// Which data types a rule reports.
 type TypeFilter = fn(DataType) -> bool;
@@ -52,27 +58,136 @@ pub fn run_late(s: &Scanner, out: &mut Vec<Finding>, seen: &Seen) {
     operations(s, out, seen, true);
 }
 
+/// Salted hashes of every sensitive-looking value the spec itself carries (schema examples and
+/// defaults, parameter and media-type examples): a response that serves them back shows the
+/// documentation, not a leak.
+fn spec_example_hashes(s: &Scanner) -> HashSet<String> {
+    let mut out = HashSet::new();
+    let Some(spec) = &s.spec else {
+        return out;
+    };
+    let mut scan = |text: &str| {
+        let mut found = Vec::new();
+        s.detector.scan_text(text.as_bytes(), &mut found);
+        out.extend(found.into_iter().map(|m| m.hash));
+    };
+    // Every scalar string of every example, whole (media-type examples are capped renderings).
+    for ex in &spec.example_values {
+        scan(ex);
+    }
+    for schema in &spec.schemas {
+        for ex in &schema.examples {
+            scan(ex);
+        }
+    }
+    for op in spec.operations.iter().chain(spec.webhooks.iter()) {
+        for p in &op.parameters {
+            if let Some(ex) = &p.example {
+                scan(ex);
+            }
+        }
+        let media = op
+            .request_body
+            .iter()
+            .flat_map(|b| b.content.iter())
+            .chain(op.responses.iter().flat_map(|r| r.content.iter()));
+        for m in media {
+            if let Some(ex) = &m.example {
+                scan(ex);
+            }
+        }
+    }
+    out
+}
+
+/// What the spec documents as examples: detector hashes of example values, and the example
+/// strings themselves (a token or a name is only recognised with its JSON key, so its hash cannot
+/// be computed from the bare example; the matched text is compared instead).
+struct Documented<'a> {
+    hashes: HashSet<String>,
+    values: HashSet<&'a str>,
+}
+
+impl Documented<'_> {
+    fn covers(&self, o: &crate::store::Observation, m: &Match) -> bool {
+        self.hashes.contains(&m.hash)
+            || o.exchange
+                .body
+                .get(m.span.clone())
+                .and_then(|b| std::str::from_utf8(b).ok())
+                .is_some_and(|t| self.values.contains(t.trim_matches('"')))
+    }
+}
+
+/// Documentation pages (`/openapi.json`, `/docs`, `/redoc`, `/.well-known/…`) serve the spec's
+/// examples: what they contain is not data of the API's users.
+fn is_documentation(path: &str) -> bool {
+    let p = path.trim_end_matches('/').to_ascii_lowercase();
+    matches!(
+        apiward_taxonomy::public_by_design(&apiward_taxonomy::Endpoint {
+            method: "GET",
+            path: &p,
+            operation_id: None,
+        }),
+        Some(apiward_taxonomy::PublicReason::Discovery)
+    ) || p.ends_with("/swagger-ui")
+        || p.ends_with("/swagger-ui.html")
+        || p.ends_with("/v3/api-docs")
+}
+
+/// "As a list": the response root is a collection — a top-level array, or a page object whose
+/// members are arrays of objects and paging metadata only (an order with line items is one object).
+fn root_is_collection(o: &crate::store::Observation) -> bool {
+    match o.json.as_ref() {
+        Some(Value::Array(a)) => a.len() > 1,
+        Some(Value::Object(m)) => {
+            let mut arrays = m.iter().filter_map(|(_, v)| v.as_array());
+            let big = arrays.any(|a| a.len() > 1 && a.iter().all(Value::is_object));
+            big && m.iter().all(|(k, v)| {
+                v.is_array() || apiward_audit::shape::is_paging_name(k) || v.is_null()
+            })
+        }
+        _ => false,
+    }
+}
+
 fn operations(s: &Scanner, out: &mut Vec<Finding>, skip: &Seen, undocumented_only: bool) -> Seen {
     let mut seen = Seen::new();
+    let documented = Documented {
+        hashes: spec_example_hashes(s),
+        values: s
+            .spec
+            .as_ref()
+            .map(|sp| sp.example_values.iter().map(String::as_str).collect())
+            .unwrap_or_default(),
+    };
+    // Hashes already reported (PII and secrets): the same value on another operation joins the
+    // finding that reported it first.
+    let mut reported: Vec<(HashSet<String>, usize)> = Vec::new();
+    let before = out.len();
     for ((method, path), idxs) in by_operation(s) {
         let key = (method.clone(), path.clone());
         if skip.contains(&key) {
             continue;
         }
         seen.insert(key);
+        if is_documentation(&path) {
+            continue;
+        }
         let obs: Vec<_> = idxs.iter().map(|i| s.obs(*i)).collect();
         if undocumented_only && obs.iter().any(|o| o.op.is_some()) {
             continue;
         }
         let Some(first) = obs.first() else { continue };
 
-        // Personal data.
+        // Personal data, minus the spec's own examples.
         let mut pii: Vec<(&crate::store::Observation, &Match)> = Vec::new();
         for o in &obs {
             for m in &o.body_matches {
                 if m.data_type.class() == DataClass::Pii
                     && m.data_type != DataType::MaskedPaymentCard
                     && !matches!(m.data_type, DataType::IpInternal)
+                    && !documented.covers(o, m)
                 {
                     pii.push((o, m));
                 }
@@ -87,7 +202,7 @@ fn operations(s: &Scanner, out: &mut Vec<Finding>, skip: &Seen, undocumented_onl
             let anonymous = pii.iter().any(|(o, m)| o.anonymous() && m.is_significant());
             let distinct: std::collections::HashSet<&str> =
                 significant.iter().map(|m| m.hash.as_str()).collect();
-            let list = obs.iter().any(|o| o.item_count().is_some_and(|n| n > 1));
+            let list = obs.iter().any(|o| root_is_collection(o));
             let volume = list && distinct.len() > 1 || distinct.len() >= 10;
             let worst = significant
                 .iter()
@@ -125,7 +240,13 @@ fn operations(s: &Scanner, out: &mut Vec<Finding>, skip: &Seen, undocumented_onl
             } else {
                 "to an authenticated caller"
             };
-            if !ordinary {
+            let hashes: HashSet<String> = significant.iter().map(|m| m.hash.clone()).collect();
+            if !ordinary
+                && !fold_into_earlier(out, &mut reported, &hashes, &method, &path, severity)
+            {
+                if !hashes.is_empty() {
+                    reported.push((hashes, out.len()));
+                }
                 out.push(
                     Finding::new(
                         &rules::SENSITIVE_DATA_EXPOSED,
@@ -163,7 +284,7 @@ fn operations(s: &Scanner, out: &mut Vec<Finding>, skip: &Seen, undocumented_onl
             let hits: Vec<(&crate::store::Observation, &Match)> = obs
                 .iter()
                 .flat_map(|o| o.body_matches.iter().map(move |m| (*o, m)))
-                .filter(|(_, m)| pred(m.data_type))
+                .filter(|(o, m)| pred(m.data_type) && !documented.covers(o, m))
                 .collect();
             if hits.is_empty() {
                 continue;
@@ -205,6 +326,19 @@ fn operations(s: &Scanner, out: &mut Vec<Finding>, skip: &Seen, undocumented_onl
             details.sort();
             details.dedup();
             details.truncate(5);
+            if rule.id == rules::SECRET_IN_RESPONSE.id {
+                let hashes: HashSet<String> = matches
+                    .iter()
+                    .filter(|m| !m.example)
+                    .map(|m| m.hash.clone())
+                    .collect();
+                if fold_into_earlier(out, &mut reported, &hashes, &method, &path, severity) {
+                    continue;
+                }
+                if !hashes.is_empty() {
+                    reported.push((hashes, out.len()));
+                }
+            }
             let summary = count_summary(&matches);
             let mut e = response(witness, format!("{summary} in the response"), &matches);
             if !details.is_empty() {
@@ -233,7 +367,45 @@ fn operations(s: &Scanner, out: &mut Vec<Finding>, skip: &Seen, undocumented_onl
         }
     }
 
+    // A finding that gathered several operations lists them all.
+    for f in out.iter_mut().skip(before) {
+        if f.location.operations.len() == 1 {
+            f.location.operations.clear();
+        }
+    }
     seen
+}
+
+/// When every value behind a new finding was already reported on another operation, add this
+/// operation to that finding instead of reporting the same values again.
+fn fold_into_earlier(
+    out: &mut [Finding],
+    reported: &mut [(HashSet<String>, usize)],
+    hashes: &HashSet<String>,
+    method: &str,
+    path: &str,
+    severity: Severity,
+) -> bool {
+    if hashes.is_empty() {
+        return false;
+    }
+    let Some((_, idx)) = reported.iter().find(|(h, _)| hashes.is_subset(h)) else {
+        return false;
+    };
+    let Some(f) = out.get_mut(*idx) else {
+        return false;
+    };
+    let label = format!("{method} {path}");
+    if f.location.operations.is_empty()
+        && let (Some(m), Some(p)) = (&f.location.method, &f.location.path)
+    {
+        f.location.operations.push(format!("{m} {p}"));
+    }
+    if !f.location.operations.contains(&label) {
+        f.location.operations.push(label);
+    }
+    f.severity = f.severity.max(severity);
+    true
 }
 
 /// Server versions: one finding for the API, from headers.
@@ -333,6 +505,110 @@ mod tests {
         let mut out = Vec::new();
         run(&s, &mut out);
         assert_eq!(pii_findings(&out).len(), 1, "{out:#?}");
+    }
+
+    #[test]
+    fn the_specs_own_examples_are_not_leaks() {
+        // The SSN is the spec's example (served in /openapi.json): not a user's data.
+        let spec = r#"{"openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+          "paths": {"/me": {"get": {"responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"type": "object", "properties": {"ssn": {"type": "string", "example": "512-48-3391"}}}}}}}}}}}"#;
+        let mut s = testkit::scanner(Some(spec), vec![]);
+        let body = br#"{"user_id": "u1", "ssn": "512-48-3391"}"#;
+        let x = testkit::exchange(
+            "GET",
+            "/me",
+            200,
+            &[("content-type", "application/json")],
+            body,
+        );
+        testkit::push(&mut s, Purpose::Crawl, Some(0), "/me", None, x);
+        // A documentation page serving examples is not an operation of the API's users either.
+        let doc = br#"{"example": {"email": "robert.okonkwo@gmail.com", "ssn": "219-09-9999"}}"#;
+        let x = testkit::exchange(
+            "GET",
+            "/openapi.json",
+            200,
+            &[("content-type", "application/json")],
+            doc,
+        );
+        testkit::push(&mut s, Purpose::Probe, None, "/openapi.json", None, x);
+        let mut out = Vec::new();
+        run(&s, &mut out);
+        assert!(pii_findings(&out).is_empty(), "{out:#?}");
+    }
+
+    #[test]
+    fn values_of_referenced_examples_are_not_leaks_either() {
+        // GitHub-style: the example lives in components/examples, reached through `$ref`; a mock
+        // serves it whole, token and committer e-mail included.
+        let spec = r##"{"openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+          "components": {"examples": {"repo": {"value": {"temp_clone_token": "ABTLWHOULUVAXGTRYU7OC2876QJ2O", "committer": {"name": "Monalisa Octocat", "email": "mona.octocat@github.com"}}}}},
+          "paths": {"/me": {"get": {"responses": {"200": {"description": "ok", "content": {"application/json": {
+            "examples": {"default": {"$ref": "#/components/examples/repo"}}}}}}}}}}"##;
+        let mut s = testkit::scanner(Some(spec), vec![]);
+        let body = br#"[{"temp_clone_token": "ABTLWHOULUVAXGTRYU7OC2876QJ2O", "committer": {"name": "Monalisa Octocat", "email": "mona.octocat@github.com"}}, {"committer": {"email": "mona.octocat@github.com"}}]"#;
+        let x = testkit::exchange(
+            "GET",
+            "/me",
+            200,
+            &[("content-type", "application/json")],
+            body,
+        );
+        testkit::push(&mut s, Purpose::Crawl, Some(0), "/me", None, x);
+        let mut out = Vec::new();
+        run(&s, &mut out);
+        let leaks: Vec<_> = out
+            .iter()
+            .filter(|f| {
+                f.rule_id == rules::SENSITIVE_DATA_EXPOSED.id
+                    || f.rule_id == rules::SECRET_IN_RESPONSE.id
+            })
+            .collect();
+        assert!(leaks.is_empty(), "{leaks:#?}");
+    }
+
+    #[test]
+    fn the_same_value_on_several_operations_is_one_finding() {
+        let mut s = testkit::scanner(Some(SPEC), vec![]);
+        let body = br#"{"user_id": "u1", "ssn": "512-48-3391"}"#;
+        for (i, path) in [(0, "/me"), (1, "/users")] {
+            let x = testkit::exchange(
+                "GET",
+                path,
+                200,
+                &[("content-type", "application/json")],
+                body,
+            );
+            testkit::push(&mut s, Purpose::Crawl, Some(i), path, None, x);
+        }
+        let mut out = Vec::new();
+        run(&s, &mut out);
+        let f = pii_findings(&out);
+        assert_eq!(f.len(), 1, "{out:#?}");
+        assert_eq!(f[0].location.operations, vec!["GET /me", "GET /users"]);
+    }
+
+    #[test]
+    fn a_single_object_with_an_array_is_not_a_list() {
+        let one = |body: &[u8]| {
+            let x = testkit::exchange(
+                "GET",
+                "/me",
+                200,
+                &[("content-type", "application/json")],
+                body,
+            );
+            let mut s = testkit::scanner(Some(SPEC), vec![]);
+            testkit::push(&mut s, Purpose::Crawl, Some(0), "/me", None, x);
+            root_is_collection(s.obs(0))
+        };
+        assert!(!one(
+            br#"{"order_id": 1, "customer": {"id": 2}, "items": [{"sku": "a"}, {"sku": "b"}]}"#
+        ));
+        assert!(one(
+            br#"{"items": [{"id": 1}, {"id": 2}], "next_cursor": "x"}"#
+        ));
+        assert!(one(br#"[{"id": 1}, {"id": 2}]"#));
     }
 
     #[test]

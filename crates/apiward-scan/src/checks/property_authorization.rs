@@ -26,17 +26,8 @@ fn classify(name: &str) -> (Severity, &'static str) {
         }
     }
     if matches!(
-        l.as_str(),
-        "role"
-            | "roles"
-            | "is_admin"
-            | "isadmin"
-            | "permissions"
-            | "scopes"
-            | "is_superuser"
-            | "is_staff"
-            | "privileges"
-            | "admin"
+        apiward_taxonomy::fields::privilege(name),
+        Some((apiward_taxonomy::Privilege::Role, _))
     ) {
         return (Severity::Medium, "privilege");
     }

@@ -65,7 +65,9 @@ pub fn criteria(id: &str) -> Option<&'static str> {
         }
         "APIW-BOLA-002" => "**Critical** (default): identity B reads identity A's object.",
         "APIW-BOLA-003" => "**High** (default): an id variant reaches another object.",
-        "APIW-BOLA-004" => "**Critical** (default): identity B changes identity A's object.",
+        "APIW-BOLA-004" => {
+            "**Critical** (default): a write by identity B to an object identity A created in the scan is accepted. The write sent A's own current values (nothing changed), so the evidence is the acceptance itself."
+        }
         // data exposure
         "APIW-DATA-001" => {
             "Spec half: the worst property's sensitivity sets the base (SSN/card/passport/national id → high, IBAN/bank account/date of birth → medium, contact data → low), raised once when the operation is known to be open (not when authentication is unknown), raised once when the response root is a collection, lowered once for one object to a caller not known to be anonymous; capped at **Medium** when only property names support it (a `format` or a validated example value is needed for **High**). Contact data in one object, or names alone, to an authenticated caller are not reported. Runtime half: the sensitivity of validated values, raised for anonymous callers and for volume; the spec's own example values and documentation pages are not counted."
@@ -84,6 +86,9 @@ pub fn criteria(id: &str) -> Option<&'static str> {
         }
         "APIW-DATA-104" => "**Low** (default): server or framework versions in headers.",
         "APIW-DATA-105" => "**Low** (default): internal addresses or host names in responses.",
+        "APIW-DATA-106" => {
+            "**High**: the error answer to a malformed value carries secrets, an environment dump or a connection string. **Medium** (default): a stack trace, a database/ORM/DynamoDB error, a query or expression echoed, table names or ARNs. **Low**: only weak signs (an exception name, a source path)."
+        }
         // encryption
         "APIW-TLS-001" => {
             "One finding for the spec's servers. **Medium**: a non-local server reachable only over `http://`. **Low**: each `http://` server has an `https://` twin."
@@ -114,6 +119,12 @@ pub fn criteria(id: &str) -> Option<&'static str> {
         }
         "APIW-INPUT-104" => {
             "**High**: the echoed input holds a secret. **Medium**: other sensitive data. **Low**: nothing sensitive."
+        }
+        "APIW-INPUT-105" => {
+            "**High** (default): a quote turns a normal answer into a database or query-syntax error while other malformed values do not. Tentative by default; firm when a balanced pair of quotes answers normally again."
+        }
+        "APIW-INPUT-106" => {
+            "**Low** (default): a malformed value makes the operation answer 5xx where its normal value does not, and nothing more specific (error disclosure, injection) was found for that parameter."
         }
         // inventory
         "APIW-INV-001" => {

@@ -263,46 +263,14 @@ fn is_registration(op: &Operation) -> bool {
             .any(|s| s.contains("webhook") || s.contains("callback") || s.contains("subscription"))
 }
 
-/// Privileged properties a client should never set on itself, by whole normalized name.
+/// Privileged properties probed for mass assignment (the taxonomy's privileged fields). Ownership
+/// fields are left out: moving the scan's own object to another owner could make the revert fail
+/// and hand the object to someone else.
 fn is_privileged(name: &str) -> bool {
-    let n: String = name
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .map(|c| c.to_ascii_lowercase())
-        .collect();
+    use apiward_taxonomy::fields::Privilege;
     matches!(
-        n.as_str(),
-        "role"
-            | "roles"
-            | "isadmin"
-            | "admin"
-            | "issuperuser"
-            | "superuser"
-            | "isstaff"
-            | "staff"
-            | "permissions"
-            | "permission"
-            | "scopes"
-            | "privileges"
-            | "balance"
-            | "credit"
-            | "credits"
-            | "ownerid"
-            | "tenantid"
-            | "verified"
-            | "isverified"
-            | "emailverified"
-            | "approved"
-            | "isapproved"
-            | "plan"
-            | "tier"
-            | "groupid"
-            | "accounttype"
-            | "usertype"
-            | "level"
-            | "accesslevel"
-            | "isowner"
-            | "ismoderator"
+        apiward_taxonomy::fields::privilege(name),
+        Some((Privilege::Role | Privilege::Money | Privilege::Status, _))
     )
 }
 

@@ -19,7 +19,7 @@ mod util;
 mod validate;
 
 pub use custom::CustomType;
-pub use document::{InputFormat, LocatedMatch, line_of, scan_document};
+pub use document::{Har, InputFormat, LocatedMatch, line_of, scan_document, sniff_format};
 pub use keys::{KeyClass, KeyStrength, classify_key};
 pub use mask::{DEFAULT_HASH_SALT, mask, set_hash_salt, value_hash};
 pub use scan::{aws_account_from_key_id, candidate_literals};

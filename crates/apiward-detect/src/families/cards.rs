@@ -1,5 +1,6 @@
 //! Payment cards (digit segments with Luhn and issuer ranges), masked PANs and IBANs.
 
+use crate::context::{Classified, KeyedValue, digits_only};
 use crate::families::digits::Shape;
 use crate::scan::Scanner;
 use crate::types::{Confidence, DataType};
@@ -123,4 +124,68 @@ impl Scanner<'_, '_, '_> {
             );
         }
     }
+}
+
+// ---------------------------------------------------------------- values under a key
+
+/// The value under a `PaymentCard`-type key.
+pub(crate) fn card_value(cv: &KeyedValue) -> Option<Classified> {
+    use DataType::*;
+    let v = cv.v;
+    let (d, n) = digits_only(v, b" -")?;
+    let issuer = valid_pan(&d[..n])?;
+    cv.mk(
+        PaymentCard,
+        Confidence::Certain,
+        is_test_pan(&d[..n]),
+        Some(issuer.into()),
+    )
+}
+
+/// The value under a `MaskedPaymentCard`-type key.
+pub(crate) fn masked_card_value(cv: &KeyedValue) -> Option<Classified> {
+    use DataType::*;
+    let v = cv.v;
+    let (_, n) = digits_only(v, b"*xX -")?;
+    if n == 4 || (v.iter().any(|&c| c == b'*' || c == b'x' || c == b'X') && n <= 10) {
+        return cv.mk(MaskedPaymentCard, Confidence::Firm, false, None);
+    }
+    None
+}
+
+/// The value under a `Iban`-type key.
+pub(crate) fn iban_value(cv: &KeyedValue) -> Option<Classified> {
+    use DataType::*;
+    let v = cv.v;
+    let c: Vec<u8> = v
+        .iter()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    if valid_iban(&c) {
+        return cv.mk(Iban, Confidence::Certain, false, None);
+    }
+    None
+}
+
+/// The value under a `AbaRouting`-type key.
+pub(crate) fn aba_value(cv: &KeyedValue) -> Option<Classified> {
+    use DataType::*;
+    let v = cv.v;
+    let (d, n) = digits_only(v, b"")?;
+    if n == 9 && valid_aba(&d[..9]) {
+        return cv.mk(AbaRouting, cv.conf, false, None);
+    }
+    None
+}
+
+/// The value under a `BankAccount`-type key.
+pub(crate) fn bank_account_value(cv: &KeyedValue) -> Option<Classified> {
+    use DataType::*;
+    let v = cv.v;
+    let (d, n) = digits_only(v, b"- ")?;
+    if !cv.strong || !(6..=17).contains(&n) || d[..n].iter().all(|&c| c == d[0]) {
+        return None;
+    }
+    cv.mk(BankAccount, Confidence::Firm, false, None)
 }

@@ -1,5 +1,6 @@
 //! Geographic coordinates: `lat, lng` pairs in a digit cluster.
 
+use crate::context::{Classified, KeyedValue};
 use crate::scan::Scanner;
 use crate::types::{Confidence, DataType};
 
@@ -77,4 +78,20 @@ impl Scanner<'_, '_, '_> {
         );
         true
     }
+}
+
+// ---------------------------------------------------------------- values under a key
+
+/// The value under a `GeoCoordinates`-type key.
+pub(crate) fn geo_value(cv: &KeyedValue) -> Option<Classified> {
+    use DataType::*;
+    let v = cv.v;
+    let s = std::str::from_utf8(v).ok()?;
+    if let Ok(x) = s.trim().parse::<f64>() {
+        let dec = s.split_once('.').map(|(_, f)| f.len()).unwrap_or(0);
+        if dec >= 3 && x.abs() <= 180.0 && x != 0.0 {
+            return cv.mk(GeoCoordinates, Confidence::Firm, false, None);
+        }
+    }
+    None
 }

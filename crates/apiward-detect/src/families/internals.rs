@@ -1,6 +1,7 @@
 //! Leaked internals: stack traces, SQL and AWS/DynamoDB errors, server versions, environment dumps,
 //! typed DynamoDB values. Most are descriptors reported once per document.
 
+use crate::context::{Classified, KeyedValue, digits_only};
 use crate::scan::Scanner;
 use crate::types::{Confidence, DataType};
 use crate::util::*;
@@ -556,4 +557,40 @@ impl Scanner<'_, '_, '_> {
             Some(flavour.into()),
         );
     }
+}
+
+// ---------------------------------------------------------------- values under a key
+
+/// The value under a `AwsAccountId`-type key.
+pub(crate) fn aws_account_value(cv: &KeyedValue) -> Option<Classified> {
+    use DataType::*;
+    let v = cv.v;
+    let (_, n) = digits_only(v, b"")?;
+    if n == 12 {
+        let ex = v == b"123456789012" || v == b"111122223333";
+        return cv.mk(AwsAccountId, Confidence::Firm, ex, None);
+    }
+    None
+}
+
+/// The value under a `StackTrace`-type key.
+pub(crate) fn stack_trace_value(cv: &KeyedValue) -> Option<Classified> {
+    use DataType::*;
+    let v = cv.v;
+    if !cv.is_str || v.len() < 40 {
+        return None;
+    }
+    let nl = memchr::memmem::find_iter(v, b"\\n").count() + memchr::memchr_iter(b'\n', v).count();
+    let frames = memchr::memmem::find_iter(v, b"at ").count()
+        + memchr::memmem::find_iter(v, b"File ").count()
+        + memchr::memmem::find_iter(v, b"line ").count();
+    if nl >= 2 && frames >= 2 {
+        return cv.mk(
+            StackTrace,
+            Confidence::Firm,
+            false,
+            Some("stack trace in a field".into()),
+        );
+    }
+    None
 }

@@ -8,6 +8,7 @@ pub(crate) mod geo;
 pub(crate) mod internals;
 pub(crate) mod ip;
 pub(crate) mod national_ids;
+pub(crate) mod personal;
 pub(crate) mod phone;
 pub(crate) mod secrets;
 pub(crate) mod urls;

@@ -1,6 +1,7 @@
 //! National identifiers in digit clusters: US SSN (SSA rules, published samples flagged) and ITIN.
 //! Bare 9-digit numbers need a key (see `context`).
 
+use crate::context::{Classified, KeyedValue, digits_only};
 use crate::families::digits::Shape;
 use crate::scan::Scanner;
 use crate::types::{Confidence, DataType};
@@ -27,4 +28,64 @@ impl Scanner<'_, '_, '_> {
         }
         true
     }
+}
+
+// ---------------------------------------------------------------- values under a key
+
+/// The value under a key of type UsSsn, UsItin.
+pub(crate) fn ssn_value(cv: &KeyedValue) -> Option<Classified> {
+    use DataType::*;
+    let v = cv.v;
+    let (d, n) = digits_only(v, b"- ")?;
+    if n != 9 {
+        return None;
+    }
+    let d = &d[..9];
+    if valid_ssn(d) {
+        cv.mk(UsSsn, cv.conf, sample_ssn(d), None)
+    } else if valid_itin(d) {
+        cv.mk(UsItin, cv.conf, false, None)
+    } else {
+        None
+    }
+}
+
+/// The value under a `Passport`-type key.
+pub(crate) fn passport_value(cv: &KeyedValue) -> Option<Classified> {
+    use DataType::*;
+    let v = cv.v;
+    if v.len() < 6
+        || v.len() > 12
+        || !v.iter().all(|c| c.is_ascii_alphanumeric())
+        || !v.iter().any(|c| c.is_ascii_digit())
+        || is_placeholder(v)
+    {
+        return None;
+    }
+    cv.mk(Passport, Confidence::Firm, false, None)
+}
+
+/// The value under a `NationalId`-type key.
+pub(crate) fn national_id_value(cv: &KeyedValue) -> Option<Classified> {
+    use DataType::*;
+    let v = cv.v;
+    if v.len() < 5
+        || v.len() > 24
+        || !v
+            .iter()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b' ' | b'.'))
+    {
+        return None;
+    }
+    let (nd, _) = (v.iter().filter(|c| c.is_ascii_digit()).count(), 0);
+    if nd < 4 || is_placeholder(v) {
+        return None;
+    }
+    let d: Vec<u8> = v.iter().copied().filter(u8::is_ascii_digit).collect();
+    let c = if d.len() == 10 && valid_nhs(&d) {
+        Confidence::Certain
+    } else {
+        Confidence::Firm
+    };
+    cv.mk(NationalId, c, false, None)
 }

@@ -1,6 +1,7 @@
 //! Phone numbers in digit clusters: E.164 (`+` and 8–15 digits), NANP with separators, national
 //! formats with a trunk 0. A bare digit run is a phone only with key context (see `context`).
 
+use crate::context::{Classified, KeyedValue, digits_only};
 use crate::families::digits::{Shape, mixed_separators};
 use crate::scan::Scanner;
 use crate::types::{Confidence, DataType};
@@ -86,4 +87,17 @@ impl Scanner<'_, '_, '_> {
         }
         ok
     }
+}
+
+// ---------------------------------------------------------------- values under a key
+
+/// The value under a `Phone`-type key.
+pub(crate) fn phone_value(cv: &KeyedValue) -> Option<Classified> {
+    use DataType::*;
+    let v = cv.v;
+    let (d, n) = digits_only(v, b"+-. ()")?;
+    if !(7..=15).contains(&n) || d[..n].iter().all(|&c| c == d[0]) {
+        return None;
+    }
+    cv.mk(Phone, cv.conf, false, None)
 }

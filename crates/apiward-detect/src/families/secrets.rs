@@ -2,6 +2,7 @@
 //! session tokens. Each confirm step starts at a literal trigger (`s..e`) and returns the end of
 //! what it consumed.
 
+use crate::context::{Classified, KeyedValue};
 use crate::scan::{Kind, Scanner};
 use crate::types::{Confidence, DataType};
 use crate::util::*;
@@ -490,4 +491,131 @@ impl Scanner<'_, '_, '_> {
             Some(detail.into()),
         );
     }
+}
+
+// ---------------------------------------------------------------- values under a key
+
+/// The value under a `Password`-type key.
+pub(crate) fn password_value(cv: &KeyedValue) -> Option<Classified> {
+    use DataType::*;
+    let v = cv.v;
+    if !cv.is_str
+        || v.len() > 256
+        || is_placeholder(v)
+        || v.iter().all(|&c| c == b'*' || c == b'x' || c == b'X')
+    {
+        return None;
+    }
+    if looks_like_hash(v) {
+        return cv.mk(PasswordHash, Confidence::Certain, false, None);
+    }
+    if v.len() < 3 {
+        return None;
+    }
+    cv.mk(Password, Confidence::Certain, false, None)
+}
+
+/// The value under a `PasswordHash`-type key.
+pub(crate) fn password_hash_value(cv: &KeyedValue) -> Option<Classified> {
+    use DataType::*;
+    let v = cv.v;
+    if !cv.is_str || is_placeholder(v) {
+        return None;
+    }
+    if looks_like_hash(v) || (v.len() >= 20 && entropy(v) > 3.5) {
+        return cv.mk(PasswordHash, Confidence::Certain, false, None);
+    }
+    None
+}
+
+/// The value under a key of type GenericSecret, AwsSecretKey, AwsSessionToken.
+pub(crate) fn secret_value(cv: &KeyedValue) -> Option<Classified> {
+    use DataType::*;
+    let v = cv.v;
+    if !cv.is_str {
+        return None;
+    }
+    let mut v = v;
+    let mut extra = 0;
+    if v.len() > 7 && v[..7].eq_ignore_ascii_case(b"bearer ") {
+        v = &v[7..];
+        extra = 7;
+    }
+    if v.len() < 8
+        || v.len() > 4096
+        || v.iter().any(|c| c.is_ascii_whitespace())
+        || is_placeholder(v)
+    {
+        return None;
+    }
+    let all_hex = v.iter().all(|c| c.is_ascii_hexdigit());
+    let e = entropy(v);
+    let classes = [
+        v.iter().any(|c| c.is_ascii_lowercase()),
+        v.iter().any(|c| c.is_ascii_uppercase()),
+        v.iter().any(|c| c.is_ascii_digit()),
+    ]
+    .iter()
+    .filter(|&&b| b)
+    .count();
+    if cv.key_type == AwsSecretKey
+        && v.len() == 40
+        && v.iter().all(|&c| crate::util::is_b64(c))
+        && !all_hex
+    {
+        let ex = memchr::memmem::find(v, b"EXAMPLE").is_some();
+        return Some(Classified {
+            data_type: AwsSecretKey,
+            confidence: Confidence::Certain,
+            example: ex,
+            detail: None,
+            trim: (cv.lead + extra, cv.trail),
+        });
+    }
+    if cv.key_type == AwsSessionToken && v.len() >= 100 {
+        return Some(Classified {
+            data_type: AwsSessionToken,
+            confidence: Confidence::Certain,
+            example: false,
+            detail: None,
+            trim: (cv.lead + extra, cv.trail),
+        });
+    }
+    // URLs, paths, dates and words are not secrets
+    if v.contains(&b'/') && memchr::memmem::find(v, b"://").is_some() {
+        return None;
+    }
+    let min_len = if cv.strong { 8 } else { 16 };
+    let ok = v.len() >= min_len
+        && if all_hex {
+            v.len() >= 16 && e >= 3.0
+        } else {
+            e >= 3.3 && classes >= 2
+        };
+    if !ok {
+        return None;
+    }
+    Some(Classified {
+        data_type: GenericSecret,
+        confidence: Confidence::Firm,
+        example: false,
+        detail: None,
+        trim: (cv.lead + extra, cv.trail),
+    })
+}
+
+pub(crate) fn looks_like_hash(v: &[u8]) -> bool {
+    if v.starts_with(b"$2") && v.len() == 60 {
+        return true;
+    }
+    if v.starts_with(b"$argon2")
+        || v.starts_with(b"pbkdf2_")
+        || v.starts_with(b"$6$")
+        || v.starts_with(b"$5$")
+        || v.starts_with(b"sha256$")
+        || v.starts_with(b"{SSHA}")
+    {
+        return true;
+    }
+    matches!(v.len(), 32 | 40 | 64 | 128) && v.iter().all(|c| c.is_ascii_hexdigit())
 }

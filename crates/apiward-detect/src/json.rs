@@ -452,8 +452,8 @@ fn on_key(
             f.pii_sibling = true;
         }
     }
-    // pattern matches inside the key itself
-    {
+    // pattern matches inside the key itself (checked here: keys rarely hold one, and the call costs)
+    if s.pending_before(*pend, span.end) {
         let fr = &frames;
         let path = || build_path(input, fr, 0);
         s.apply_key(None, &path, span.clone(), pend, ValKind::Str, false);
@@ -482,7 +482,24 @@ fn on_key(
     }
 }
 
+/// A value: attach its key to pattern matches inside it, or classify it by its key. Inlined for the
+/// common case of a value with nothing to do (no key class, no match, no AttributeValue shape).
+#[inline(always)]
 fn value(
+    s: &mut Scanner,
+    frames: &mut [Frame],
+    span: Range<usize>,
+    kind: ValKind,
+    pend: &mut usize,
+) {
+    let idle = frames.last().is_none_or(|f| f.av == 0 && f.kc.is_none());
+    if idle && !s.pending_before(*pend, span.end) {
+        return;
+    }
+    value_slow(s, frames, span, kind, pend);
+}
+
+fn value_slow(
     s: &mut Scanner,
     frames: &mut [Frame],
     span: Range<usize>,

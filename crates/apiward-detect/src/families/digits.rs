@@ -5,6 +5,23 @@
 use crate::scan::Scanner;
 use crate::util::*;
 
+/// Most runs in API bodies are one bare number (ids, epochs, prices), perhaps followed by the JSON
+/// comma: digits with at most one inner `.`. Without a `+` before it no shape can come from it (no
+/// digit groups, no pair for coordinates), except a card: 13–19 digits and no dot.
+#[inline]
+fn bare_number(run: &[u8], nd: usize) -> bool {
+    let body = &run[..run.len() - run.iter().rev().take_while(|&&c| c == b',').count()];
+    let (Some(first), Some(last)) = (body.first(), body.last()) else {
+        return false;
+    };
+    if !first.is_ascii_digit() || !last.is_ascii_digit() {
+        return false;
+    }
+    let dots = body.len() - nd;
+    let only_digits_and_dots = body.iter().all(|&c| c.is_ascii_digit() || c == b'.');
+    only_digits_and_dots && (dots == 1 || (dots == 0 && !(13..=19).contains(&nd)))
+}
+
 /// Bit i set when byte i may be a cluster character (superset of [`is_cluster`] minus `,`).
 #[inline]
 pub(crate) fn class_mask64(w: &[u8]) -> (u64, u64) {
@@ -200,6 +217,9 @@ impl Scanner<'_, '_, '_> {
         // every shape needs at least 4 digits (an IPv4), and without a dot at least 7
         let nd = run.iter().filter(|c| c.is_ascii_digit()).count();
         if nd < 4 || (nd < 7 && !run.contains(&b'.')) {
+            return;
+        }
+        if bare_number(run, nd) && before(input, s) != b'+' {
             return;
         }
         // coordinates "lat, lng"

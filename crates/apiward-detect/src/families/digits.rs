@@ -5,21 +5,51 @@
 use crate::scan::Scanner;
 use crate::util::*;
 
-/// Most runs in API bodies are one bare number (ids, epochs, prices), perhaps followed by the JSON
-/// comma: digits with at most one inner `.`. Without a `+` before it no shape can come from it (no
-/// digit groups, no pair for coordinates), except a card: 13–19 digits and no dot.
-#[inline]
-fn bare_number(run: &[u8], nd: usize) -> bool {
-    let body = &run[..run.len() - run.iter().rev().take_while(|&&c| c == b',').count()];
-    let (Some(first), Some(last)) = (body.first(), body.last()) else {
-        return false;
-    };
-    if !first.is_ascii_digit() || !last.is_ascii_digit() {
-        return false;
+/// What one pass over a cluster run tells: enough to drop most runs without splitting them.
+struct RunStats {
+    digits: usize,
+    dots: usize,
+    commas: usize,
+    /// Two spaces in a row (a segment boundary, like a comma).
+    double_space: bool,
+}
+
+impl RunStats {
+    #[inline]
+    fn of(run: &[u8]) -> RunStats {
+        let mut r = RunStats {
+            digits: 0,
+            dots: 0,
+            commas: 0,
+            double_space: false,
+        };
+        let mut prev_space = false;
+        for &c in run {
+            r.digits += c.is_ascii_digit() as usize;
+            r.dots += (c == b'.') as usize;
+            r.commas += (c == b',') as usize;
+            r.double_space |= prev_space && c == b' ';
+            prev_space = c == b' ';
+        }
+        r
     }
-    let dots = body.len() - nd;
-    let only_digits_and_dots = body.iter().all(|&c| c.is_ascii_digit() || c == b'.');
-    only_digits_and_dots && (dots == 1 || (dots == 0 && !(13..=19).contains(&nd)))
+
+    /// Most runs in API bodies are one bare number (ids, epochs, prices), perhaps followed by the
+    /// JSON comma: digits with at most one inner `.`. Without a `+` before it no shape can come
+    /// from it (no digit groups, no pair for coordinates), except a card: 13–19 digits, no dot.
+    #[inline]
+    fn bare_number(&self, run: &[u8]) -> bool {
+        let trailing = run.iter().rev().take_while(|&&c| c == b',').count();
+        let body = &run[..run.len() - trailing];
+        let (Some(first), Some(last)) = (body.first(), body.last()) else {
+            return false;
+        };
+        first.is_ascii_digit()
+            && last.is_ascii_digit()
+            && self.commas == trailing
+            && self.digits + self.dots == body.len()
+            && (self.dots == 1 || (self.dots == 0 && !(13..=19).contains(&self.digits)))
+    }
 }
 
 /// Bit i set when byte i may be a cluster character (superset of [`is_cluster`] minus `,`).
@@ -214,16 +244,20 @@ impl Scanner<'_, '_, '_> {
             return;
         }
         let run = &input[s..e];
+        let st = RunStats::of(run);
         // every shape needs at least 4 digits (an IPv4), and without a dot at least 7
-        let nd = run.iter().filter(|c| c.is_ascii_digit()).count();
-        if nd < 4 || (nd < 7 && !run.contains(&b'.')) {
+        if st.digits < 4 || (st.digits < 7 && st.dots == 0) {
             return;
         }
-        if bare_number(run, nd) && before(input, s) != b'+' {
+        if st.bare_number(run) && before(input, s) != b'+' {
             return;
         }
         // coordinates "lat, lng"
-        if self.coords(s, e) {
+        if st.commas > 0 && self.coords(s, e) {
+            return;
+        }
+        if st.commas == 0 && !st.double_space {
+            self.segment(s, e);
             return;
         }
         // split on commas and on double spaces

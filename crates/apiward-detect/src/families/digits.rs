@@ -23,14 +23,15 @@ impl RunStats {
             commas: 0,
             double_space: false,
         };
-        let mut prev_space = false;
+        let mut spaces = 0usize;
         for &c in run {
             r.digits += c.is_ascii_digit() as usize;
             r.dots += (c == b'.') as usize;
             r.commas += (c == b',') as usize;
-            r.double_space |= prev_space && c == b' ';
-            prev_space = c == b' ';
+            spaces += (c == b' ') as usize;
         }
+        // pairs are rare: look for one only when there are two spaces at all
+        r.double_space = spaces >= 2 && run.windows(2).any(|w| w == b"  ");
         r
     }
 

@@ -185,7 +185,7 @@ impl Render<'_> {
 
 type Job<'s> = Box<dyn FnOnce() -> Chunk + Send + 's>;
 
-/// Runs jobs inline (`workers` empty) or on worker threads, and writes their output in submission
+/// Runs jobs inline (one worker) or on worker threads, and writes their output in submission
 /// order. At most `cap` jobs are in flight, which bounds memory.
 struct Ordered<'s, W: Write> {
     out: W,

@@ -118,6 +118,10 @@ pub struct DetectArgs {
     /// Configuration file with custom data types (default: ./apiward.toml when present).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Threads scanning NDJSON lines, HAR entries and files (0: one per core). Output order and
+    /// content do not depend on it.
+    #[arg(long, short = 'j', value_name = "N", default_value_t = 1)]
+    pub jobs: usize,
 }
 
 #[derive(Args, Debug)]

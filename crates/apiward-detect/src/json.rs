@@ -175,10 +175,10 @@ fn walk_with(
         let c = input[i];
         match c {
             b' ' | b'\n' | b'\r' | b'\t' => {
-                i += 1;
-                while i < n && matches!(input[i], b' ' | b'\n' | b'\r' | b'\t') {
-                    i += 1;
-                }
+                i += 1 + input[i + 1..]
+                    .iter()
+                    .take_while(|c| matches!(c, b' ' | b'\n' | b'\r' | b'\t'))
+                    .count();
             }
             b'{' | b'[' => {
                 if done_root {
@@ -186,50 +186,10 @@ fn walk_with(
                 }
                 let is_obj = c == b'{';
                 if deep > 0 || frames.len() >= MAX_FRAMES {
-                    let d = deep;
-                    if d / 64 >= deep_bits.len() {
-                        deep_bits.push(0);
-                    }
-                    if is_obj {
-                        deep_bits[d / 64] |= 1 << (d % 64);
-                    } else {
-                        deep_bits[d / 64] &= !(1 << (d % 64));
-                    }
+                    set_deep_bit(deep_bits, deep, is_obj);
                     deep += 1;
                 } else {
-                    let (kc, person) = match frames.last_mut() {
-                        Some(p) => {
-                            // attribute value `{"M": {...}}` / `{"L": [...]}`
-                            if p.av == b'M' && is_obj || p.av == b'L' && !is_obj {
-                                let key = p.key.clone();
-                                p.av = 0;
-                                let path = build_path(input, frames, 0);
-                                s.emit_key(DataType::DynamodbAttributeValue, key, path);
-                            }
-                            let p = frames
-                                .last()
-                                .map(|f| (f.is_obj, f.key.clone(), f.kc, f.person));
-                            match p {
-                                Some((true, key, kc, _)) => {
-                                    (kc, !key.is_empty() && person_parent_cached(&input[key]))
-                                }
-                                Some((false, _, kc, person)) => (kc, person),
-                                None => (None, false),
-                            }
-                        }
-                        None => (None, false),
-                    };
-                    frames.push(Frame {
-                        is_obj,
-                        key: 0..0,
-                        idx: 0,
-                        kc: if is_obj { None } else { kc },
-                        person,
-                        av: 0,
-                        saw_loc: false,
-                        pii_sibling: false,
-                        deferred_name: None,
-                    });
+                    open_frame(s, frames, is_obj);
                 }
                 expect_key = is_obj;
                 i += 1;
@@ -238,24 +198,12 @@ fn walk_with(
                 let is_obj = c == b'}';
                 if deep > 0 {
                     deep -= 1;
-                    let bit = deep_bits[deep / 64] >> (deep % 64) & 1 == 1;
-                    if bit != is_obj {
+                    if deep_bit(deep_bits, deep) != is_obj {
                         fail!(i);
                     }
                 } else {
-                    // a bare `name` in an object that also holds personal data is a person's name
-                    if let Some(f) = frames.last_mut()
-                        && f.is_obj
-                        && f.pii_sibling
-                        && let Some((key, val)) = f.deferred_name.take()
-                    {
-                        f.key = key;
-                        let path = build_path(input, frames, 0);
-                        s.deferred_name(val, path);
-                    }
-                    match frames.pop() {
-                        Some(f) if f.is_obj == is_obj => {}
-                        _ => fail!(i),
+                    if !close_frame(s, frames, is_obj) {
+                        fail!(i);
                     }
                     if frames.is_empty() {
                         done_root = true;
@@ -266,14 +214,9 @@ fn walk_with(
             }
             b',' => {
                 if deep > 0 {
-                    let d = deep - 1;
-                    expect_key = deep_bits[d / 64] >> (d % 64) & 1 == 1;
+                    expect_key = deep_bit(deep_bits, deep - 1);
                 } else if let Some(f) = frames.last_mut() {
-                    f.idx = f.idx.saturating_add(1);
-                    expect_key = f.is_obj;
-                    if f.is_obj {
-                        f.kc = None;
-                    }
+                    expect_key = next_member(f);
                 } else {
                     fail!(i);
                 }
@@ -294,73 +237,7 @@ fn walk_with(
                     continue;
                 }
                 if expect_key {
-                    let key = &input[span.clone()];
-                    let nframes = frames.len();
-                    let idx = frames.last().map(|f| f.idx as usize).unwrap_or(0);
-                    let kc = memo.classify(nframes, idx, key);
-                    if let Some(f) = frames.last_mut() {
-                        f.key = span.clone();
-                        f.kc = kc;
-                        if f.idx == 0 && key.len() <= 4 {
-                            f.av = match key {
-                                b"S" | b"N" | b"B" => b'S',
-                                b"BOOL" | b"NULL" => b'O',
-                                b"M" => b'M',
-                                b"L" | b"SS" | b"NS" | b"BS" => b'L',
-                                _ => 0,
-                            };
-                        } else {
-                            f.av = 0;
-                        }
-                        if key == b"loc" || key == b"msg" {
-                            f.saw_loc = true;
-                        }
-                        if let Some(k) = kc
-                            && k.strength == crate::keys::KeyStrength::Strong
-                            && matches!(
-                                k.data_type,
-                                DataType::Email
-                                    | DataType::Phone
-                                    | DataType::UsSsn
-                                    | DataType::DateOfBirth
-                                    | DataType::StreetAddress
-                            )
-                        {
-                            f.pii_sibling = true;
-                        }
-                    }
-                    // pattern matches inside the key itself
-                    {
-                        let fr = &frames;
-                        let path = || build_path(input, fr, 0);
-                        s.apply_key(None, &path, span.clone(), &mut pend, ValKind::Str, false);
-                    }
-                    if let Some(k) = kc
-                        && matches!(
-                            k.data_type,
-                            DataType::DynamodbPagingKey
-                                | DataType::DynamodbConsumedCapacity
-                                | DataType::AwsResponseMetadata
-                        )
-                    {
-                        s.emit_key(k.data_type, span.clone(), build_path(input, frames, 0));
-                    }
-                    if key == b"input" && nframes >= 3 {
-                        let gp = &frames[nframes - 3];
-                        let p = &frames[nframes - 2];
-                        let me = &frames[nframes - 1];
-                        if !p.is_obj
-                            && gp.is_obj
-                            && &input[gp.key.clone()] == b"detail"
-                            && me.saw_loc
-                        {
-                            s.emit_key(
-                                DataType::PydanticInputEcho,
-                                span.clone(),
-                                build_path(input, frames, 0),
-                            );
-                        }
-                    }
+                    on_key(s, frames, memo, span.clone(), &mut pend);
                     expect_key = false;
                 } else {
                     if done_root {
@@ -372,15 +249,8 @@ fn walk_with(
                     }
                     i = end + 1;
                     // fast path: `,` right after a value
-                    if i < n
-                        && input[i] == b','
-                        && let Some(f) = frames.last_mut()
-                    {
-                        f.idx = f.idx.saturating_add(1);
-                        expect_key = f.is_obj;
-                        if f.is_obj {
-                            f.kc = None;
-                        }
+                    if let Some(k) = comma_after_value(input, i, frames) {
+                        expect_key = k;
                         i += 1;
                     }
                     continue;
@@ -396,9 +266,10 @@ fn walk_with(
             }
             b'-' | b'0'..=b'9' => {
                 let st = i;
-                while i < n && matches!(input[i], b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E') {
-                    i += 1;
-                }
+                i += input[i..]
+                    .iter()
+                    .take_while(|c| matches!(c, b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E'))
+                    .count();
                 if done_root {
                     fail!(st);
                 }
@@ -406,38 +277,29 @@ fn walk_with(
                     value(s, frames, st..i, ValKind::Num, &mut pend);
                     if frames.is_empty() {
                         done_root = true;
-                    } else if i < n
-                        && input[i] == b','
-                        && let Some(f) = frames.last_mut()
-                    {
-                        f.idx = f.idx.saturating_add(1);
-                        expect_key = f.is_obj;
-                        if f.is_obj {
-                            f.kc = None;
-                        }
+                    } else if let Some(k) = comma_after_value(input, i, frames) {
+                        expect_key = k;
                         i += 1;
                     }
                 }
             }
             b't' | b'f' | b'n' => {
                 let st = i;
-                while i < n && input[i].is_ascii_lowercase() {
-                    i += 1;
-                }
-                let lit = &input[st..i];
-                if !matches!(lit, b"true" | b"false" | b"null") || done_root {
+                i += input[i..]
+                    .iter()
+                    .take_while(|c| c.is_ascii_lowercase())
+                    .count();
+                let kind = match &input[st..i] {
+                    b"null" => ValKind::Null,
+                    b"true" | b"false" => ValKind::Bool,
+                    _ => fail!(st),
+                };
+                if done_root {
                     fail!(st);
                 }
                 if deep == 0 {
-                    let kind = if lit == b"null" {
-                        ValKind::Null
-                    } else {
-                        ValKind::Bool
-                    };
                     value(s, frames, st..i, kind, &mut pend);
-                }
-                if frames.is_empty() && deep == 0 {
-                    done_root = true;
+                    done_root = frames.is_empty();
                 }
             }
             _ => fail!(i),
@@ -451,7 +313,193 @@ fn walk_with(
     true
 }
 
+/// Depth-`d` container beyond the kept frames is an object (one bit per level).
+#[inline(always)]
+fn deep_bit(deep_bits: &[u64], d: usize) -> bool {
+    deep_bits[d / 64] >> (d % 64) & 1 == 1
+}
+
+#[inline(always)]
+fn set_deep_bit(deep_bits: &mut Vec<u64>, d: usize, is_obj: bool) {
+    if d / 64 >= deep_bits.len() {
+        deep_bits.push(0);
+    }
+    if is_obj {
+        deep_bits[d / 64] |= 1 << (d % 64);
+    } else {
+        deep_bits[d / 64] &= !(1 << (d % 64));
+    }
+}
+
+/// After a `,`: the next member of frame `f`. Returns whether a key comes next.
+#[inline(always)]
+fn next_member(f: &mut Frame) -> bool {
+    f.idx = f.idx.saturating_add(1);
+    if f.is_obj {
+        f.kc = None;
+    }
+    f.is_obj
+}
+
+/// A `,` right at `i` after a value: move to the next member and say whether a key comes next.
+#[inline(always)]
+fn comma_after_value(input: &[u8], i: usize, frames: &mut [Frame]) -> Option<bool> {
+    if input.get(i) != Some(&b',') {
+        return None;
+    }
+    frames.last_mut().map(next_member)
+}
+
+/// `{` or `[` within the kept depth: a frame inheriting the key class (arrays) and the person hint.
+#[inline(always)]
+fn open_frame(s: &mut Scanner, frames: &mut Vec<Frame>, is_obj: bool) {
+    let input = s.input;
+    let (kc, person) = match frames.last_mut() {
+        Some(p) => {
+            // attribute value `{"M": {...}}` / `{"L": [...]}`
+            if p.av == b'M' && is_obj || p.av == b'L' && !is_obj {
+                let key = p.key.clone();
+                p.av = 0;
+                let path = build_path(input, frames, 0);
+                s.emit_key(DataType::DynamodbAttributeValue, key, path);
+            }
+            let p = frames
+                .last()
+                .map(|f| (f.is_obj, f.key.clone(), f.kc, f.person));
+            match p {
+                Some((true, key, kc, _)) => {
+                    (kc, !key.is_empty() && person_parent_cached(&input[key]))
+                }
+                Some((false, _, kc, person)) => (kc, person),
+                None => (None, false),
+            }
+        }
+        None => (None, false),
+    };
+    frames.push(Frame {
+        is_obj,
+        key: 0..0,
+        idx: 0,
+        kc: if is_obj { None } else { kc },
+        person,
+        av: 0,
+        saw_loc: false,
+        pii_sibling: false,
+        deferred_name: None,
+    });
+}
+
+/// `}` or `]` closing a kept frame; false when it does not match the open one.
+#[inline(always)]
+fn close_frame(s: &mut Scanner, frames: &mut Vec<Frame>, is_obj: bool) -> bool {
+    let input = s.input;
+    // a bare `name` in an object that also holds personal data is a person's name
+    if let Some(f) = frames.last_mut()
+        && f.is_obj
+        && f.pii_sibling
+        && let Some((key, val)) = f.deferred_name.take()
+    {
+        f.key = key;
+        let path = build_path(input, frames, 0);
+        s.deferred_name(val, path);
+    }
+    matches!(frames.pop(), Some(f) if f.is_obj == is_obj)
+}
+
+/// A key: classify it (memoized), note typed-AttributeValue, Pydantic and paging shapes, and attach
+/// it to pattern matches inside the key itself.
+#[inline(always)]
+fn on_key(
+    s: &mut Scanner,
+    frames: &mut [Frame],
+    memo: &mut Memo,
+    span: Range<usize>,
+    pend: &mut usize,
+) {
+    let input = s.input;
+    let key = &input[span.clone()];
+    let nframes = frames.len();
+    let idx = frames.last().map(|f| f.idx as usize).unwrap_or(0);
+    let kc = memo.classify(nframes, idx, key);
+    if let Some(f) = frames.last_mut() {
+        f.key = span.clone();
+        f.kc = kc;
+        if f.idx == 0 && key.len() <= 4 {
+            f.av = match key {
+                b"S" | b"N" | b"B" => b'S',
+                b"BOOL" | b"NULL" => b'O',
+                b"M" => b'M',
+                b"L" | b"SS" | b"NS" | b"BS" => b'L',
+                _ => 0,
+            };
+        } else {
+            f.av = 0;
+        }
+        if key == b"loc" || key == b"msg" {
+            f.saw_loc = true;
+        }
+        if let Some(k) = kc
+            && k.strength == crate::keys::KeyStrength::Strong
+            && matches!(
+                k.data_type,
+                DataType::Email
+                    | DataType::Phone
+                    | DataType::UsSsn
+                    | DataType::DateOfBirth
+                    | DataType::StreetAddress
+            )
+        {
+            f.pii_sibling = true;
+        }
+    }
+    // pattern matches inside the key itself (checked here: keys rarely hold one, and the call costs)
+    if s.pending_before(*pend, span.end) {
+        let fr = &frames;
+        let path = || build_path(input, fr, 0);
+        s.apply_key(None, &path, span.clone(), pend, ValKind::Str, false);
+    }
+    if let Some(k) = kc
+        && matches!(
+            k.data_type,
+            DataType::DynamodbPagingKey
+                | DataType::DynamodbConsumedCapacity
+                | DataType::AwsResponseMetadata
+        )
+    {
+        s.emit_key(k.data_type, span.clone(), build_path(input, frames, 0));
+    }
+    if key == b"input" && nframes >= 3 {
+        let gp = &frames[nframes - 3];
+        let p = &frames[nframes - 2];
+        let me = &frames[nframes - 1];
+        if !p.is_obj && gp.is_obj && &input[gp.key.clone()] == b"detail" && me.saw_loc {
+            s.emit_key(
+                DataType::PydanticInputEcho,
+                span.clone(),
+                build_path(input, frames, 0),
+            );
+        }
+    }
+}
+
+/// A value: attach its key to pattern matches inside it, or classify it by its key. Inlined for the
+/// common case of a value with nothing to do (no key class, no match, no AttributeValue shape).
+#[inline(always)]
 fn value(
+    s: &mut Scanner,
+    frames: &mut [Frame],
+    span: Range<usize>,
+    kind: ValKind,
+    pend: &mut usize,
+) {
+    let idle = frames.last().is_none_or(|f| f.av == 0 && f.kc.is_none());
+    if idle && !s.pending_before(*pend, span.end) {
+        return;
+    }
+    value_slow(s, frames, span, kind, pend);
+}
+
+fn value_slow(
     s: &mut Scanner,
     frames: &mut [Frame],
     span: Range<usize>,

@@ -9,6 +9,7 @@
 mod context;
 mod custom;
 mod document;
+mod families;
 mod json;
 pub mod jwt;
 mod keys;
@@ -19,10 +20,11 @@ mod util;
 mod validate;
 
 pub use custom::CustomType;
-pub use document::{InputFormat, LocatedMatch, line_of, scan_document};
+pub use document::{Har, InputFormat, LocatedMatch, line_of, scan_document, sniff_format};
+pub use families::secrets::aws_account_from_key_id;
 pub use keys::{KeyClass, KeyStrength, classify_key};
 pub use mask::{DEFAULT_HASH_SALT, mask, set_hash_salt, value_hash};
-pub use scan::{aws_account_from_key_id, candidate_literals};
+pub use scan::candidate_literals;
 pub use types::{BUILTIN_TYPES, Confidence, DataClass, DataType, Sensitivity};
 pub use validate::{luhn, valid_aba, valid_iban};
 

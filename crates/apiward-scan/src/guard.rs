@@ -35,6 +35,8 @@ pub const UNDOCUMENTED_CAP: usize = 30;
 pub const WRITE_CAP: usize = 12;
 /// Requests to a risky operation the user named with `--include`.
 pub const INCLUDED_RISKY_CAP: usize = 1;
+/// Login requests per `login:` identity in a read-only scan (the login and one re-login).
+pub const READ_ONLY_LOGIN_CAP: usize = 2;
 /// Largest JSON read kept for the no-op comparison of a later write.
 const MAX_READ_KEPT: usize = 256 * 1024;
 
@@ -499,6 +501,55 @@ impl Guard {
                 Ok(ticket(Some(idx), create, cleanup))
             }
         }
+    }
+
+    /// A read-only scan's one allowance for a write: the login request of a `login:` identity
+    /// (`POST` to an operation the risk model calls a login), at most [`READ_ONLY_LOGIN_CAP`]
+    /// times per identity, journaled as `login`. Nothing else a read-only scan sends is a write.
+    pub fn admit_login(&mut self, url: &str, op: usize, identity: &str) -> Result<Ticket, String> {
+        let (rel, at_origin) = self.paths(url);
+        let Some(o) = self.ops.get(op).cloned() else {
+            return self.refuse(None, "login: not a documented operation".into());
+        };
+        if o.method != "POST" || !o.risk.login || self.resolve("POST", &rel, Some(op)) != Some(op) {
+            return self.refuse(
+                None,
+                format!(
+                    "{} {} is not a login operation; a read-only scan sends no other write",
+                    o.method, o.template
+                ),
+            );
+        }
+        if let Some(p) = &o.excluded {
+            return self.refuse(Some(op), format!("excluded by `{p}`"));
+        }
+        self.count(Key::Path(format!("LOGIN {identity}")), READ_ONLY_LOGIN_CAP)
+            .or_else(|e| self.refuse(None, e))?;
+        let idx = self.journal.len();
+        self.journal.push(WriteRecord {
+            method: "POST".into(),
+            path: at_origin.clone(),
+            operation: Some(format!("{} {}", o.method, o.template)),
+            identity: Some(identity.to_string()),
+            status: None,
+            kind: "login".into(),
+            object: None,
+            reverted: None,
+        });
+        Ok(Ticket {
+            method: Method::POST,
+            url_path: at_origin,
+            op: Some(op),
+            identity: Some(identity.to_string()),
+            journal: Some(idx),
+            create: false,
+            cleanup: false,
+        })
+    }
+
+    /// Whether spec operation `op` is a login, token or session-creating operation.
+    pub fn is_login(&self, op: usize) -> bool {
+        self.ops.get(op).is_some_and(|o| o.risk.login)
     }
 
     fn admit_read(

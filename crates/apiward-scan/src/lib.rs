@@ -144,6 +144,8 @@ pub struct Scanner {
     /// Decides, before the engine, whether each request may be sent (risk, ownership, caps).
     pub guard: guard::Guard,
     progress: progress::Progress,
+    /// `login:` identities: the login operation, re-login credentials, the read-only login engine.
+    pub(crate) logins: login::Logins,
 }
 
 /// The parts of [`ScanConfig`] checks read.
@@ -333,6 +335,7 @@ pub async fn scan(cfg: ScanConfig) -> Result<ScanOutcome, String> {
         coverage: Coverage::default(),
         guard,
         progress: progress::Progress::new(cfg.progress, started),
+        logins: login::Logins::default(),
     };
     let _ = origin;
 
@@ -344,6 +347,7 @@ pub async fn scan(cfg: ScanConfig) -> Result<ScanOutcome, String> {
     discover::crawl(&mut s).await;
     let mut runtime = Vec::new();
     checks::run_all(&mut s, &mut runtime).await;
+    login::health(&mut s).await;
     if s.active {
         writes::cleanup(&mut s).await;
     }
@@ -370,6 +374,20 @@ pub async fn scan(cfg: ScanConfig) -> Result<ScanOutcome, String> {
         .unwrap_or_default();
     diagnostics.extend(s.diagnostics);
     diagnostics.extend(s.engine.diagnostics());
+    let mut stats = s.engine.stats();
+    let mut log = s.engine.log();
+    // A read-only scan's login requests went through their own engine: count and log them too.
+    if let Some(e) = &s.logins.engine {
+        let l = e.stats();
+        stats.requests += l.requests;
+        stats.bytes_received += l.bytes_received;
+        stats.errors += l.errors;
+        for (m, n) in l.by_method {
+            *stats.by_method.entry(m).or_default() += n;
+        }
+        log.extend(e.log());
+        diagnostics.extend(e.diagnostics());
+    }
     Ok(ScanOutcome {
         // Categories whose checks can reach a verdict at this access level (issue 15).
         applicable: apiward_core::score::assessed_categories(apiward_core::score::Access {
@@ -377,8 +395,8 @@ pub async fn scan(cfg: ScanConfig) -> Result<ScanOutcome, String> {
             identities: identity_count,
             active: is_active,
         }),
-        stats: s.engine.stats(),
-        log: s.engine.log(),
+        stats,
+        log,
         spec: s.spec,
         spec_name: s.spec_name,
         findings,

@@ -305,6 +305,10 @@ struct TokenReport {
     /// `identity `alice``, `response of GET /x`.
     from: String,
     loc: Location,
+    /// Header parameter names (`kid`, `jku`, `x5u` are noted here even when harmless).
+    header: Vec<String>,
+    /// Claims that grant roles or scopes: what a forged token would change.
+    roles: Vec<String>,
     alg: String,
     claims: Vec<String>,
     cracked: Option<String>,
@@ -314,17 +318,39 @@ struct TokenReport {
     pii_critical: bool,
 }
 
-fn analyse(raw: &str, from: String, loc: Location) -> Option<TokenReport> {
+/// Secrets found (or not) per issuer — `(alg, iss, kid)` — so tokens of one issuer are searched
+/// once: the others are only verified against the secret found.
+type IssuerMemo = Vec<((String, String, String), Option<String>)>;
+
+fn analyse(raw: &str, from: String, loc: Location, memo: &mut IssuerMemo) -> Option<TokenReport> {
     let t = jwt::parse(raw)?;
     let alg = t.alg();
     let cracked = if alg.to_ascii_uppercase().starts_with("HS") {
-        t.crack().map(jwt::mask_secret)
+        let text = |v: Option<&serde_json::Value>| v.map(|v| v.to_string()).unwrap_or_default();
+        let key = (
+            alg.to_ascii_uppercase(),
+            text(t.claims.get("iss")),
+            text(t.header.get("kid")),
+        );
+        match memo.iter().find(|(k, _)| *k == key) {
+            Some((_, Some(secret))) if t.verifies_with(secret) => Some(secret.clone()),
+            Some((_, _)) => None,
+            None => {
+                let found = t.crack();
+                memo.push((key, found.clone()));
+                found
+            }
+        }
+        .map(|s| jwt::mask_secret(&s))
     } else {
         None
     };
     // Header and lifetime weaknesses.
     let mut weak = Vec::new();
     let mut severity = Severity::Low;
+    let roles = t.role_claims();
+    let mut header: Vec<String> = t.header.keys().cloned().collect();
+    header.sort();
     if alg.eq_ignore_ascii_case("none") || t.signature.is_empty() {
         weak.push("`alg: none` / unsigned".to_string());
         severity = Severity::High;
@@ -371,6 +397,8 @@ fn analyse(raw: &str, from: String, loc: Location) -> Option<TokenReport> {
     Some(TokenReport {
         from,
         loc,
+        header,
+        roles,
         alg,
         claims: t.claims.keys().cloned().collect(),
         cracked,
@@ -386,6 +414,7 @@ fn analyse(raw: &str, from: String, loc: Location) -> Option<TokenReport> {
 fn jwts(s: &Scanner, out: &mut Vec<Finding>) {
     let issuer = token_issuer(s);
     let mut reports = Vec::new();
+    let mut memo = IssuerMemo::new();
     for (raw, from, obs) in collect_tokens(s) {
         let loc = match (obs, &issuer) {
             (Some(i), _) => at(s.obs(i)),
@@ -396,7 +425,7 @@ fn jwts(s: &Scanner, out: &mut Vec<Finding>) {
             (None, Some(path)) => format!("{from}, presumably issued by POST {path}"),
             _ => from,
         };
-        if let Some(r) = analyse(&raw, from, loc) {
+        if let Some(r) = analyse(&raw, from, loc, &mut memo) {
             reports.push(r);
         }
     }
@@ -423,10 +452,16 @@ fn jwts(s: &Scanner, out: &mut Vec<Finding>) {
                     .iter()
                     .map(|r| {
                         format!(
-                            "JWT from {}: alg={}, claims [{}]",
+                            "JWT from {}: alg={}, header [{}], claims [{}]{}",
                             r.from,
                             r.alg,
-                            r.claims.join(", ")
+                            r.header.join(", "),
+                            r.claims.join(", "),
+                            if r.roles.is_empty() {
+                                String::new()
+                            } else {
+                                format!(", role/scope claims [{}]", r.roles.join(", "))
+                            }
                         )
                     })
                     .collect::<Vec<_>>()
@@ -456,8 +491,13 @@ fn jwts(s: &Scanner, out: &mut Vec<Finding>) {
                     "",
                     format!("JWT signing secret is a common value ({from})"),
                     format!(
-                        "The {} token(s) from {from} verify with a secret from the built-in weak list ({secret}): anyone can forge tokens.",
-                        first.alg
+                        "The {} token(s) from {from} verify with a secret from the built-in weak list ({secret}): anyone can forge tokens{}.",
+                        first.alg,
+                        if first.roles.is_empty() {
+                            String::new()
+                        } else {
+                            format!(", including their role claims ({})", first.roles.join(", "))
+                        }
                     ),
                 )
                 .confidence(Confidence::Certain)
@@ -570,9 +610,12 @@ async fn tampered_per_identity(s: &mut Scanner, out: &mut Vec<Finding>) {
             {
                 return None;
             }
+            // Refused to anonymous callers with the same method: an anonymous POST refused on
+            // the same path says nothing about the GET.
             let closed = s.store.iter().any(|a| {
                 a.anonymous()
                     && a.path == o.path
+                    && a.exchange.method == o.exchange.method
                     && a.exchange.url == o.exchange.url
                     && matches!(a.status(), 401 | 403)
             });
@@ -581,8 +624,19 @@ async fn tampered_per_identity(s: &mut Scanner, out: &mut Vec<Finding>) {
         let Some((op, path, url)) = target else {
             continue;
         };
-        let sends: Vec<Send> = t
-            .tampered()
+        let mut variants = t.tampered();
+        // With the secret found offline, an honestly signed but expired token: it must be refused.
+        if let Some(secret) = t.crack() {
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_secs() as i64)
+                .unwrap_or(0);
+            if let Some(expired) = t.expired_with(&secret, now) {
+                variants.push(("expired", expired));
+            }
+        }
+        let kinds: Vec<&str> = variants.iter().map(|(k, _)| *k).collect();
+        let sends: Vec<Send> = variants
             .into_iter()
             .map(|(_, tok)| Send {
                 purpose: Purpose::Probe,
@@ -592,7 +646,6 @@ async fn tampered_per_identity(s: &mut Scanner, out: &mut Vec<Finding>) {
                 request: Request::get(url.clone()),
             })
             .collect();
-        let kinds: Vec<&str> = t.tampered().iter().map(|(k, _)| *k).collect();
         let got = s.send_all(sends).await;
         let accepted: Vec<(usize, &str)> = got
             .into_iter()

@@ -172,6 +172,7 @@ pub(crate) mod testkit {
             coverage: Coverage::default(),
             guard,
             progress: crate::progress::Progress::new(false, std::time::Instant::now()),
+            logins: Default::default(),
         }
     }
 

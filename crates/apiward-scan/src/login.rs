@@ -59,7 +59,7 @@ pub(crate) fn find_login(s: &Scanner) -> Option<LoginOp> {
         }
         const NOT_LOGIN: &[&str] = &[
             "register", "signup", "refresh", "reset", "forgot", "change", "logout", "verify",
-            "recover", "revoke", "users", "accounts",
+            "recover", "revoke",
         ];
         if has_word(&op.path, NOT_LOGIN) {
             continue;

@@ -20,6 +20,200 @@ pub async fn run(s: &mut Scanner, out: &mut Vec<Finding>) {
     security_headers(s, out);
     jwts(s, out);
     tampered_tokens(s, out).await;
+    if s.active {
+        user_enumeration(s, out).await;
+    }
+}
+
+/// Tries per account in the enumeration comparison (each a failed login or a reset request).
+const ENUM_TRIES: usize = 3;
+
+/// What a group of answers says, normalized so that echoes of the user name, numbers and ids do
+/// not count as differences.
+struct Answers {
+    statuses: Vec<u16>,
+    shape: Option<Vec<String>>,
+    message: Option<String>,
+    median_ms: u128,
+}
+
+fn shape_of(v: &serde_json::Value, at: &str, out: &mut Vec<String>, depth: usize) {
+    if depth > 6 || out.len() > 200 {
+        return;
+    }
+    match v {
+        serde_json::Value::Object(m) => {
+            for (k, x) in m {
+                let here = format!("{at}.{k}");
+                out.push(here.clone());
+                shape_of(x, &here, out, depth + 1);
+            }
+        }
+        serde_json::Value::Array(a) => {
+            if let Some(x) = a.first() {
+                shape_of(x, &format!("{at}[]"), out, depth + 1);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn normalized_text(body: &[u8], users: &[&str]) -> String {
+    let mut t = String::from_utf8_lossy(body).to_ascii_lowercase();
+    for u in users {
+        t = t.replace(&u.to_ascii_lowercase(), "<user>");
+    }
+    // Numbers (timestamps, request ids) are noise.
+    t.chars()
+        .map(|c| if c.is_ascii_digit() { '0' } else { c })
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn summarize(s: &Scanner, idx: &[usize], users: &[&str]) -> Option<Answers> {
+    if idx.is_empty() {
+        return None;
+    }
+    let obs: Vec<&crate::store::Observation> = idx.iter().map(|i| s.obs(*i)).collect();
+    let statuses: Vec<u16> = obs.iter().map(|o| o.status()).collect();
+    let shapes: Vec<Option<Vec<String>>> = obs
+        .iter()
+        .map(|o| {
+            o.json.as_ref().map(|j| {
+                let mut v = Vec::new();
+                shape_of(j, "", &mut v, 0);
+                v.sort();
+                v
+            })
+        })
+        .collect();
+    let texts: Vec<String> = obs
+        .iter()
+        .map(|o| normalized_text(&o.exchange.body, users))
+        .collect();
+    let mut times: Vec<u128> = obs.iter().map(|o| o.exchange.elapsed.as_millis()).collect();
+    times.sort_unstable();
+    // A group that does not agree with itself says nothing about the other.
+    let shape = shapes
+        .windows(2)
+        .all(|w| w[0] == w[1])
+        .then(|| shapes[0].clone())
+        .flatten();
+    let message = texts
+        .windows(2)
+        .all(|w| w[0] == w[1])
+        .then(|| texts[0].clone());
+    Some(Answers {
+        statuses,
+        shape,
+        message,
+        median_ms: times[times.len() / 2],
+    })
+}
+
+/// Active: `APIW-AUTH-109`. The login operation (and a password-reset request, when the guard
+/// admits it: `--include`) is asked about a scanner identity's own account and a made-up one,
+/// [`ENUM_TRIES`] times each, always with a wrong password; the answers are compared.
+async fn user_enumeration(s: &mut Scanner, out: &mut Vec<Finding>) {
+    let Some(login) = s.logins.op.clone() else {
+        return;
+    };
+    let Some((_, user, password)) = s.logins.credentials.first().cloned() else {
+        return;
+    };
+    let unknown = if user.contains('@') {
+        "apiward-nobody-4f2c9@example.invalid".to_string()
+    } else {
+        "apiward_nobody_4f2c9".to_string()
+    };
+    // A wrong password that is not the real one.
+    let wrong = format!("{password}-apiward-wrong");
+    let mut known_idx = Vec::new();
+    let mut unknown_idx = Vec::new();
+    for _ in 0..ENUM_TRIES {
+        for (who, into) in [(&user, &mut known_idx), (&unknown, &mut unknown_idx)] {
+            if let Ok(i) = crate::login::send_login(s, &login, "enumeration", who, &wrong).await {
+                into.push(i);
+            }
+        }
+    }
+    let users = [user.as_str(), unknown.as_str()];
+    let (Some(k), Some(u)) = (
+        summarize(s, &known_idx, &users),
+        summarize(s, &unknown_idx, &users),
+    ) else {
+        return;
+    };
+    // A success with a wrong password is another problem, not enumeration.
+    if k.statuses
+        .iter()
+        .chain(&u.statuses)
+        .any(|c| (200..300).contains(c))
+    {
+        return;
+    }
+    let mut differs = Vec::new();
+    let modal = |v: &[u16]| {
+        let mut best = (0, 0);
+        for c in v {
+            let n = v.iter().filter(|x| *x == c).count();
+            if n > best.1 {
+                best = (*c, n);
+            }
+        }
+        best.0
+    };
+    let (ks, us) = (modal(&k.statuses), modal(&u.statuses));
+    if ks != us && k.statuses.iter().all(|c| *c == ks) && u.statuses.iter().all(|c| *c == us) {
+        differs.push(format!("status {ks} vs {us}"));
+    }
+    if let (Some(a), Some(b)) = (&k.shape, &u.shape)
+        && a != b
+    {
+        differs.push("a different body shape".to_string());
+    }
+    if let (Some(a), Some(b)) = (&k.message, &u.message)
+        && a != b
+        && differs.is_empty()
+    {
+        differs.push("a different message".to_string());
+    }
+    let timing =
+        k.median_ms >= 3 * u.median_ms.max(1) + 50 || u.median_ms >= 3 * k.median_ms.max(1) + 50;
+    if timing {
+        differs.push(format!(
+            "median time {} ms vs {} ms",
+            k.median_ms, u.median_ms
+        ));
+    }
+    if differs.is_empty() {
+        return;
+    }
+    let only_timing = differs.len() == 1 && timing;
+    let (Some(&ki), Some(&ui)) = (known_idx.first(), unknown_idx.first()) else {
+        return;
+    };
+    let (ko, uo) = (s.obs(ki), s.obs(ui));
+    out.push(
+        Finding::new(
+            &rules::USER_ENUMERATION,
+            FindingSource::Runtime,
+            at(ko),
+            "login",
+            format!("POST {} tells existing accounts from unknown ones", login.path),
+            format!(
+                "A failed login for a scanner identity's own account and for a made-up account ({} tries each, wrong password) differ: {}.",
+                ENUM_TRIES,
+                differs.join(", ")
+            ),
+        )
+        .severity(if only_timing { Severity::Low } else { Severity::Medium })
+        .confidence(if only_timing { Confidence::Tentative } else { Confidence::Firm })
+        .evidence(response(ko, "existing account, wrong password", &[]))
+        .evidence(response(uo, "unknown account", &[])),
+    );
 }
 
 fn declared_secure(s: &Scanner, op: Option<usize>) -> bool {

@@ -418,9 +418,9 @@ async fn cross_identity(s: &mut Scanner, out: &mut Vec<Finding>) {
                     "",
                     format!("{} returns `{owner}`'s object to `{}`", bo.label(), b.name),
                     format!(
-                        "The object `{param}` = {} is `{owner}`'s ({why}); `{}` got it with status {} ({}).",
+                        "The object `{param}` = `{}` is `{owner}`'s ({why}); `{}` got it with status {} ({}).",
                         // An object key (id, slug, title), cut short: not a personal value.
-                        format!("`{}`", value.chars().take(40).collect::<String>()),
+                        value.chars().take(40).collect::<String>(),
                         b.name,
                         bo.status(),
                         if same_body {

@@ -362,7 +362,7 @@ fn pad(msg: &[u8], prefix: usize, block: usize) -> Vec<u8> {
     let total = (prefix + msg.len()) as u128 * 8;
     let mut v = msg.to_vec();
     v.push(0x80);
-    while (v.len() + len_bytes) % block != 0 {
+    while !(v.len() + len_bytes).is_multiple_of(block) {
         v.push(0);
     }
     v.extend_from_slice(&total.to_be_bytes()[16 - len_bytes..]);

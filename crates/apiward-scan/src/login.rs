@@ -670,4 +670,42 @@ mod tests {
             None
         );
     }
+
+    #[test]
+    fn credentials_in_headers_and_cookies() {
+        use crate::checks::testkit;
+        let ok = |headers: &[(&str, &str)], body: &[u8]| {
+            testkit::obs(
+                None,
+                testkit::exchange("POST", "/login", 200, headers, body),
+            )
+        };
+        let o = ok(&[("authorization", "Bearer abc.def-123456")], b"");
+        assert!(
+            matches!(credential_in(&o, None), Some((Auth::Bearer(t), _)) if t == "abc.def-123456")
+        );
+        let o = ok(
+            &[("x-access-token", "opaque-0123456789")],
+            b"{\"ok\": true}",
+        );
+        assert!(
+            matches!(credential_in(&o, None), Some((Auth::Header { name, value }, _)) if name == "x-access-token" && value == "opaque-0123456789")
+        );
+        let o = ok(
+            &[
+                ("set-cookie", "sid=s%3Aabc123; Path=/; HttpOnly"),
+                ("set-cookie", "theme=dark"),
+            ],
+            b"",
+        );
+        assert!(
+            matches!(credential_in(&o, None), Some((Auth::Cookie(c), _)) if c == "sid=s%3Aabc123; theme=dark")
+        );
+        // A body token goes back in the spec's API-key header when that is the scheme.
+        let o = ok(&[], b"{\"data\": {\"apiToken\": \"k-0123456789\"}}");
+        assert!(
+            matches!(credential_in(&o, Some("X-Api-Key")), Some((Auth::Header { name, value }, _)) if name == "X-Api-Key" && value == "k-0123456789")
+        );
+        assert!(credential_in(&ok(&[], b"{\"ok\": true}"), None).is_none());
+    }
 }

@@ -18,8 +18,8 @@ pub async fn run(s: &mut Scanner, out: &mut Vec<Finding>) {
     inconsistent_methods(s, out).await;
     missing_challenge(s, out);
     security_headers(s, out);
-    jwts(s, out);
-    tampered_tokens(s, out).await;
+    let memo = jwts(s, out);
+    tampered_tokens(s, out, &memo).await;
     if s.active {
         user_enumeration(s, out).await;
     }
@@ -516,26 +516,30 @@ struct TokenReport {
 /// once: the others are only verified against the secret found.
 type IssuerMemo = Vec<((String, String, String), Option<String>)>;
 
+/// The secret of `t`, searching only for the first token of each issuer.
+fn crack_once(t: &jwt::Jwt, memo: &mut IssuerMemo) -> Option<String> {
+    let text = |v: Option<&serde_json::Value>| v.map(|v| v.to_string()).unwrap_or_default();
+    let key = (
+        t.alg().to_ascii_uppercase(),
+        text(t.claims.get("iss")),
+        text(t.header.get("kid")),
+    );
+    match memo.iter().find(|(k, _)| *k == key) {
+        Some((_, Some(secret))) if t.verifies_with(secret) => Some(secret.clone()),
+        Some((_, _)) => None,
+        None => {
+            let found = t.crack();
+            memo.push((key, found.clone()));
+            found
+        }
+    }
+}
+
 fn analyse(raw: &str, from: String, loc: Location, memo: &mut IssuerMemo) -> Option<TokenReport> {
     let t = jwt::parse(raw)?;
     let alg = t.alg();
     let cracked = if alg.to_ascii_uppercase().starts_with("HS") {
-        let text = |v: Option<&serde_json::Value>| v.map(|v| v.to_string()).unwrap_or_default();
-        let key = (
-            alg.to_ascii_uppercase(),
-            text(t.claims.get("iss")),
-            text(t.header.get("kid")),
-        );
-        match memo.iter().find(|(k, _)| *k == key) {
-            Some((_, Some(secret))) if t.verifies_with(secret) => Some(secret.clone()),
-            Some((_, _)) => None,
-            None => {
-                let found = t.crack();
-                memo.push((key, found.clone()));
-                found
-            }
-        }
-        .map(|s| jwt::mask_secret(&s))
+        crack_once(&t, memo).map(|s| jwt::mask_secret(&s))
     } else {
         None
     };
@@ -605,7 +609,7 @@ fn analyse(raw: &str, from: String, loc: Location, memo: &mut IssuerMemo) -> Opt
 
 /// JWT analysis, offline. Tokens with the same weakness at the same place (the identities' tokens,
 /// several login responses) make one finding that names them all.
-fn jwts(s: &Scanner, out: &mut Vec<Finding>) {
+fn jwts(s: &Scanner, out: &mut Vec<Finding>) -> IssuerMemo {
     let issuer = token_issuer(s);
     let mut reports = Vec::new();
     let mut memo = IssuerMemo::new();
@@ -765,12 +769,13 @@ fn jwts(s: &Scanner, out: &mut Vec<Finding>) {
             );
         }
     }
+    memo
 }
 
 /// L1: the identity's own token, tampered, must be refused where the untampered one is accepted.
-async fn tampered_tokens(s: &mut Scanner, out: &mut Vec<Finding>) {
+async fn tampered_tokens(s: &mut Scanner, out: &mut Vec<Finding>, memo: &IssuerMemo) {
     let mut found: Vec<Finding> = Vec::new();
-    tampered_per_identity(s, &mut found).await;
+    tampered_per_identity(s, &mut found, memo.clone()).await;
     // Several identities accepted with tampered tokens at one operation: one problem.
     for f in found {
         match out.iter_mut().find(|o| {
@@ -787,7 +792,7 @@ async fn tampered_tokens(s: &mut Scanner, out: &mut Vec<Finding>) {
     }
 }
 
-async fn tampered_per_identity(s: &mut Scanner, out: &mut Vec<Finding>) {
+async fn tampered_per_identity(s: &mut Scanner, out: &mut Vec<Finding>, mut memo: IssuerMemo) {
     for id in s.identities.clone() {
         let Some(token) = id.bearer().map(str::to_string) else {
             continue;
@@ -820,7 +825,7 @@ async fn tampered_per_identity(s: &mut Scanner, out: &mut Vec<Finding>) {
         };
         let mut variants = t.tampered();
         // With the secret found offline, an honestly signed but expired token: it must be refused.
-        if let Some(secret) = t.crack() {
+        if let Some(secret) = crack_once(&t, &mut memo) {
             let now = std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
                 .map(|d| d.as_secs() as i64)

@@ -532,3 +532,75 @@ async fn near_miss_user_enumeration() {
         "the comparison did not run"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_identity_that_stops_working_logs_in_again_and_says_so() {
+    use std::collections::HashMap;
+    use std::sync::{Arc, Mutex};
+    // Tokens of generation 1 die after two uses (a short session); a new login issues generation
+    // 2, which lives on.
+    let uses: Arc<Mutex<HashMap<String, usize>>> = Arc::default();
+    let logins: Arc<Mutex<HashMap<String, usize>>> = Arc::default();
+    let inner = shelf(true);
+    let (u2, l2) = (uses.clone(), logins.clone());
+    let app = move |mut h: Head| {
+        if h.method == "POST" && h.path == "/oauth/token" {
+            let f = form(&h.body);
+            let user = f
+                .iter()
+                .find(|(k, _)| k == "username")
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default();
+            let ok = f.contains(&("password".into(), format!("{user}-pw")));
+            if !ok {
+                return reply(400, "", &json!({"error": "invalid_grant"}));
+            }
+            let g = {
+                let mut l = l2.lock().expect("lock");
+                let g = l.entry(user.clone()).or_default();
+                *g += 1;
+                *g
+            };
+            return reply(
+                200,
+                &format!("x-auth-token: gen{g}-{user}\r\n"),
+                &json!({"status": "ok"}),
+            );
+        }
+        if let Some(t) = h.header("x-auth-token").map(str::to_string) {
+            let n = {
+                let mut u = u2.lock().expect("lock");
+                let n = u.entry(t.clone()).or_default();
+                *n += 1;
+                *n
+            };
+            let (g, user) = t.split_once('-').unwrap_or(("", ""));
+            if g == "gen1" && n > 2 {
+                return reply(401, "www-authenticate: Token\r\n", &json!({"error": "expired"}));
+            }
+            // Hand the inner app the token it knows.
+            for (n, v) in h.headers.iter_mut() {
+                if n.eq_ignore_ascii_case("x-auth-token") {
+                    *v = format!("opaque-{user}-7c1e2a");
+                }
+            }
+        }
+        inner(h)
+    };
+    let ids = vec![login_identity("ann", "ann", "ann-pw")];
+    let r = scan(SHELF, app, ids, false).await;
+    assert_eq!(logins.lock().expect("lock").get("ann"), Some(&2), "no re-login");
+    let w = r
+        .out
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "scan.identity-expired")
+        .expect("an identity-expired warning");
+    assert_eq!(w.level, DiagnosticLevel::Warning);
+    assert!(w.message.contains("logged in again and works"), "{}", w.message);
+    // The last request went out with the new session and succeeded.
+    let last = r.seen.iter().rev().find(|h| h.header("x-auth-token").is_some()).expect("a request");
+    assert_eq!(last.header("x-auth-token"), Some("gen2-ann"));
+    // Both logins are journaled; nothing else was written.
+    assert_eq!(r.out.safety.writes.len(), 2);
+}

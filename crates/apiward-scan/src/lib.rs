@@ -72,6 +72,8 @@ pub struct ScanConfig {
     pub exclude: Vec<guard::OpPattern>,
     /// Where the out-of-band canary listens and what URL targets are given.
     pub canary: canary::CanaryConfig,
+    /// `--role NAME=ROLE`: declared roles of named identities.
+    pub roles: Vec<(String, String)>,
 }
 
 impl ScanConfig {
@@ -91,6 +93,7 @@ impl ScanConfig {
             include: Vec::new(),
             exclude: Vec::new(),
             canary: canary::CanaryConfig::default(),
+            roles: Vec::new(),
         })
     }
 }
@@ -146,6 +149,8 @@ pub struct Scanner {
     progress: progress::Progress,
     /// `login:` identities: the login operation, re-login credentials, the read-only login engine.
     pub(crate) logins: login::Logins,
+    /// Declared roles (`--role NAME=ROLE`).
+    pub roles: Vec<(String, String)>,
 }
 
 /// The parts of [`ScanConfig`] checks read.
@@ -290,6 +295,23 @@ impl Scanner {
         }
     }
 
+    /// The declared role of identity `name` (`--role`).
+    pub fn role_of(&self, name: &str) -> Option<&str> {
+        self.roles
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, r)| r.as_str())
+    }
+
+    /// Whether identity `name` is privileged: by its declared role when there is one
+    /// ([`identity::privileged_role`]), else by the words of its name (`admin`, `root`).
+    pub fn is_privileged(&self, name: &str) -> bool {
+        match self.role_of(name) {
+            Some(role) => identity::privileged_role(role),
+            None => identity::privileged_role(name),
+        }
+    }
+
     pub fn note(&mut self, level: DiagnosticLevel, code: &str, message: impl Into<String>) {
         self.diagnostics.push(Diagnostic::new(level, code, message));
     }
@@ -336,6 +358,7 @@ pub async fn scan(cfg: ScanConfig) -> Result<ScanOutcome, String> {
         guard,
         progress: progress::Progress::new(cfg.progress, started),
         logins: login::Logins::default(),
+        roles: cfg.roles,
     };
     let _ = origin;
 

@@ -522,6 +522,7 @@ pub async fn run(s: &mut Scanner) {
 /// now means its credentials stopped working — re-login once for `login:` identities, else a
 /// warning) and how many of its requests succeeded.
 pub async fn health(s: &mut Scanner) {
+    function_access(s);
     for i in 0..s.identities.len() {
         let name = s.identities[i].name.clone();
         let mine: Vec<&Observation> = s
@@ -629,6 +630,82 @@ pub async fn health(s: &mut Scanner) {
             );
         }
     }
+}
+
+/// Function-level access by behaviour: which operations each identity could call (2xx) and which
+/// it was refused (401/403), by declared role (`--role`) or, without one, by name. Operations
+/// that only privileged identities could call are the API's admin functions as it behaves.
+fn function_access(s: &mut Scanner) {
+    if s.identities.len() < 2 {
+        return;
+    }
+    use std::collections::{BTreeMap, BTreeSet};
+    // operation → identity → (any 2xx, any refusal)
+    let mut seen: BTreeMap<String, BTreeMap<String, (bool, bool)>> = BTreeMap::new();
+    for o in s.store.iter() {
+        let (Some(who), Some(_)) = (&o.identity, o.op) else {
+            continue;
+        };
+        if who.contains(" (tampered)") || o.exchange.method == Method::OPTIONS {
+            continue;
+        }
+        let e = seen
+            .entry(format!("{} {}", o.exchange.method, o.path))
+            .or_default()
+            .entry(who.clone())
+            .or_default();
+        e.0 |= o.is_success();
+        e.1 |= matches!(o.status(), 401 | 403);
+    }
+    let mut privileged_only = BTreeSet::new();
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    for (op, by) in &seen {
+        for (who, (ok, _)) in by {
+            if *ok {
+                *counts.entry(who.clone()).or_default() += 1;
+            }
+        }
+        let privileged_ok = by.iter().any(|(w, (ok, _))| *ok && s.is_privileged(w));
+        let others_refused = by
+            .iter()
+            .filter(|(w, _)| !s.is_privileged(w))
+            .all(|(_, (ok, refused))| !ok && *refused)
+            && by.keys().any(|w| !s.is_privileged(w));
+        if privileged_ok && others_refused {
+            privileged_only.insert(op.clone());
+        }
+    }
+    let who: Vec<String> = s
+        .identities
+        .iter()
+        .map(|i| {
+            format!(
+                "`{}` ({}{}): {} operation(s)",
+                i.name,
+                s.role_of(&i.name).unwrap_or("no declared role"),
+                if s.is_privileged(&i.name) {
+                    ", privileged"
+                } else {
+                    ""
+                },
+                counts.get(&i.name).copied().unwrap_or(0)
+            )
+        })
+        .collect();
+    let only: Vec<String> = privileged_only.into_iter().take(20).collect();
+    s.note(
+        DiagnosticLevel::Note,
+        "scan.function-access",
+        format!(
+            "operations each identity could call: {}; only privileged identities could call: {}",
+            who.join(", "),
+            if only.is_empty() {
+                "none".to_string()
+            } else {
+                only.join(", ")
+            }
+        ),
+    );
 }
 
 #[cfg(test)]

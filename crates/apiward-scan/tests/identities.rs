@@ -63,6 +63,19 @@ async fn scan<F>(spec: &str, app: F, ids: Vec<Identity>, active: bool) -> Run
 where
     F: Fn(Head) -> Reply + Send + Sync + 'static,
 {
+    scan_with_roles(spec, app, ids, active, Vec::new()).await
+}
+
+async fn scan_with_roles<F>(
+    spec: &str,
+    app: F,
+    ids: Vec<Identity>,
+    active: bool,
+    roles: Vec<(String, String)>,
+) -> Run
+where
+    F: Fn(Head) -> Reply + Send + Sync + 'static,
+{
     let server = serve(app).await;
     let mut cfg = ScanConfig::new(&server.base()).expect("config");
     let spec = apiward_spec::load_bytes(
@@ -79,6 +92,7 @@ where
     cfg.burst = 0;
     cfg.shadow_probe = false;
     cfg.identities = ids;
+    cfg.roles = roles;
     let out = apiward_scan::scan(cfg).await.expect("scan");
     Run {
         seen: server.seen(),
@@ -110,6 +124,9 @@ paths:
   /shelf/books:
     get:
       responses: {"200": {description: my books}}
+  /shelf/stats:
+    get:
+      responses: {"200": {description: library statistics}, "403": {description: staff only}}
   /shelf/books/{book_title}:
     get:
       parameters: [{name: book_title, in: path, required: true, schema: {type: string}, example: "Stale Example"}]
@@ -156,6 +173,11 @@ fn shelf(owner_checks: bool) -> impl Fn(Head) -> Reply + Send + Sync {
         };
         let segs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
         match (h.method.as_str(), segs.as_slice()) {
+            // Staff only, by behaviour: nothing in the path says so.
+            ("GET" | "HEAD", ["shelf", "stats"]) if me == "ann" => {
+                reply(200, "", &json!({"books": 2, "loans": 0}))
+            }
+            ("GET" | "HEAD", ["shelf", "stats"]) => reply(403, "", &json!({"error": "staff only"})),
             ("GET" | "HEAD", ["shelf", "books"]) => {
                 let mine: Vec<Value> = books
                     .iter()
@@ -576,7 +598,11 @@ async fn an_identity_that_stops_working_logs_in_again_and_says_so() {
             };
             let (g, user) = t.split_once('-').unwrap_or(("", ""));
             if g == "gen1" && n > 2 {
-                return reply(401, "www-authenticate: Token\r\n", &json!({"error": "expired"}));
+                return reply(
+                    401,
+                    "www-authenticate: Token\r\n",
+                    &json!({"error": "expired"}),
+                );
             }
             // Hand the inner app the token it knows.
             for (n, v) in h.headers.iter_mut() {
@@ -589,7 +615,11 @@ async fn an_identity_that_stops_working_logs_in_again_and_says_so() {
     };
     let ids = vec![login_identity("ann", "ann", "ann-pw")];
     let r = scan(SHELF, app, ids, false).await;
-    assert_eq!(logins.lock().expect("lock").get("ann"), Some(&2), "no re-login");
+    assert_eq!(
+        logins.lock().expect("lock").get("ann"),
+        Some(&2),
+        "no re-login"
+    );
     let w = r
         .out
         .diagnostics
@@ -597,10 +627,53 @@ async fn an_identity_that_stops_working_logs_in_again_and_says_so() {
         .find(|d| d.code == "scan.identity-expired")
         .expect("an identity-expired warning");
     assert_eq!(w.level, DiagnosticLevel::Warning);
-    assert!(w.message.contains("logged in again and works"), "{}", w.message);
+    assert!(
+        w.message.contains("logged in again and works"),
+        "{}",
+        w.message
+    );
     // The last request went out with the new session and succeeded.
-    let last = r.seen.iter().rev().find(|h| h.header("x-auth-token").is_some()).expect("a request");
+    let last = r
+        .seen
+        .iter()
+        .rev()
+        .find(|h| h.header("x-auth-token").is_some())
+        .expect("a request");
     assert_eq!(last.header("x-auth-token"), Some("gen2-ann"));
     // Both logins are journaled; nothing else was written.
     assert_eq!(r.out.safety.writes.len(), 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn declared_roles_and_function_access_by_behaviour() {
+    let roles = vec![
+        ("ann".to_string(), "librarian_admin".to_string()),
+        ("ben".to_string(), "reader".to_string()),
+    ];
+    let r = scan_with_roles(SHELF, shelf(true), shelf_ids(), false, roles).await;
+    let note = r
+        .out
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "scan.function-access")
+        .expect("a function-access note");
+    assert!(
+        note.message.contains("`ann` (librarian_admin, privileged)")
+            && note.message.contains("`ben` (reader)"),
+        "{}",
+        note.message
+    );
+    assert!(
+        note.message
+            .contains("only privileged identities could call: GET /shelf/stats"),
+        "{}",
+        note.message
+    );
+    // The server did refuse ben and serve ann.
+    assert!(
+        r.seen
+            .iter()
+            .any(|h| h.path == "/shelf/stats"
+                && h.header("x-auth-token") == Some("opaque-ben-7c1e2a"))
+    );
 }

@@ -173,6 +173,7 @@ pub(crate) mod testkit {
             guard,
             progress: crate::progress::Progress::new(false, std::time::Instant::now()),
             logins: Default::default(),
+            roles: Vec::new(),
         }
     }
 

@@ -373,6 +373,8 @@ paths:
 struct Quill {
     secret: &'static str,
     enumerates: bool,
+    /// Verifies the signature but never looks at `exp`.
+    ignores_exp: bool,
 }
 
 fn quill_token(secret: &str, email: &str) -> String {
@@ -414,7 +416,20 @@ fn quill(cfg: Quill) -> impl Fn(Head) -> Reply + Send + Sync {
         let me = h
             .header("authorization")
             .and_then(|a| a.strip_prefix("Bearer "))
-            .and_then(|t| users.iter().find(|(e, _)| quill_token(cfg.secret, e) == t))
+            .and_then(|t| {
+                users.iter().find(|(e, _)| {
+                    if cfg.ignores_exp {
+                        // Signature checked (claims re-signed), expiry not.
+                        jwt::parse(t).is_some_and(|j| {
+                            j.claims.get("sub") == Some(&json!(e))
+                                && jwt::sign("HS256", cfg.secret, Value::Object(j.claims.clone()))
+                                    == t
+                        })
+                    } else {
+                        quill_token(cfg.secret, e) == t
+                    }
+                })
+            })
             .map(|(e, _)| *e);
         let segs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
         match (h.method.as_str(), segs.as_slice(), me) {
@@ -461,6 +476,7 @@ async fn fires_jwt_weak_secret_from_the_big_list_on_a_nested_login_token() {
     let cfg = Quill {
         secret: "sunshine",
         enumerates: false,
+        ignores_exp: false,
     };
     let r = scan(QUILL, quill(cfg), quill_ids(), false).await;
     // Logged in from `user.token` (read-only: the login POSTs are the only writes).
@@ -484,6 +500,7 @@ async fn numbers_up_to_six_digits_are_tried() {
     let cfg = Quill {
         secret: "270416",
         enumerates: false,
+        ignores_exp: false,
     };
     let r = scan(QUILL, quill(cfg), quill_ids(), false).await;
     assert_eq!(runtime(&r.out.findings, "jwt-weak-secret").len(), 1);
@@ -496,6 +513,7 @@ async fn near_miss_tampered_token_accepted_public_get_beside_a_closed_post() {
     let cfg = Quill {
         secret: "Vq3!x9Lr-0aZ_8mQ2pT7wYc4nB6dK1eF",
         enumerates: false,
+        ignores_exp: false,
     };
     let r = scan(QUILL, quill(cfg), quill_ids(), true).await;
     assert!(
@@ -519,6 +537,7 @@ async fn fires_user_enumeration() {
     let cfg = Quill {
         secret: "Vq3!x9Lr-0aZ_8mQ2pT7wYc4nB6dK1eF",
         enumerates: true,
+        ignores_exp: false,
     };
     let r = scan(QUILL, quill(cfg), quill_ids(), true).await;
     let f = runtime(&r.out.findings, "user-enumeration");
@@ -545,6 +564,7 @@ async fn near_miss_user_enumeration() {
     let cfg = Quill {
         secret: "Vq3!x9Lr-0aZ_8mQ2pT7wYc4nB6dK1eF",
         enumerates: false,
+        ignores_exp: false,
     };
     let r = scan(QUILL, quill(cfg), quill_ids(), true).await;
     assert!(runtime(&r.out.findings, "user-enumeration").is_empty());
@@ -676,4 +696,42 @@ async fn declared_roles_and_function_access_by_behaviour() {
             .any(|h| h.path == "/shelf/stats"
                 && h.header("x-auth-token") == Some("opaque-ben-7c1e2a"))
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fires_tampered_token_accepted_expired_token_signed_with_the_cracked_secret() {
+    let cfg = Quill {
+        secret: "sunshine",
+        enumerates: false,
+        ignores_exp: true,
+    };
+    let r = scan(QUILL, quill(cfg), quill_ids(), false).await;
+    let f = runtime(&r.out.findings, "tampered-token-accepted");
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert!(f[0].message.contains("expired"), "{}", f[0].message);
+    // The server answered 200 to a token whose `exp` is in the past.
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
+    let sent_expired = r.seen.iter().any(|h| {
+        h.header("authorization")
+            .and_then(|a| a.strip_prefix("Bearer "))
+            .and_then(jwt::parse)
+            .and_then(|j| j.claim_i64("exp"))
+            .is_some_and(|exp| exp < now)
+    });
+    assert!(sent_expired, "no expired token was replayed");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn near_miss_tampered_token_accepted_expiry_checked() {
+    // The same weak secret, but the verifier compares the whole token (expiry included).
+    let cfg = Quill {
+        secret: "sunshine",
+        enumerates: false,
+        ignores_exp: false,
+    };
+    let r = scan(QUILL, quill(cfg), quill_ids(), false).await;
+    assert!(runtime(&r.out.findings, "tampered-token-accepted").is_empty());
 }

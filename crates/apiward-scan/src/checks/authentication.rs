@@ -801,35 +801,40 @@ async fn tampered_per_identity(s: &mut Scanner, out: &mut Vec<Finding>, mut memo
             continue;
         };
         // A protected GET: 2xx with the identity, 401/403 without.
-        let target = s.store.iter().find_map(|o| {
-            if o.purpose != Purpose::Crawl
-                || o.exchange.method != Method::GET
-                || o.identity.as_deref() != Some(id.name.as_str())
-                || !o.is_success()
-            {
-                return None;
-            }
-            // Refused to anonymous callers with the same method: an anonymous POST refused on
-            // the same path says nothing about the GET.
-            let closed = s.store.iter().any(|a| {
-                a.anonymous()
-                    && a.path == o.path
-                    && a.exchange.method == o.exchange.method
-                    && a.exchange.url == o.exchange.url
-                    && matches!(a.status(), 401 | 403)
+        let target = s
+            .store
+            .observations
+            .iter()
+            .enumerate()
+            .find_map(|(idx, o)| {
+                if o.purpose != Purpose::Crawl
+                    || o.exchange.method != Method::GET
+                    || o.identity.as_deref() != Some(id.name.as_str())
+                    || !o.is_success()
+                {
+                    return None;
+                }
+                // Refused to anonymous callers with the same method: an anonymous POST refused on
+                // the same path says nothing about the GET.
+                let closed = s.store.iter().any(|a| {
+                    a.anonymous()
+                        && a.path == o.path
+                        && a.exchange.method == o.exchange.method
+                        && a.exchange.url == o.exchange.url
+                        && matches!(a.status(), 401 | 403)
+                });
+                closed.then(|| (idx, o.op, o.path.clone(), o.exchange.url.clone()))
             });
-            closed.then(|| (o.op, o.path.clone(), o.exchange.url.clone()))
-        });
-        let Some((op, path, url)) = target else {
+        let Some((own, op, path, url)) = target else {
             continue;
         };
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs() as i64)
+            .unwrap_or(0);
         let mut variants = t.tampered();
         // With the secret found offline, an honestly signed but expired token: it must be refused.
         if let Some(secret) = crack_once(&t, &mut memo) {
-            let now = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_secs() as i64)
-                .unwrap_or(0);
             if let Some(expired) = t.expired_with(&secret, now) {
                 variants.push(("expired", expired));
             }
@@ -846,11 +851,15 @@ async fn tampered_per_identity(s: &mut Scanner, out: &mut Vec<Finding>, mut memo
             })
             .collect();
         let got = s.send_all(sends).await;
-        let accepted: Vec<(usize, &str)> = got
+        let mut accepted: Vec<(usize, &str)> = got
             .into_iter()
             .zip(kinds)
             .filter_map(|(i, k)| i.filter(|i| s.obs(*i).is_success()).map(|i| (i, k)))
             .collect();
+        // The identity's own token had already expired, and the protected GET still answered.
+        if t.claim_i64("exp").is_some_and(|exp| exp < now) {
+            accepted.push((own, "expired (the identity's own token)"));
+        }
         if let Some((i, _)) = accepted.first() {
             let o = s.obs(*i);
             let mut kinds: Vec<&str> = accepted.iter().map(|(_, k)| *k).collect();

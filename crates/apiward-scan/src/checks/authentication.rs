@@ -834,10 +834,10 @@ async fn tampered_per_identity(s: &mut Scanner, out: &mut Vec<Finding>, mut memo
             .unwrap_or(0);
         let mut variants = t.tampered();
         // With the secret found offline, an honestly signed but expired token: it must be refused.
-        if let Some(secret) = crack_once(&t, &mut memo) {
-            if let Some(expired) = t.expired_with(&secret, now) {
-                variants.push(("expired", expired));
-            }
+        if let Some(secret) = crack_once(&t, &mut memo)
+            && let Some(expired) = t.expired_with(&secret, now)
+        {
+            variants.push(("expired", expired));
         }
         let kinds: Vec<&str> = variants.iter().map(|(k, _)| *k).collect();
         let sends: Vec<Send> = variants

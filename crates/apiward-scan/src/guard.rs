@@ -209,6 +209,9 @@ pub struct Guard {
     skipped: BTreeMap<usize, SkippedOperation>,
     refused: usize,
     journal: Vec<WriteRecord>,
+    /// The user-enumeration comparison's password-reset requests: the operation, the only
+    /// addresses a body may name, and how many requests per address.
+    reset: Option<(usize, Vec<String>, usize)>,
 }
 
 impl Guard {
@@ -240,6 +243,7 @@ impl Guard {
             skipped: BTreeMap::new(),
             refused: 0,
             journal: Vec::new(),
+            reset: None,
         }
     }
 
@@ -547,6 +551,14 @@ impl Guard {
         })
     }
 
+    /// Active scans: allow password-reset *requests* to `op` whose whole body is one member
+    /// naming one of `addresses` (the scanner's own identity and made-up `.invalid` ones), at
+    /// most `per_address` times each, for the user-enumeration comparison. Reset e-mail then only
+    /// ever goes to the scanner's own address or nowhere.
+    pub fn allow_reset_requests(&mut self, op: usize, addresses: Vec<String>, per_address: usize) {
+        self.reset = Some((op, addresses, per_address));
+    }
+
     /// Whether spec operation `op` is a login, token or session-creating operation.
     pub fn is_login(&self, op: usize) -> bool {
         self.ops.get(op).is_some_and(|o| o.risk.login)
@@ -637,6 +649,28 @@ impl Guard {
             return self.refuse(None, "writes go only to documented operations".into());
         };
         let o = self.ops[i].clone();
+        if let Some((rop, addresses, cap)) = self.reset.clone()
+            && rop == i
+            && method == "POST"
+        {
+            let named = r
+                .body
+                .and_then(|b| serde_json::from_slice::<Value>(b).ok())
+                .and_then(|v| match v {
+                    Value::Object(m) if m.len() == 1 => m
+                        .values()
+                        .next()
+                        .and_then(Value::as_str)
+                        .map(str::to_string),
+                    _ => None,
+                })
+                .filter(|a| addresses.contains(a));
+            if let Some(addr) = named {
+                self.count(Key::Path(format!("RESET {addr}")), cap)
+                    .or_else(|e| self.refuse(None, e))?;
+                return Ok(("reset request", None, None, false, false));
+            }
+        }
         if o.included {
             self.count(key, INCLUDED_RISKY_CAP)
                 .or_else(|e| self.refuse(None, e))?;

@@ -349,6 +349,14 @@ paths:
           application/json:
             schema: {type: object, properties: {email: {type: string}, password: {type: string}}}
       responses: {"200": {description: ok}}
+  /api/users/forgot-password:
+    post:
+      security: []
+      requestBody:
+        content:
+          application/json:
+            schema: {type: object, properties: {email: {type: string, format: email}}}
+      responses: {"202": {description: sent if the account exists}}
   /api/articles:
     get:
       security: []
@@ -410,6 +418,19 @@ fn quill(cfg: Quill) -> impl Fn(Head) -> Reply + Send + Sync {
                     "",
                     &json!({"errors": {"credentials": ["are invalid"]}}),
                 ),
+            };
+        }
+        if h.method == "POST" && path == "/api/users/forgot-password" {
+            let b: Value = serde_json::from_slice(&h.body).unwrap_or(Value::Null);
+            let known = users.iter().any(|(e, _)| b["email"].as_str() == Some(e));
+            return if known || !cfg.enumerates {
+                reply(
+                    202,
+                    "",
+                    &json!({"message": "If the account exists, an e-mail is on its way."}),
+                )
+            } else {
+                reply(404, "", &json!({"error": "unknown e-mail address"}))
             };
         }
         // A real verifier: HS256 with the secret, signature checked.
@@ -541,22 +562,64 @@ async fn fires_user_enumeration() {
     };
     let r = scan(QUILL, quill(cfg), quill_ids(), true).await;
     let f = runtime(&r.out.findings, "user-enumeration");
-    assert_eq!(f.len(), 1, "{f:#?}");
+    assert_eq!(f.len(), 2, "{f:#?}");
+    let at = |p: &str| {
+        f.iter()
+            .find(|x| x.location.path.as_deref() == Some(p))
+            .unwrap_or_else(|| panic!("no finding at {p}: {f:#?}"))
+    };
+    assert!(at("/api/users/login").message.contains("status 401 vs 404"));
     assert!(
-        f[0].message.contains("status 401 vs 404"),
-        "{}",
-        f[0].message
+        at("/api/users/forgot-password")
+            .message
+            .contains("status 202 vs 404")
     );
-    // At most 3 tries for each account, all with a wrong password.
-    let unknown = r
+    // At most 3 failed logins for each account, all with a wrong password.
+    let tries = |p: &str, needle: &str| {
+        r.seen
+            .iter()
+            .filter(|h| h.path == p && String::from_utf8_lossy(&h.body).contains(needle))
+            .count()
+    };
+    assert!((1..=3).contains(&tries("/api/users/login", "apiward-nobody")));
+    let wrong = r
         .seen
         .iter()
         .filter(|h| {
+            let b = String::from_utf8_lossy(&h.body);
             h.path == "/api/users/login"
-                && String::from_utf8_lossy(&h.body).contains("apiward-nobody")
+                && b.contains("ann@quill.test")
+                && b.contains("apiward-wrong")
         })
         .count();
-    assert!((1..=3).contains(&unknown), "{unknown}");
+    assert!((1..=3).contains(&wrong), "{wrong}");
+    // Reset e-mail went only to the scanner's own address and a .invalid one, at most 3 each.
+    let resets: Vec<Value> = r
+        .seen
+        .iter()
+        .filter(|h| h.path == "/api/users/forgot-password")
+        .map(|h| serde_json::from_slice(&h.body).unwrap_or(Value::Null))
+        .collect();
+    assert!(!resets.is_empty());
+    for b in &resets {
+        let e = b["email"].as_str().unwrap_or("");
+        assert!(e == "ann@quill.test" || e.ends_with(".invalid"), "{b}");
+    }
+    assert!(
+        resets
+            .iter()
+            .filter(|b| b["email"] == "ann@quill.test")
+            .count()
+            <= 3
+    );
+    assert!(resets.len() <= 6);
+    assert!(
+        r.out
+            .safety
+            .writes
+            .iter()
+            .any(|w| w.kind == "reset request")
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -113,9 +113,10 @@ fn summarize(s: &Scanner, idx: &[usize], users: &[&str]) -> Option<Answers> {
     })
 }
 
-/// Active: `APIW-AUTH-109`. The login operation (and a password-reset request, when the guard
-/// admits it: `--include`) is asked about a scanner identity's own account and a made-up one,
-/// [`ENUM_TRIES`] times each, always with a wrong password; the answers are compared.
+/// Active: `APIW-AUTH-109`. The login operation is asked about a scanner identity's own account
+/// and a made-up one, [`ENUM_TRIES`] times each, always with a wrong password; a password-reset
+/// *request* operation likewise, for the identity's own address and a made-up `.invalid` one
+/// only (the guard admits exactly those bodies). The answers are compared.
 async fn user_enumeration(s: &mut Scanner, out: &mut Vec<Finding>) {
     let Some(login) = s.logins.op.clone() else {
         return;
@@ -139,18 +140,122 @@ async fn user_enumeration(s: &mut Scanner, out: &mut Vec<Finding>) {
             }
         }
     }
-    let users = [user.as_str(), unknown.as_str()];
+    let what = format!("POST {}", login.path);
+    compare_accounts(
+        s,
+        out,
+        &what,
+        "login",
+        &known_idx,
+        &unknown_idx,
+        [&user, &unknown],
+    );
+    // Password-reset request: only to the identity's own address and a made-up one.
+    if !user.contains('@') {
+        return;
+    }
+    let Some((op, path, field)) = reset_request_op(s) else {
+        return;
+    };
+    let unknown = "apiward-nobody-4f2c9@example.invalid".to_string();
+    s.guard
+        .allow_reset_requests(op, vec![user.clone(), unknown.clone()], ENUM_TRIES);
+    let mut known_idx = Vec::new();
+    let mut unknown_idx = Vec::new();
+    for _ in 0..ENUM_TRIES {
+        for (who, into) in [(&user, &mut known_idx), (&unknown, &mut unknown_idx)] {
+            let body = serde_json::json!({ field.clone(): who }).to_string();
+            let send = Send {
+                purpose: Purpose::Probe,
+                op: Some(op),
+                path: path.clone(),
+                identity: None,
+                request: Request::new(Method::POST, s.url(&path))
+                    .header("content-type", "application/json")
+                    .body(body.into_bytes()),
+            };
+            if let Some(i) = s.send(send).await {
+                into.push(i);
+            }
+        }
+    }
+    let what = format!("POST {path}");
+    compare_accounts(
+        s,
+        out,
+        &what,
+        "reset",
+        &known_idx,
+        &unknown_idx,
+        [&user, &unknown],
+    );
+}
+
+/// A password-reset *request* (not its confirmation): a POST without path parameters whose path
+/// says forgot/reset/recover, with one e-mail field and nothing that sets a password or carries
+/// a reset token. `(op, path, email field)`.
+fn reset_request_op(s: &Scanner) -> Option<(usize, String, String)> {
+    let spec = s.spec.as_ref()?;
+    spec.operations.iter().enumerate().find_map(|(i, op)| {
+        if op.method != apiward_spec::Method::Post || op.path.contains('{') {
+            return None;
+        }
+        let w = apiward_taxonomy::words(&op.path);
+        let has = |x: &str| w.iter().any(|y| y == x);
+        if !(has("forgot") || has("reset") || has("recover")) {
+            return None;
+        }
+        let root = op
+            .request_body
+            .as_ref()?
+            .content
+            .iter()
+            .find_map(|m| m.schema)?;
+        let names: Vec<String> = spec
+            .flatten_properties(root, 1)
+            .into_iter()
+            .map(|p| p.name)
+            .collect();
+        let sets_secret = names.iter().any(|n| {
+            apiward_taxonomy::words(n).iter().any(|x| {
+                matches!(
+                    x.as_str(),
+                    "password" | "pass" | "pwd" | "token" | "code" | "otp" | "secret"
+                )
+            })
+        });
+        let email = names.iter().find(|n| {
+            apiward_taxonomy::words(n)
+                .iter()
+                .any(|x| x == "email" || x == "mail")
+        })?;
+        (!sets_secret && names.len() <= 2).then(|| (i, op.path.clone(), email.clone()))
+    })
+}
+
+/// Compare the answers for an existing account and an unknown one; one finding when they differ.
+#[allow(clippy::too_many_arguments)]
+fn compare_accounts(
+    s: &Scanner,
+    out: &mut Vec<Finding>,
+    what: &str,
+    label: &str,
+    known_idx: &[usize],
+    unknown_idx: &[usize],
+    users: [&str; 2],
+) {
     let (Some(k), Some(u)) = (
-        summarize(s, &known_idx, &users),
-        summarize(s, &unknown_idx, &users),
+        summarize(s, known_idx, &users),
+        summarize(s, unknown_idx, &users),
     ) else {
         return;
     };
-    // A success with a wrong password is another problem, not enumeration.
-    if k.statuses
-        .iter()
-        .chain(&u.statuses)
-        .any(|c| (200..300).contains(c))
+    // A successful login with a wrong password is another problem, not enumeration.
+    if label == "login"
+        && k.statuses
+            .iter()
+            .chain(&u.statuses)
+            .any(|c| (200..300).contains(c))
     {
         return;
     }
@@ -196,22 +301,35 @@ async fn user_enumeration(s: &mut Scanner, out: &mut Vec<Finding>) {
         return;
     };
     let (ko, uo) = (s.obs(ki), s.obs(ui));
+    let how = if label == "login" {
+        "A failed login (wrong password)"
+    } else {
+        "A password-reset request"
+    };
     out.push(
         Finding::new(
             &rules::USER_ENUMERATION,
             FindingSource::Runtime,
             at(ko),
-            "login",
-            format!("POST {} tells existing accounts from unknown ones", login.path),
+            label,
+            format!("{what} tells existing accounts from unknown ones"),
             format!(
-                "A failed login for a scanner identity's own account and for a made-up account ({} tries each, wrong password) differ: {}.",
-                ENUM_TRIES,
+                "{how} for a scanner identity's own account and for a made-up account ({} tries each) differ: {}.",
+                known_idx.len().min(unknown_idx.len()),
                 differs.join(", ")
             ),
         )
-        .severity(if only_timing { Severity::Low } else { Severity::Medium })
-        .confidence(if only_timing { Confidence::Tentative } else { Confidence::Firm })
-        .evidence(response(ko, "existing account, wrong password", &[]))
+        .severity(if only_timing {
+            Severity::Low
+        } else {
+            Severity::Medium
+        })
+        .confidence(if only_timing {
+            Confidence::Tentative
+        } else {
+            Confidence::Firm
+        })
+        .evidence(response(ko, "existing account", &[]))
         .evidence(response(uo, "unknown account", &[])),
     );
 }

@@ -16,6 +16,9 @@ pub struct Harvest {
     index: std::collections::HashSet<(String, String, String, Option<String>)>,
     /// Values per `(normalized key, operation path, identity)`, to bound each.
     per_slot: BTreeMap<(String, String, Option<String>), usize>,
+    /// Indexes into `seen`: by normalized key, and by each word of the key.
+    by_norm: std::collections::HashMap<String, Vec<usize>>,
+    by_word: std::collections::HashMap<String, Vec<usize>>,
 }
 
 /// One observed value.
@@ -30,6 +33,8 @@ pub struct Seen {
     /// The path template of the operation that returned it.
     pub path: String,
     pub identity: Option<String>,
+    /// Words of the key (`article slug`).
+    words: Vec<String>,
 }
 
 const MAX_VALUES: usize = 16;
@@ -46,11 +51,19 @@ fn norm(key: &str) -> String {
 /// the other's tail (`{article_title}` ← `title`, `{slug}` ← `articleSlug`), 1 both end in the
 /// same key word (`{userEmail}` ← `email_address` no; `{author_username}` ← `username`); 0 no.
 pub fn meaning_score(param: &str, key: &str) -> u8 {
-    if norm(param) == norm(key) {
+    score_words(
+        &norm(param),
+        &apiward_taxonomy::words(param),
+        &norm(key),
+        &apiward_taxonomy::words(key),
+    )
+}
+
+/// [`meaning_score`] on names already normalized and split.
+fn score_words(pn: &str, p: &[String], kn: &str, k: &[String]) -> u8 {
+    if pn == kn {
         return 3;
     }
-    let p = apiward_taxonomy::words(param);
-    let k = apiward_taxonomy::words(key);
     if p.is_empty() || k.is_empty() {
         return 0;
     }
@@ -59,7 +72,7 @@ pub fn meaning_score(param: &str, key: &str) -> u8 {
     if generic(&p) || generic(&k) {
         return 0;
     }
-    if p.ends_with(&k) || k.ends_with(&p) {
+    if p.ends_with(k) || k.ends_with(p) {
         return 2;
     }
     const KEY_WORDS: &[&str] = &[
@@ -146,6 +159,15 @@ impl Harvest {
             return;
         }
         *self.per_slot.entry(slot).or_default() += 1;
+        let words = apiward_taxonomy::words(key);
+        let i = self.seen.len();
+        self.by_norm.entry(nk.clone()).or_default().push(i);
+        for w in &words {
+            let v = self.by_word.entry(w.clone()).or_default();
+            if v.last() != Some(&i) {
+                v.push(i);
+            }
+        }
         self.seen.push(Seen {
             key: key.to_string(),
             norm: nk,
@@ -153,6 +175,7 @@ impl Harvest {
             value,
             path: path.to_string(),
             identity: ident,
+            words,
         });
     }
 
@@ -216,8 +239,12 @@ impl Harvest {
     /// Who saw `value` under a key that means `name`: identity names (`None` for unauthenticated).
     pub fn seen_by(&self, name: &str, value: &str) -> Vec<Option<String>> {
         let mut out: Vec<Option<String>> = Vec::new();
+        let (pn, pw) = (norm(name), apiward_taxonomy::words(name));
         for s in &self.seen {
-            if s.value == value && meaning_score(name, &s.key) > 0 && !out.contains(&s.identity) {
+            if s.value == value
+                && score_words(&pn, &pw, &s.norm, &s.words) > 0
+                && !out.contains(&s.identity)
+            {
                 out.push(s.identity.clone());
             }
         }

@@ -238,23 +238,39 @@ pub(crate) fn body_key(o: &Observation) -> String {
     d.iter().take(8).map(|b| format!("{b:02x}")).collect()
 }
 
-/// The value at the end of `url` that a harvested value (or a created object) names, and the
-/// parameter it fills: `(param, value)`.
-fn object_key(s: &Scanner, template: &str, url: &str) -> Option<(String, String)> {
+/// The object key at the end of `url` (decoded) and the parameter it fills: `(param, value)`.
+fn object_key(template: &str, url: &str) -> Option<(String, String)> {
     let last = template.rsplit('/').next()?;
     let param = last.strip_prefix('{')?.strip_suffix('}')?.to_string();
     let seg = last_segment(url);
     if seg.is_empty() {
         return None;
     }
-    let value = s
-        .harvest
-        .all()
-        .iter()
-        .find(|x| crate::plan::encode(&x.value) == seg)
-        .map(|x| x.value.clone())
-        .unwrap_or_else(|| seg.to_string());
+    let value = percent_decode(seg);
     Some((param, value))
+}
+
+/// `%XX` escapes decoded (the path segment the planner encoded); invalid escapes kept as is.
+fn percent_decode(seg: &str) -> String {
+    let b = seg.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = |c: u8| (c as char).to_digit(16);
+        if b[i] == b'%'
+            && let (Some(h), Some(l)) = (
+                b.get(i + 1).copied().and_then(hex),
+                b.get(i + 2).copied().and_then(hex),
+            )
+        {
+            out.push((h * 16 + l) as u8);
+            i += 3;
+            continue;
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Whose object this is, as a fact: the identity that created it in this scan, or the one
@@ -338,7 +354,7 @@ async fn cross_identity(s: &mut Scanner, out: &mut Vec<Finding>) {
         if a.contains(" (tampered)") {
             continue;
         }
-        let Some((param, value)) = object_key(s, &o.path, &o.exchange.url) else {
+        let Some((param, value)) = object_key(&o.path, &o.exchange.url) else {
             continue;
         };
         let Some((owner, why)) = owner_of(s, &o.exchange.url, &param, &value) else {
@@ -451,6 +467,7 @@ mod tests {
             vec!["kyc-0002", "kyc-0000", "kyc-0003"]
         );
         assert!(adjacent("abc").is_empty());
+        assert_eq!(percent_decode("Dune%20Messiah%2"), "Dune Messiah%2");
         assert_eq!(
             replace_last_segment("http://h/v2/orders/5001?x=1", "5002").as_deref(),
             Some("http://h/v2/orders/5002?x=1")

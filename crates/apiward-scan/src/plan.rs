@@ -69,7 +69,7 @@ fn score_words(pn: &str, p: &[String], kn: &str, k: &[String]) -> u8 {
     }
     // A bare `id` only means the parent's `id` (handled by locality), not every `*_id`.
     let generic = |w: &[String]| w.len() == 1 && matches!(w[0].as_str(), "id" | "value" | "data");
-    if generic(&p) || generic(&k) {
+    if generic(p) || generic(k) {
         return 0;
     }
     if p.ends_with(k) || k.ends_with(p) {

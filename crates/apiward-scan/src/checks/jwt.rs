@@ -458,14 +458,14 @@ impl Cracker {
         compress128(&mut inner, &self.tail);
         let mut outer = iv;
         sha2::compress512(&mut outer, &[GenericArray::clone_from_slice(&opad)]);
+        // The inner digest, padded in place: one block, no allocation.
+        let mut last = [0u8; 128];
+        for (i, w) in inner.iter().enumerate().take(self.out_len / 8) {
+            last[i * 8..i * 8 + 8].copy_from_slice(&w.to_be_bytes());
+        }
+        last[self.out_len] = 0x80;
+        last[126..128].copy_from_slice(&((128 + self.out_len as u16) * 8).to_be_bytes());
         scratch.clear();
-        scratch.extend(
-            inner
-                .iter()
-                .flat_map(|w| w.to_be_bytes())
-                .take(self.out_len),
-        );
-        let last = pad(scratch, 128, 128);
         compress128(&mut outer, &last);
         outer
             .iter()

@@ -217,10 +217,15 @@ pub struct ScanArgs {
     #[arg(long, value_name = "NAME=VALUE")]
     pub api_key: Option<String>,
     /// A named identity NAME=KIND:VALUE (bearer:, basic:, cookie:, header:, api-key:, or
-    /// login:USER:PASSWORD, exchanged for a token at the spec's login operation with --active);
-    /// repeat for two-user checks. VALUE may be env:VAR.
+    /// login:USER:PASSWORD, exchanged for a token at the spec's login operation: the login POST
+    /// is the one write a read-only scan sends, journaled); repeat for two-user checks. VALUE may
+    /// be env:VAR.
     #[arg(long = "identity", value_name = "NAME=KIND:VALUE")]
     pub identities: Vec<String>,
+    /// The role of a named identity (`--role admin=admin`, `--role alice=user`), repeatable:
+    /// function-level checks compare identities by declared role instead of guessing from names.
+    #[arg(long = "role", value_name = "NAME=ROLE")]
+    pub roles: Vec<String>,
     /// An extra origin the scan may contact (a server from the spec you confirm), repeatable.
     #[arg(long = "origin", value_name = "URL")]
     pub origins: Vec<String>,

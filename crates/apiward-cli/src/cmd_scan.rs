@@ -192,6 +192,18 @@ pub fn run(a: ScanArgs) -> u8 {
         Ok(ids) => cfg.identities = ids,
         Err(e) => return crate::fail(e),
     }
+    for r in &a.roles {
+        let Some((name, role)) = r
+            .split_once('=')
+            .filter(|(n, r)| !n.is_empty() && !r.is_empty())
+        else {
+            return crate::fail(format!("--role {r}: expected NAME=ROLE"));
+        };
+        if !cfg.identities.iter().any(|i| i.name == name) {
+            return crate::fail(format!("--role {r}: no identity named `{name}`"));
+        }
+        cfg.roles.push((name.to_string(), role.to_string()));
+    }
     for o in &a.origins {
         match apiward_http::Origin::parse(o) {
             Ok(origin) => cfg.engine.origins.push(origin),

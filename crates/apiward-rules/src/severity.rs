@@ -49,6 +49,9 @@ pub fn criteria(id: &str) -> Option<&'static str> {
         }
         "APIW-AUTH-107" => "**Info** (default): a 401 without `WWW-Authenticate`.",
         "APIW-AUTH-108" => "**Low** (default): security headers missing.",
+        "APIW-AUTH-109" => {
+            "**Medium** (default, firm): login or password-reset answers differ in status, body shape or message for an existing account and an unknown one. **Low** (tentative): only the median time differs (3x and 50 ms or more)."
+        }
         // bfla
         "APIW-BFLA-001" => {
             "Administrative by path, tag or a true `x-internal`/`x-admin`. **High**: known open (the API secures other operations) and destructive or credential-changing. **Medium**: known open otherwise. **Low** (tentative): secured like ordinary operations (OpenAPI cannot express roles). Not reported when the spec models no authentication. Runtime half (L0): an admin path answers without credentials — **Critical** with personal data or secrets, **High** otherwise."

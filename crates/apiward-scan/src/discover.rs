@@ -225,13 +225,20 @@ pub async fn crawl(s: &mut Scanner) {
                     (method, None)
                 }
             };
-            let planned = crate::plan::plan(&spec, i, op, &s.harvest);
+            let planned = crate::plan::plan_for(&spec, i, op, &s.harvest, None);
             if !planned.harvested.is_empty() {
                 s.coverage.with_harvested_ids += 1;
             }
-            let url = s.url(&planned.path_and_query);
+            // Each identity asks for the objects it saw itself (its own values first).
             let mk = |identity: Option<crate::Identity>| {
-                let mut req = Request::new(method.clone(), url.clone());
+                let path = match &identity {
+                    Some(id) => {
+                        crate::plan::plan_for(&spec, i, op, &s.harvest, Some(&id.name))
+                            .path_and_query
+                    }
+                    None => planned.path_and_query.clone(),
+                };
+                let mut req = Request::new(method.clone(), s.url(&path));
                 if let Some(b) = &body {
                     req = req
                         .header("content-type", "application/json")
@@ -258,7 +265,8 @@ pub async fn crawl(s: &mut Scanner) {
             {
                 let path = o.path.clone();
                 let json = json.clone();
-                s.harvest.add(&path, &json);
+                let who = o.identity.clone();
+                s.harvest.add_seen(&path, &json, who.as_deref());
             }
         }
     }

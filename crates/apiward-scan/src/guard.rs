@@ -35,6 +35,8 @@ pub const UNDOCUMENTED_CAP: usize = 30;
 pub const WRITE_CAP: usize = 12;
 /// Requests to a risky operation the user named with `--include`.
 pub const INCLUDED_RISKY_CAP: usize = 1;
+/// Login requests per `login:` identity in a read-only scan (the login and one re-login).
+pub const READ_ONLY_LOGIN_CAP: usize = 2;
 /// Largest JSON read kept for the no-op comparison of a later write.
 const MAX_READ_KEPT: usize = 256 * 1024;
 
@@ -207,6 +209,9 @@ pub struct Guard {
     skipped: BTreeMap<usize, SkippedOperation>,
     refused: usize,
     journal: Vec<WriteRecord>,
+    /// The user-enumeration comparison's password-reset requests: the operation, the only
+    /// addresses a body may name, and how many requests per address.
+    reset: Option<(usize, Vec<String>, usize)>,
 }
 
 impl Guard {
@@ -238,6 +243,7 @@ impl Guard {
             skipped: BTreeMap::new(),
             refused: 0,
             journal: Vec::new(),
+            reset: None,
         }
     }
 
@@ -501,6 +507,63 @@ impl Guard {
         }
     }
 
+    /// A read-only scan's one allowance for a write: the login request of a `login:` identity
+    /// (`POST` to an operation the risk model calls a login), at most [`READ_ONLY_LOGIN_CAP`]
+    /// times per identity, journaled as `login`. Nothing else a read-only scan sends is a write.
+    pub fn admit_login(&mut self, url: &str, op: usize, identity: &str) -> Result<Ticket, String> {
+        let (rel, at_origin) = self.paths(url);
+        let Some(o) = self.ops.get(op).cloned() else {
+            return self.refuse(None, "login: not a documented operation".into());
+        };
+        if o.method != "POST" || !o.risk.login || self.resolve("POST", &rel, Some(op)) != Some(op) {
+            return self.refuse(
+                None,
+                format!(
+                    "{} {} is not a login operation; a read-only scan sends no other write",
+                    o.method, o.template
+                ),
+            );
+        }
+        if let Some(p) = &o.excluded {
+            return self.refuse(Some(op), format!("excluded by `{p}`"));
+        }
+        self.count(Key::Path(format!("LOGIN {identity}")), READ_ONLY_LOGIN_CAP)
+            .or_else(|e| self.refuse(None, e))?;
+        let idx = self.journal.len();
+        self.journal.push(WriteRecord {
+            method: "POST".into(),
+            path: at_origin.clone(),
+            operation: Some(format!("{} {}", o.method, o.template)),
+            identity: Some(identity.to_string()),
+            status: None,
+            kind: "login".into(),
+            object: None,
+            reverted: None,
+        });
+        Ok(Ticket {
+            method: Method::POST,
+            url_path: at_origin,
+            op: Some(op),
+            identity: Some(identity.to_string()),
+            journal: Some(idx),
+            create: false,
+            cleanup: false,
+        })
+    }
+
+    /// Active scans: allow password-reset *requests* to `op` whose whole body is one member
+    /// naming one of `addresses` (the scanner's own identity and made-up `.invalid` ones), at
+    /// most `per_address` times each, for the user-enumeration comparison. Reset e-mail then only
+    /// ever goes to the scanner's own address or nowhere.
+    pub fn allow_reset_requests(&mut self, op: usize, addresses: Vec<String>, per_address: usize) {
+        self.reset = Some((op, addresses, per_address));
+    }
+
+    /// Whether spec operation `op` is a login, token or session-creating operation.
+    pub fn is_login(&self, op: usize) -> bool {
+        self.ops.get(op).is_some_and(|o| o.risk.login)
+    }
+
     fn admit_read(
         &mut self,
         op: Option<usize>,
@@ -586,6 +649,28 @@ impl Guard {
             return self.refuse(None, "writes go only to documented operations".into());
         };
         let o = self.ops[i].clone();
+        if let Some((rop, addresses, cap)) = self.reset.clone()
+            && rop == i
+            && method == "POST"
+        {
+            let named = r
+                .body
+                .and_then(|b| serde_json::from_slice::<Value>(b).ok())
+                .and_then(|v| match v {
+                    Value::Object(m) if m.len() == 1 => m
+                        .values()
+                        .next()
+                        .and_then(Value::as_str)
+                        .map(str::to_string),
+                    _ => None,
+                })
+                .filter(|a| addresses.contains(a));
+            if let Some(addr) = named {
+                self.count(Key::Path(format!("RESET {addr}")), cap)
+                    .or_else(|e| self.refuse(None, e))?;
+                return Ok(("reset request", None, None, false, false));
+            }
+        }
         if o.included {
             self.count(key, INCLUDED_RISKY_CAP)
                 .or_else(|e| self.refuse(None, e))?;

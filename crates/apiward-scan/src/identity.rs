@@ -144,6 +144,29 @@ pub fn parse_auth(spec: &str) -> Result<Auth, String> {
     }
 }
 
+/// Whether a role (or an identity name) names a privileged one: `admin`, `superuser`, `root`,
+/// `staff`, `owner`, `manager`, `moderator`, `operator` (any casing, compound: `orgAdmin`).
+pub fn privileged_role(role: &str) -> bool {
+    apiward_taxonomy::words(role).iter().any(|w| {
+        matches!(
+            w.as_str(),
+            "admin"
+                | "admins"
+                | "administrator"
+                | "superuser"
+                | "superadmin"
+                | "sudo"
+                | "root"
+                | "staff"
+                | "owner"
+                | "manager"
+                | "moderator"
+                | "operator"
+                | "sysadmin"
+        )
+    })
+}
+
 /// `env:NAME` → the variable's value; anything else as is.
 pub fn resolve_env(value: &str) -> Result<String, String> {
     match value.strip_prefix("env:") {
@@ -179,6 +202,16 @@ mod tests {
         assert!(parse_auth("token").is_err());
         assert!(parse_auth("magic:x").is_err());
         assert!(parse_auth("bearer:env:APIWARD_SURELY_UNSET_VAR").is_err());
+    }
+
+    #[test]
+    fn privileged_roles() {
+        for r in ["admin", "orgAdmin", "SUPERUSER", "staff", "site_owner"] {
+            assert!(privileged_role(r), "{r}");
+        }
+        for r in ["user", "member", "alice", "reader", "badminton"] {
+            assert!(!privileged_role(r), "{r}");
+        }
     }
 
     #[test]

@@ -72,6 +72,8 @@ pub struct ScanConfig {
     pub exclude: Vec<guard::OpPattern>,
     /// Where the out-of-band canary listens and what URL targets are given.
     pub canary: canary::CanaryConfig,
+    /// `--role NAME=ROLE`: declared roles of named identities.
+    pub roles: Vec<(String, String)>,
 }
 
 impl ScanConfig {
@@ -91,6 +93,7 @@ impl ScanConfig {
             include: Vec::new(),
             exclude: Vec::new(),
             canary: canary::CanaryConfig::default(),
+            roles: Vec::new(),
         })
     }
 }
@@ -144,6 +147,10 @@ pub struct Scanner {
     /// Decides, before the engine, whether each request may be sent (risk, ownership, caps).
     pub guard: guard::Guard,
     progress: progress::Progress,
+    /// `login:` identities: the login operation, re-login credentials, the read-only login engine.
+    pub(crate) logins: login::Logins,
+    /// Declared roles (`--role NAME=ROLE`).
+    pub roles: Vec<(String, String)>,
 }
 
 /// The parts of [`ScanConfig`] checks read.
@@ -288,6 +295,23 @@ impl Scanner {
         }
     }
 
+    /// The declared role of identity `name` (`--role`).
+    pub fn role_of(&self, name: &str) -> Option<&str> {
+        self.roles
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, r)| r.as_str())
+    }
+
+    /// Whether identity `name` is privileged: by its declared role when there is one
+    /// ([`identity::privileged_role`]), else by the words of its name (`admin`, `root`).
+    pub fn is_privileged(&self, name: &str) -> bool {
+        match self.role_of(name) {
+            Some(role) => identity::privileged_role(role),
+            None => identity::privileged_role(name),
+        }
+    }
+
     pub fn note(&mut self, level: DiagnosticLevel, code: &str, message: impl Into<String>) {
         self.diagnostics.push(Diagnostic::new(level, code, message));
     }
@@ -333,6 +357,8 @@ pub async fn scan(cfg: ScanConfig) -> Result<ScanOutcome, String> {
         coverage: Coverage::default(),
         guard,
         progress: progress::Progress::new(cfg.progress, started),
+        logins: login::Logins::default(),
+        roles: cfg.roles,
     };
     let _ = origin;
 
@@ -344,6 +370,7 @@ pub async fn scan(cfg: ScanConfig) -> Result<ScanOutcome, String> {
     discover::crawl(&mut s).await;
     let mut runtime = Vec::new();
     checks::run_all(&mut s, &mut runtime).await;
+    login::health(&mut s).await;
     if s.active {
         writes::cleanup(&mut s).await;
     }
@@ -370,6 +397,20 @@ pub async fn scan(cfg: ScanConfig) -> Result<ScanOutcome, String> {
         .unwrap_or_default();
     diagnostics.extend(s.diagnostics);
     diagnostics.extend(s.engine.diagnostics());
+    let mut stats = s.engine.stats();
+    let mut log = s.engine.log();
+    // A read-only scan's login requests went through their own engine: count and log them too.
+    if let Some(e) = &s.logins.engine {
+        let l = e.stats();
+        stats.requests += l.requests;
+        stats.bytes_received += l.bytes_received;
+        stats.errors += l.errors;
+        for (m, n) in l.by_method {
+            *stats.by_method.entry(m).or_default() += n;
+        }
+        log.extend(e.log());
+        diagnostics.extend(e.diagnostics());
+    }
     Ok(ScanOutcome {
         // Categories whose checks can reach a verdict at this access level (issue 15).
         applicable: apiward_core::score::assessed_categories(apiward_core::score::Access {
@@ -377,8 +418,8 @@ pub async fn scan(cfg: ScanConfig) -> Result<ScanOutcome, String> {
             identities: identity_count,
             active: is_active,
         }),
-        stats: s.engine.stats(),
-        log: s.engine.log(),
+        stats,
+        log,
         spec: s.spec,
         spec_name: s.spec_name,
         findings,

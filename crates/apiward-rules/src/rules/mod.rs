@@ -71,6 +71,7 @@ pub static ALL: &[RuleMeta] = &[
     authentication::JWT_SENSITIVE_CLAIMS,
     authentication::MISSING_WWW_AUTHENTICATE,
     authentication::MISSING_SECURITY_HEADERS,
+    authentication::USER_ENUMERATION,
     bola::PREDICTABLE_OBJECT_IDS,
     bola::CROSS_IDENTITY_ACCESS,
     bola::ID_TRAVERSAL,

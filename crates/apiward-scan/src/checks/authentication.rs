@@ -18,8 +18,320 @@ pub async fn run(s: &mut Scanner, out: &mut Vec<Finding>) {
     inconsistent_methods(s, out).await;
     missing_challenge(s, out);
     security_headers(s, out);
-    jwts(s, out);
-    tampered_tokens(s, out).await;
+    let memo = jwts(s, out);
+    tampered_tokens(s, out, &memo).await;
+    if s.active {
+        user_enumeration(s, out).await;
+    }
+}
+
+/// Tries per account in the enumeration comparison (each a failed login or a reset request).
+const ENUM_TRIES: usize = 3;
+
+/// What a group of answers says, normalized so that echoes of the user name, numbers and ids do
+/// not count as differences.
+struct Answers {
+    statuses: Vec<u16>,
+    shape: Option<Vec<String>>,
+    message: Option<String>,
+    median_ms: u128,
+}
+
+fn shape_of(v: &serde_json::Value, at: &str, out: &mut Vec<String>, depth: usize) {
+    if depth > 6 || out.len() > 200 {
+        return;
+    }
+    match v {
+        serde_json::Value::Object(m) => {
+            for (k, x) in m {
+                let here = format!("{at}.{k}");
+                out.push(here.clone());
+                shape_of(x, &here, out, depth + 1);
+            }
+        }
+        serde_json::Value::Array(a) => {
+            if let Some(x) = a.first() {
+                shape_of(x, &format!("{at}[]"), out, depth + 1);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn normalized_text(body: &[u8], users: &[&str]) -> String {
+    let mut t = String::from_utf8_lossy(body).to_ascii_lowercase();
+    for u in users {
+        t = t.replace(&u.to_ascii_lowercase(), "<user>");
+    }
+    // Numbers (timestamps, request ids) are noise.
+    t.chars()
+        .map(|c| if c.is_ascii_digit() { '0' } else { c })
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn summarize(s: &Scanner, idx: &[usize], users: &[&str]) -> Option<Answers> {
+    if idx.is_empty() {
+        return None;
+    }
+    let obs: Vec<&crate::store::Observation> = idx.iter().map(|i| s.obs(*i)).collect();
+    let statuses: Vec<u16> = obs.iter().map(|o| o.status()).collect();
+    let shapes: Vec<Option<Vec<String>>> = obs
+        .iter()
+        .map(|o| {
+            o.json.as_ref().map(|j| {
+                let mut v = Vec::new();
+                shape_of(j, "", &mut v, 0);
+                v.sort();
+                v
+            })
+        })
+        .collect();
+    let texts: Vec<String> = obs
+        .iter()
+        .map(|o| normalized_text(&o.exchange.body, users))
+        .collect();
+    let mut times: Vec<u128> = obs.iter().map(|o| o.exchange.elapsed.as_millis()).collect();
+    times.sort_unstable();
+    // A group that does not agree with itself says nothing about the other.
+    let shape = shapes
+        .windows(2)
+        .all(|w| w[0] == w[1])
+        .then(|| shapes[0].clone())
+        .flatten();
+    let message = texts
+        .windows(2)
+        .all(|w| w[0] == w[1])
+        .then(|| texts[0].clone());
+    Some(Answers {
+        statuses,
+        shape,
+        message,
+        median_ms: times[times.len() / 2],
+    })
+}
+
+/// Active: `APIW-AUTH-109`. The login operation is asked about a scanner identity's own account
+/// and a made-up one, [`ENUM_TRIES`] times each, always with a wrong password; a password-reset
+/// *request* operation likewise, for the identity's own address and a made-up `.invalid` one
+/// only (the guard admits exactly those bodies). The answers are compared.
+async fn user_enumeration(s: &mut Scanner, out: &mut Vec<Finding>) {
+    let Some(login) = s.logins.op.clone() else {
+        return;
+    };
+    let Some((_, user, password)) = s.logins.credentials.first().cloned() else {
+        return;
+    };
+    let unknown = if user.contains('@') {
+        "apiward-nobody-4f2c9@example.invalid".to_string()
+    } else {
+        "apiward_nobody_4f2c9".to_string()
+    };
+    // A wrong password that is not the real one.
+    let wrong = format!("{password}-apiward-wrong");
+    let mut known_idx = Vec::new();
+    let mut unknown_idx = Vec::new();
+    for _ in 0..ENUM_TRIES {
+        for (who, into) in [(&user, &mut known_idx), (&unknown, &mut unknown_idx)] {
+            if let Ok(i) = crate::login::send_login(s, &login, "enumeration", who, &wrong).await {
+                into.push(i);
+            }
+        }
+    }
+    let what = format!("POST {}", login.path);
+    compare_accounts(
+        s,
+        out,
+        &what,
+        "login",
+        &known_idx,
+        &unknown_idx,
+        [&user, &unknown],
+    );
+    // Password-reset request: only to the identity's own address and a made-up one.
+    if !user.contains('@') {
+        return;
+    }
+    let Some((op, path, field)) = reset_request_op(s) else {
+        return;
+    };
+    let unknown = "apiward-nobody-4f2c9@example.invalid".to_string();
+    s.guard
+        .allow_reset_requests(op, vec![user.clone(), unknown.clone()], ENUM_TRIES);
+    let mut known_idx = Vec::new();
+    let mut unknown_idx = Vec::new();
+    for _ in 0..ENUM_TRIES {
+        for (who, into) in [(&user, &mut known_idx), (&unknown, &mut unknown_idx)] {
+            let body = serde_json::json!({ field.clone(): who }).to_string();
+            let send = Send {
+                purpose: Purpose::Probe,
+                op: Some(op),
+                path: path.clone(),
+                identity: None,
+                request: Request::new(Method::POST, s.url(&path))
+                    .header("content-type", "application/json")
+                    .body(body.into_bytes()),
+            };
+            if let Some(i) = s.send(send).await {
+                into.push(i);
+            }
+        }
+    }
+    let what = format!("POST {path}");
+    compare_accounts(
+        s,
+        out,
+        &what,
+        "reset",
+        &known_idx,
+        &unknown_idx,
+        [&user, &unknown],
+    );
+}
+
+/// A password-reset *request* (not its confirmation): a POST without path parameters whose path
+/// says forgot/reset/recover, with one e-mail field and nothing that sets a password or carries
+/// a reset token. `(op, path, email field)`.
+fn reset_request_op(s: &Scanner) -> Option<(usize, String, String)> {
+    let spec = s.spec.as_ref()?;
+    spec.operations.iter().enumerate().find_map(|(i, op)| {
+        if op.method != apiward_spec::Method::Post || op.path.contains('{') {
+            return None;
+        }
+        let w = apiward_taxonomy::words(&op.path);
+        let has = |x: &str| w.iter().any(|y| y == x);
+        if !(has("forgot") || has("reset") || has("recover")) {
+            return None;
+        }
+        let root = op
+            .request_body
+            .as_ref()?
+            .content
+            .iter()
+            .find_map(|m| m.schema)?;
+        let names: Vec<String> = spec
+            .flatten_properties(root, 1)
+            .into_iter()
+            .map(|p| p.name)
+            .collect();
+        let sets_secret = names.iter().any(|n| {
+            apiward_taxonomy::words(n).iter().any(|x| {
+                matches!(
+                    x.as_str(),
+                    "password" | "pass" | "pwd" | "token" | "code" | "otp" | "secret"
+                )
+            })
+        });
+        let email = names.iter().find(|n| {
+            apiward_taxonomy::words(n)
+                .iter()
+                .any(|x| x == "email" || x == "mail")
+        })?;
+        (!sets_secret && names.len() <= 2).then(|| (i, op.path.clone(), email.clone()))
+    })
+}
+
+/// Compare the answers for an existing account and an unknown one; one finding when they differ.
+#[allow(clippy::too_many_arguments)]
+fn compare_accounts(
+    s: &Scanner,
+    out: &mut Vec<Finding>,
+    what: &str,
+    label: &str,
+    known_idx: &[usize],
+    unknown_idx: &[usize],
+    users: [&str; 2],
+) {
+    let (Some(k), Some(u)) = (
+        summarize(s, known_idx, &users),
+        summarize(s, unknown_idx, &users),
+    ) else {
+        return;
+    };
+    // A successful login with a wrong password is another problem, not enumeration.
+    if label == "login"
+        && k.statuses
+            .iter()
+            .chain(&u.statuses)
+            .any(|c| (200..300).contains(c))
+    {
+        return;
+    }
+    let mut differs = Vec::new();
+    let modal = |v: &[u16]| {
+        let mut best = (0, 0);
+        for c in v {
+            let n = v.iter().filter(|x| *x == c).count();
+            if n > best.1 {
+                best = (*c, n);
+            }
+        }
+        best.0
+    };
+    let (ks, us) = (modal(&k.statuses), modal(&u.statuses));
+    if ks != us && k.statuses.iter().all(|c| *c == ks) && u.statuses.iter().all(|c| *c == us) {
+        differs.push(format!("status {ks} vs {us}"));
+    }
+    if let (Some(a), Some(b)) = (&k.shape, &u.shape)
+        && a != b
+    {
+        differs.push("a different body shape".to_string());
+    }
+    if let (Some(a), Some(b)) = (&k.message, &u.message)
+        && a != b
+        && differs.is_empty()
+    {
+        differs.push("a different message".to_string());
+    }
+    let timing =
+        k.median_ms >= 3 * u.median_ms.max(1) + 50 || u.median_ms >= 3 * k.median_ms.max(1) + 50;
+    if timing {
+        differs.push(format!(
+            "median time {} ms vs {} ms",
+            k.median_ms, u.median_ms
+        ));
+    }
+    if differs.is_empty() {
+        return;
+    }
+    let only_timing = differs.len() == 1 && timing;
+    let (Some(&ki), Some(&ui)) = (known_idx.first(), unknown_idx.first()) else {
+        return;
+    };
+    let (ko, uo) = (s.obs(ki), s.obs(ui));
+    let how = if label == "login" {
+        "A failed login (wrong password)"
+    } else {
+        "A password-reset request"
+    };
+    out.push(
+        Finding::new(
+            &rules::USER_ENUMERATION,
+            FindingSource::Runtime,
+            at(ko),
+            label,
+            format!("{what} tells existing accounts from unknown ones"),
+            format!(
+                "{how} for a scanner identity's own account and for a made-up account ({} tries each) differ: {}.",
+                known_idx.len().min(unknown_idx.len()),
+                differs.join(", ")
+            ),
+        )
+        .severity(if only_timing {
+            Severity::Low
+        } else {
+            Severity::Medium
+        })
+        .confidence(if only_timing {
+            Confidence::Tentative
+        } else {
+            Confidence::Firm
+        })
+        .evidence(response(ko, "existing account", &[]))
+        .evidence(response(uo, "unknown account", &[])),
+    );
 }
 
 fn declared_secure(s: &Scanner, op: Option<usize>) -> bool {
@@ -305,6 +617,10 @@ struct TokenReport {
     /// `identity `alice``, `response of GET /x`.
     from: String,
     loc: Location,
+    /// Header parameter names (`kid`, `jku`, `x5u` are noted here even when harmless).
+    header: Vec<String>,
+    /// Claims that grant roles or scopes: what a forged token would change.
+    roles: Vec<String>,
     alg: String,
     claims: Vec<String>,
     cracked: Option<String>,
@@ -314,17 +630,43 @@ struct TokenReport {
     pii_critical: bool,
 }
 
-fn analyse(raw: &str, from: String, loc: Location) -> Option<TokenReport> {
+/// Secrets found (or not) per issuer — `(alg, iss, kid)` — so tokens of one issuer are searched
+/// once: the others are only verified against the secret found.
+type IssuerMemo = Vec<((String, String, String), Option<String>)>;
+
+/// The secret of `t`, searching only for the first token of each issuer.
+fn crack_once(t: &jwt::Jwt, memo: &mut IssuerMemo) -> Option<String> {
+    let text = |v: Option<&serde_json::Value>| v.map(|v| v.to_string()).unwrap_or_default();
+    let key = (
+        t.alg().to_ascii_uppercase(),
+        text(t.claims.get("iss")),
+        text(t.header.get("kid")),
+    );
+    match memo.iter().find(|(k, _)| *k == key) {
+        Some((_, Some(secret))) if t.verifies_with(secret) => Some(secret.clone()),
+        Some((_, _)) => None,
+        None => {
+            let found = t.crack();
+            memo.push((key, found.clone()));
+            found
+        }
+    }
+}
+
+fn analyse(raw: &str, from: String, loc: Location, memo: &mut IssuerMemo) -> Option<TokenReport> {
     let t = jwt::parse(raw)?;
     let alg = t.alg();
     let cracked = if alg.to_ascii_uppercase().starts_with("HS") {
-        t.crack().map(jwt::mask_secret)
+        crack_once(&t, memo).map(|s| jwt::mask_secret(&s))
     } else {
         None
     };
     // Header and lifetime weaknesses.
     let mut weak = Vec::new();
     let mut severity = Severity::Low;
+    let roles = t.role_claims();
+    let mut header: Vec<String> = t.header.keys().cloned().collect();
+    header.sort();
     if alg.eq_ignore_ascii_case("none") || t.signature.is_empty() {
         weak.push("`alg: none` / unsigned".to_string());
         severity = Severity::High;
@@ -371,6 +713,8 @@ fn analyse(raw: &str, from: String, loc: Location) -> Option<TokenReport> {
     Some(TokenReport {
         from,
         loc,
+        header,
+        roles,
         alg,
         claims: t.claims.keys().cloned().collect(),
         cracked,
@@ -383,9 +727,10 @@ fn analyse(raw: &str, from: String, loc: Location) -> Option<TokenReport> {
 
 /// JWT analysis, offline. Tokens with the same weakness at the same place (the identities' tokens,
 /// several login responses) make one finding that names them all.
-fn jwts(s: &Scanner, out: &mut Vec<Finding>) {
+fn jwts(s: &Scanner, out: &mut Vec<Finding>) -> IssuerMemo {
     let issuer = token_issuer(s);
     let mut reports = Vec::new();
+    let mut memo = IssuerMemo::new();
     for (raw, from, obs) in collect_tokens(s) {
         let loc = match (obs, &issuer) {
             (Some(i), _) => at(s.obs(i)),
@@ -396,7 +741,7 @@ fn jwts(s: &Scanner, out: &mut Vec<Finding>) {
             (None, Some(path)) => format!("{from}, presumably issued by POST {path}"),
             _ => from,
         };
-        if let Some(r) = analyse(&raw, from, loc) {
+        if let Some(r) = analyse(&raw, from, loc, &mut memo) {
             reports.push(r);
         }
     }
@@ -423,10 +768,16 @@ fn jwts(s: &Scanner, out: &mut Vec<Finding>) {
                     .iter()
                     .map(|r| {
                         format!(
-                            "JWT from {}: alg={}, claims [{}]",
+                            "JWT from {}: alg={}, header [{}], claims [{}]{}",
                             r.from,
                             r.alg,
-                            r.claims.join(", ")
+                            r.header.join(", "),
+                            r.claims.join(", "),
+                            if r.roles.is_empty() {
+                                String::new()
+                            } else {
+                                format!(", role/scope claims [{}]", r.roles.join(", "))
+                            }
                         )
                     })
                     .collect::<Vec<_>>()
@@ -456,8 +807,13 @@ fn jwts(s: &Scanner, out: &mut Vec<Finding>) {
                     "",
                     format!("JWT signing secret is a common value ({from})"),
                     format!(
-                        "The {} token(s) from {from} verify with a secret from the built-in weak list ({secret}): anyone can forge tokens.",
-                        first.alg
+                        "The {} token(s) from {from} verify with a secret from the built-in weak list ({secret}): anyone can forge tokens{}.",
+                        first.alg,
+                        if first.roles.is_empty() {
+                            String::new()
+                        } else {
+                            format!(", including their role claims ({})", first.roles.join(", "))
+                        }
                     ),
                 )
                 .confidence(Confidence::Certain)
@@ -531,12 +887,13 @@ fn jwts(s: &Scanner, out: &mut Vec<Finding>) {
             );
         }
     }
+    memo
 }
 
 /// L1: the identity's own token, tampered, must be refused where the untampered one is accepted.
-async fn tampered_tokens(s: &mut Scanner, out: &mut Vec<Finding>) {
+async fn tampered_tokens(s: &mut Scanner, out: &mut Vec<Finding>, memo: &IssuerMemo) {
     let mut found: Vec<Finding> = Vec::new();
-    tampered_per_identity(s, &mut found).await;
+    tampered_per_identity(s, &mut found, memo.clone()).await;
     // Several identities accepted with tampered tokens at one operation: one problem.
     for f in found {
         match out.iter_mut().find(|o| {
@@ -553,7 +910,7 @@ async fn tampered_tokens(s: &mut Scanner, out: &mut Vec<Finding>) {
     }
 }
 
-async fn tampered_per_identity(s: &mut Scanner, out: &mut Vec<Finding>) {
+async fn tampered_per_identity(s: &mut Scanner, out: &mut Vec<Finding>, mut memo: IssuerMemo) {
     for id in s.identities.clone() {
         let Some(token) = id.bearer().map(str::to_string) else {
             continue;
@@ -562,27 +919,46 @@ async fn tampered_per_identity(s: &mut Scanner, out: &mut Vec<Finding>) {
             continue;
         };
         // A protected GET: 2xx with the identity, 401/403 without.
-        let target = s.store.iter().find_map(|o| {
-            if o.purpose != Purpose::Crawl
-                || o.exchange.method != Method::GET
-                || o.identity.as_deref() != Some(id.name.as_str())
-                || !o.is_success()
-            {
-                return None;
-            }
-            let closed = s.store.iter().any(|a| {
-                a.anonymous()
-                    && a.path == o.path
-                    && a.exchange.url == o.exchange.url
-                    && matches!(a.status(), 401 | 403)
+        let target = s
+            .store
+            .observations
+            .iter()
+            .enumerate()
+            .find_map(|(idx, o)| {
+                if o.purpose != Purpose::Crawl
+                    || o.exchange.method != Method::GET
+                    || o.identity.as_deref() != Some(id.name.as_str())
+                    || !o.is_success()
+                {
+                    return None;
+                }
+                // Refused to anonymous callers with the same method: an anonymous POST refused on
+                // the same path says nothing about the GET.
+                let closed = s.store.iter().any(|a| {
+                    a.anonymous()
+                        && a.path == o.path
+                        && a.exchange.method == o.exchange.method
+                        && a.exchange.url == o.exchange.url
+                        && matches!(a.status(), 401 | 403)
+                });
+                closed.then(|| (idx, o.op, o.path.clone(), o.exchange.url.clone()))
             });
-            closed.then(|| (o.op, o.path.clone(), o.exchange.url.clone()))
-        });
-        let Some((op, path, url)) = target else {
+        let Some((own, op, path, url)) = target else {
             continue;
         };
-        let sends: Vec<Send> = t
-            .tampered()
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs() as i64)
+            .unwrap_or(0);
+        let mut variants = t.tampered();
+        // With the secret found offline, an honestly signed but expired token: it must be refused.
+        if let Some(secret) = crack_once(&t, &mut memo)
+            && let Some(expired) = t.expired_with(&secret, now)
+        {
+            variants.push(("expired", expired));
+        }
+        let kinds: Vec<&str> = variants.iter().map(|(k, _)| *k).collect();
+        let sends: Vec<Send> = variants
             .into_iter()
             .map(|(_, tok)| Send {
                 purpose: Purpose::Probe,
@@ -592,13 +968,16 @@ async fn tampered_per_identity(s: &mut Scanner, out: &mut Vec<Finding>) {
                 request: Request::get(url.clone()),
             })
             .collect();
-        let kinds: Vec<&str> = t.tampered().iter().map(|(k, _)| *k).collect();
         let got = s.send_all(sends).await;
-        let accepted: Vec<(usize, &str)> = got
+        let mut accepted: Vec<(usize, &str)> = got
             .into_iter()
             .zip(kinds)
             .filter_map(|(i, k)| i.filter(|i| s.obs(*i).is_success()).map(|i| (i, k)))
             .collect();
+        // The identity's own token had already expired, and the protected GET still answered.
+        if t.claim_i64("exp").is_some_and(|exp| exp < now) {
+            accepted.push((own, "expired (the identity's own token)"));
+        }
         if let Some((i, _)) = accepted.first() {
             let o = s.obs(*i);
             let mut kinds: Vec<&str> = accepted.iter().map(|(_, k)| *k).collect();

@@ -172,6 +172,8 @@ pub(crate) mod testkit {
             coverage: Coverage::default(),
             guard,
             progress: crate::progress::Progress::new(false, std::time::Instant::now()),
+            logins: Default::default(),
+            roles: Vec::new(),
         }
     }
 

@@ -19,7 +19,12 @@ struct Builder<'o> {
     res: Resolver<'o>,
     version: SpecVersion,
     schemas: Vec<Schema>,
-    ids: HashMap<(usize, String), SchemaId>,
+    /// Interned schemas by (document, hash of pointer): the pointer text lives once, in the
+    /// schema's `Loc` (large specs have hundreds of thousands of long pointers); hits are checked
+    /// against it, so a hash collision costs a comparison, never a wrong schema.
+    ids: HashMap<(usize, u64), SchemaId>,
+    /// The rare pointers whose hash another pointer already took.
+    ids_collided: HashMap<(usize, String), SchemaId>,
     /// Per referring document: `$ref` string → schema id (successful resolutions only).
     ref_memo: Vec<HashMap<String, SchemaId>>,
     queue: VecDeque<SchemaId>,
@@ -59,6 +64,7 @@ pub(crate) fn build(res: Resolver<'_>) -> Result<Spec, LoadError> {
         version,
         schemas: Vec::new(),
         ids: HashMap::new(),
+        ids_collided: HashMap::new(),
         ref_memo: Vec::new(),
         queue: VecDeque::new(),
         overflow_schema: None,
@@ -1213,10 +1219,23 @@ impl<'o> Builder<'o> {
     }
 
     fn intern_at(&mut self, tdoc: usize, tptr: String, node: &Node) -> SchemaId {
-        let key = (tdoc, tptr);
-        if let Some(&id) = self.ids.get(&key) {
-            return id;
+        let hash = {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            tptr.hash(&mut h);
+            h.finish()
+        };
+        let slot = self.ids.get(&(tdoc, hash)).copied();
+        if let Some(id) = slot {
+            let loc = &self.schemas[id.0 as usize].loc;
+            if loc.doc == tdoc && loc.pointer == tptr {
+                return id;
+            }
+            if let Some(&id) = self.ids_collided.get(&(tdoc, tptr.clone())) {
+                return id;
+            }
         }
+        let key = (tdoc, tptr);
         if self.schemas.len() >= self.res.opts.max_schemas {
             if let Some(id) = self.overflow_schema {
                 return id;
@@ -1238,19 +1257,24 @@ impl<'o> Builder<'o> {
             return id;
         }
         let id = SchemaId(self.schemas.len() as u32);
+        if slot.is_some() {
+            self.ids_collided.insert(key.clone(), id);
+        } else {
+            self.ids.insert((key.0, hash), id);
+        }
+        let name = component_name(&key.1);
         let mut s = Schema::empty(Loc {
             doc: key.0,
-            pointer: key.1.clone(),
+            pointer: key.1,
             line: 0,
         });
-        s.name = component_name(&key.1);
+        s.name = name;
         // Grow by a quarter, not by doubling: a spec with 300,000 schemas would otherwise hold
         // up to twice the memory it needs (a schema is ~450 bytes).
         if self.schemas.len() == self.schemas.capacity() && self.schemas.len() >= 4096 {
             self.schemas.reserve_exact(self.schemas.len() / 4);
         }
         self.schemas.push(s);
-        self.ids.insert(key, id);
         self.queue.push_back(id);
         id
     }

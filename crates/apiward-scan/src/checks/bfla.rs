@@ -203,7 +203,8 @@ pub async fn run(s: &mut Scanner, out: &mut Vec<Finding>) {
         }
         // L1: a low-privilege identity gets in where anonymous callers do not.
         for id in s.identities.clone() {
-            if id.name.to_ascii_lowercase().contains("admin") {
+            // Declared roles (`--role`) decide; without one, the identity's name.
+            if s.is_privileged(&id.name) {
                 continue;
             }
             let seen = s

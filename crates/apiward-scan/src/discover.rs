@@ -2,7 +2,7 @@
 //! operation, producers before consumers).
 
 use crate::store::Purpose;
-use crate::{Scanner, Send, SpecInput};
+use crate::{ScanRequest, Scanner, SpecInput};
 use apiward_core::DiagnosticLevel;
 use apiward_http::{Method, Request};
 use apiward_spec::LoadOptions;
@@ -52,7 +52,7 @@ pub async fn run(s: &mut Scanner, input: SpecInput) {
             s.spec_name = Some(name);
         }
         SpecInput::Url(url) => {
-            let send = Send {
+            let send = ScanRequest {
                 purpose: Purpose::Discovery,
                 op: None,
                 path: url.clone(),
@@ -73,7 +73,7 @@ pub async fn run(s: &mut Scanner, input: SpecInput) {
         SpecInput::Discover => {
             let sends = SPEC_PATHS
                 .iter()
-                .map(|p| Send {
+                .map(|p| ScanRequest {
                     purpose: Purpose::Discovery,
                     op: None,
                     path: p.to_string(),
@@ -244,7 +244,7 @@ pub async fn crawl(s: &mut Scanner) {
                         .header("content-type", "application/json")
                         .body(b.clone());
                 }
-                Send {
+                ScanRequest {
                     purpose: Purpose::Crawl,
                     op: Some(i),
                     path: op.path.clone(),
@@ -280,7 +280,7 @@ pub async fn crawl(s: &mut Scanner) {
 async fn fallback(s: &mut Scanner) {
     let sends = FALLBACK_PATHS
         .iter()
-        .map(|p| Send {
+        .map(|p| ScanRequest {
             purpose: Purpose::Crawl,
             op: None,
             path: p.to_string(),
@@ -304,7 +304,7 @@ async fn fallback(s: &mut Scanner) {
     links.truncate(50);
     let sends = links
         .into_iter()
-        .map(|p| Send {
+        .map(|p| ScanRequest {
             purpose: Purpose::Crawl,
             op: None,
             path: p.clone(),

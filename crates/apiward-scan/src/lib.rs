@@ -165,7 +165,7 @@ pub struct ScanSettings {
 }
 
 /// A request a check wants sent, with what to record about it.
-pub struct Send {
+pub struct ScanRequest {
     pub purpose: Purpose,
     pub op: Option<usize>,
     pub path: String,
@@ -191,7 +191,7 @@ impl Scanner {
     /// Send requests concurrently (the engine applies the rate and concurrency caps) and store
     /// each answer. Returns, in input order, the store index of each response (`None` when the
     /// request failed; the engine records why in its diagnostics).
-    pub async fn send_all(&mut self, sends: Vec<Send>) -> Vec<Option<usize>> {
+    pub async fn send_all(&mut self, sends: Vec<ScanRequest>) -> Vec<Option<usize>> {
         let mut set = tokio::task::JoinSet::new();
         let n = sends.len();
         let mut tickets: Vec<Option<guard::Ticket>> = (0..n).map(|_| None).collect();
@@ -276,7 +276,7 @@ impl Scanner {
     }
 
     /// Send one request.
-    pub async fn send(&mut self, s: Send) -> Option<usize> {
+    pub async fn send(&mut self, s: ScanRequest) -> Option<usize> {
         self.send_all(vec![s]).await.pop().flatten()
     }
 
@@ -285,8 +285,13 @@ impl Scanner {
     }
 
     /// An unauthenticated GET of a path under the API prefix, recorded as a probe.
-    pub fn probe_get(&self, op: Option<usize>, label_path: &str, path_and_query: &str) -> Send {
-        Send {
+    pub fn probe_get(
+        &self,
+        op: Option<usize>,
+        label_path: &str,
+        path_and_query: &str,
+    ) -> ScanRequest {
+        ScanRequest {
             purpose: Purpose::Probe,
             op,
             path: label_path.to_string(),

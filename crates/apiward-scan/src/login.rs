@@ -14,7 +14,7 @@
 
 use crate::identity::{Auth, Identity};
 use crate::store::{Observation, Purpose};
-use crate::{Scanner, Send};
+use crate::{ScanRequest, Scanner};
 use apiward_core::DiagnosticLevel;
 use apiward_http::{Method, Request};
 use serde_json::{Value, json};
@@ -357,7 +357,7 @@ pub(crate) async fn send_login(
         .header("content-type", ct)
         .body(body);
     if s.active {
-        let send = Send {
+        let send = ScanRequest {
             purpose: Purpose::Probe,
             op: Some(l.op),
             path: l.path.clone(),
@@ -572,7 +572,7 @@ pub async fn health(s: &mut Scanner) {
         let Some((op, path, url)) = probe else {
             continue;
         };
-        let again = |id: Identity| Send {
+        let again = |id: Identity| ScanRequest {
             purpose: Purpose::Probe,
             op,
             path: path.clone(),

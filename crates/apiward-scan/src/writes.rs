@@ -4,7 +4,7 @@
 //! requests it will admit.
 
 use crate::store::Purpose;
-use crate::{Identity, Scanner, Send};
+use crate::{Identity, ScanRequest, Scanner};
 use apiward_http::{Method, Request};
 use apiward_spec::{Operation, Spec};
 use serde_json::{Map, Value};
@@ -96,7 +96,7 @@ pub async fn update_phase(s: &mut Scanner) {
     }
     // Read the current state of every object a write-back targets, as its creator (or the first
     // identity), through the guard like any request.
-    let mut reads: Vec<Send> = Vec::new();
+    let mut reads: Vec<ScanRequest> = Vec::new();
     let mut seen = std::collections::BTreeSet::new();
     for (i, url, _, own) in &targets {
         if *own || !seen.insert(url.clone()) {
@@ -109,7 +109,7 @@ pub async fn update_phase(s: &mut Scanner) {
             }
             None => s.identities.first().cloned(),
         };
-        reads.push(Send {
+        reads.push(ScanRequest {
             purpose: Purpose::Probe,
             op: None,
             path: spec.operations[*i].path.clone(),
@@ -141,7 +141,7 @@ pub async fn update_phase(s: &mut Scanner) {
                 }
             }
         };
-        sends.push(Send {
+        sends.push(ScanRequest {
             purpose: Purpose::Crawl,
             op: Some(i),
             path: op.path.clone(),
@@ -169,7 +169,7 @@ pub async fn cleanup(s: &mut Scanner) {
             continue;
         };
         let identity = creator.and_then(|c| s.identities.iter().find(|x| x.name == c).cloned());
-        sends.push(Send {
+        sends.push(ScanRequest {
             purpose: Purpose::Probe,
             op: Some(i),
             path: spec.operations[i].path.clone(),

@@ -5,7 +5,7 @@
 
 use crate::evidence::response;
 use crate::store::Purpose;
-use crate::{LlmTier, Scanner, Send};
+use crate::{LlmTier, ScanRequest, Scanner};
 use apiward_core::{Confidence, Finding, FindingSource, Location, Severity};
 use apiward_http::{Method, Request};
 use apiward_rules::{
@@ -172,7 +172,7 @@ async fn ssrf_canary(s: &mut Scanner, out: &mut Vec<Finding>) {
                 .body(body.to_string().into_bytes());
         }
         for id in std::iter::once(None).chain(s.identities.iter().take(1).cloned().map(Some)) {
-            sends.push(Send {
+            sends.push(ScanRequest {
                 purpose: Purpose::Probe,
                 op: Some(i),
                 path: op.path.clone(),
@@ -370,7 +370,7 @@ async fn mass_assignment(s: &mut Scanner, out: &mut Vec<Finding>) {
     for (((i, url, id, fields, created), names), (template, op_method)) in
         targets.into_iter().zip(bodies).zip(labels).take(6)
     {
-        let read = |url: &str, id: &crate::Identity| Send {
+        let read = |url: &str, id: &crate::Identity| ScanRequest {
             purpose: Purpose::Probe,
             op: None,
             path: template.clone(),
@@ -419,7 +419,7 @@ async fn mass_assignment(s: &mut Scanner, out: &mut Vec<Finding>) {
             }
             Value::Object(body).to_string().into_bytes()
         };
-        let write = |body: Vec<u8>| Send {
+        let write = |body: Vec<u8>| ScanRequest {
             purpose: Purpose::Probe,
             op: Some(i),
             path: template.clone(),
@@ -522,7 +522,7 @@ async fn secret_echo(s: &mut Scanner, out: &mut Vec<Finding>) {
         let planned = crate::plan::plan(&spec, i, op, &s.harvest);
         // Only the secret: the other required fields are missing, so validation fails.
         let body = json!({ field.name.clone(): CANARY_SECRET });
-        sends.push(Send {
+        sends.push(ScanRequest {
             purpose: Purpose::Probe,
             op: Some(i),
             path: op.path.clone(),
@@ -616,7 +616,7 @@ async fn llm_probes(s: &mut Scanner, out: &mut Vec<Finding>) {
             } else {
                 json!({"prompt": text})
             };
-            Send {
+            ScanRequest {
                 purpose: Purpose::Probe,
                 op: Some(i),
                 path: path.clone(),

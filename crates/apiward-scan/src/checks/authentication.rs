@@ -5,7 +5,7 @@
 use super::jwt;
 use crate::evidence::{at, count_summary, response};
 use crate::store::Purpose;
-use crate::{Scanner, Send};
+use crate::{ScanRequest, Scanner};
 use apiward_core::{
     Confidence, Evidence, EvidenceKind, Finding, FindingSource, Location, Severity,
 };
@@ -165,7 +165,7 @@ async fn user_enumeration(s: &mut Scanner, out: &mut Vec<Finding>) {
     for _ in 0..ENUM_TRIES {
         for (who, into) in [(&user, &mut known_idx), (&unknown, &mut unknown_idx)] {
             let body = serde_json::json!({ field.clone(): who }).to_string();
-            let send = Send {
+            let send = ScanRequest {
                 purpose: Purpose::Probe,
                 op: Some(op),
                 path: path.clone(),
@@ -420,9 +420,9 @@ async fn inconsistent_methods(s: &mut Scanner, out: &mut Vec<Finding>) {
         .map(|o| (o.op, o.path.clone(), o.exchange.url.clone()))
         .take(30)
         .collect();
-    let sends: Vec<Send> = closed
+    let sends: Vec<ScanRequest> = closed
         .iter()
-        .map(|(op, path, url)| Send {
+        .map(|(op, path, url)| ScanRequest {
             purpose: Purpose::Probe,
             op: *op,
             path: path.clone(),
@@ -958,9 +958,9 @@ async fn tampered_per_identity(s: &mut Scanner, out: &mut Vec<Finding>, mut memo
             variants.push(("expired", expired));
         }
         let kinds: Vec<&str> = variants.iter().map(|(k, _)| *k).collect();
-        let sends: Vec<Send> = variants
+        let sends: Vec<ScanRequest> = variants
             .into_iter()
-            .map(|(_, tok)| Send {
+            .map(|(_, tok)| ScanRequest {
                 purpose: Purpose::Probe,
                 op,
                 path: path.clone(),

@@ -3,7 +3,7 @@
 
 use crate::evidence::{at, count_summary, response};
 use crate::store::Purpose;
-use crate::{Scanner, Send};
+use crate::{ScanRequest, Scanner};
 use apiward_core::{Confidence, Finding, FindingSource, Severity};
 use apiward_detect::DataClass;
 use apiward_http::Request;
@@ -138,10 +138,10 @@ pub async fn run(s: &mut Scanner, out: &mut Vec<Finding>) {
         .as_ref()
         .map(|sp| sp.operations.iter().map(|o| o.path.clone()).collect())
         .unwrap_or_default();
-    let probes: Vec<Send> = ADMIN_PATHS
+    let probes: Vec<ScanRequest> = ADMIN_PATHS
         .iter()
         .filter(|p| !documented.iter().any(|d| d == *p) && !targets.iter().any(|t| t.1 == **p))
-        .map(|p| Send {
+        .map(|p| ScanRequest {
             purpose: Purpose::Probe,
             op: None,
             path: p.to_string(),
@@ -214,7 +214,7 @@ pub async fn run(s: &mut Scanner, out: &mut Vec<Finding>) {
             let idx = match seen {
                 Some(i) => Some(i),
                 None => {
-                    s.send(Send {
+                    s.send(ScanRequest {
                         purpose: Purpose::Probe,
                         op,
                         path: path.clone(),

@@ -3,7 +3,7 @@
 
 use crate::evidence::response;
 use crate::store::{Observation, Purpose};
-use crate::{Scanner, Send};
+use crate::{ScanRequest, Scanner};
 use apiward_core::{Confidence, Finding, FindingSource, Location, Severity};
 use apiward_http::{Method, Request};
 use apiward_rules::bola as rules;
@@ -114,7 +114,7 @@ pub async fn id_traversal(s: &mut Scanner, out: &mut Vec<Finding>) {
         ) else {
             continue;
         };
-        let mk = |u: String| Send {
+        let mk = |u: String| ScanRequest {
             purpose: Purpose::Probe,
             op,
             path: path.clone(),
@@ -170,10 +170,10 @@ async fn adjacent_ids(s: &mut Scanner, out: &mut Vec<Finding>) {
         .collect();
     for (op, path, url, original) in targets {
         let id = last_segment(&url).to_string();
-        let sends: Vec<Send> = adjacent(&id)
+        let sends: Vec<ScanRequest> = adjacent(&id)
             .into_iter()
             .filter_map(|n| replace_last_segment(&url, &n))
-            .map(|u| Send {
+            .map(|u| ScanRequest {
                 purpose: Purpose::Probe,
                 op,
                 path: path.clone(),
@@ -400,7 +400,7 @@ async fn cross_identity(s: &mut Scanner, out: &mut Vec<Finding>) {
             let bi = match earlier {
                 Some(j) => Some(j),
                 None => {
-                    s.send(Send {
+                    s.send(ScanRequest {
                         purpose: Purpose::Probe,
                         op,
                         path: path.clone(),

@@ -3,7 +3,7 @@
 
 use crate::evidence::{at, response};
 use crate::store::Purpose;
-use crate::{Scanner, Send};
+use crate::{ScanRequest, Scanner};
 use apiward_core::{Confidence, Finding, FindingSource, Location, Severity};
 use apiward_detect::DataClass;
 use apiward_http::{Method, Request};
@@ -41,7 +41,7 @@ async fn cors(s: &mut Scanner, out: &mut Vec<Finding>) {
     let mut sends = Vec::new();
     for (op, path, url) in &picks {
         for origin in [EVIL_ORIGIN, "null"] {
-            sends.push(Send {
+            sends.push(ScanRequest {
                 purpose: Purpose::Probe,
                 op: *op,
                 path: path.clone(),
@@ -131,9 +131,9 @@ async fn methods(s: &mut Scanner, out: &mut Vec<Finding>) {
             break;
         }
     }
-    let sends: Vec<Send> = picks
+    let sends: Vec<ScanRequest> = picks
         .iter()
-        .map(|(op, path, url)| Send {
+        .map(|(op, path, url)| ScanRequest {
             purpose: Purpose::Probe,
             op: *op,
             path: path.clone(),

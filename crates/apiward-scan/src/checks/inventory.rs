@@ -3,7 +3,7 @@
 
 use crate::evidence::{at, count_summary, response};
 use crate::store::{Observation, Purpose};
-use crate::{Scanner, Send};
+use crate::{ScanRequest, Scanner};
 use apiward_core::{Confidence, Finding, FindingSource, Location, Severity};
 use apiward_http::{Method, Request};
 use apiward_rules::inventory as rules;
@@ -228,7 +228,7 @@ pub async fn catch_all_fingerprint(s: &mut Scanner) -> CatchAll {
     for p in RANDOM_PATHS {
         match s.store.iter().find(|o| o.path == *p) {
             Some(o) => out.push(fallback_of(o)),
-            None => sends.push(Send {
+            None => sends.push(ScanRequest {
                 purpose: Purpose::Probe,
                 op: None,
                 path: p.to_string(),
@@ -281,7 +281,7 @@ async fn docs(s: &mut Scanner, out: &mut Vec<Finding>, fp: &CatchAll) {
         .filter(|o| o.purpose == Purpose::Discovery)
         .map(|o| o.path.clone())
         .collect();
-    let sends: Vec<Send> = DOCS_PATHS
+    let sends: Vec<ScanRequest> = DOCS_PATHS
         .iter()
         .filter(|p| !already.iter().any(|a| a == *p))
         .map(|p| {
@@ -290,7 +290,7 @@ async fn docs(s: &mut Scanner, out: &mut Vec<Finding>, fp: &CatchAll) {
             } else {
                 ""
             };
-            Send {
+            ScanRequest {
                 purpose: Purpose::Probe,
                 op: None,
                 path: p.to_string(),
@@ -575,9 +575,9 @@ async fn named(s: &mut Scanner, documented: &[String]) -> Vec<String> {
     }
     scripts.retain(|src| !s.store.iter().any(|o| o.exchange.url == s.root_url(src)));
     scripts.truncate(MAX_SCRIPTS);
-    let sends: Vec<Send> = scripts
+    let sends: Vec<ScanRequest> = scripts
         .iter()
-        .map(|src| Send {
+        .map(|src| ScanRequest {
             purpose: Purpose::Discovery,
             op: None,
             path: src.split('?').next().unwrap_or(src).to_string(),
@@ -666,7 +666,7 @@ async fn shadow(s: &mut Scanner, out: &mut Vec<Finding>, fp: &CatchAll) {
     }
     // Reuse answers other checks already got (admin paths, discovery) instead of asking again.
     let mut answered: Vec<(usize, Source)> = Vec::new();
-    let mut sends: Vec<Send> = Vec::new();
+    let mut sends: Vec<ScanRequest> = Vec::new();
     let mut sources: Vec<Source> = Vec::new();
     for (p, src) in candidates {
         let url = s.root_url(&p);
@@ -676,7 +676,7 @@ async fn shadow(s: &mut Scanner, out: &mut Vec<Finding>, fp: &CatchAll) {
         match seen {
             Some(i) => answered.push((i, src)),
             None => {
-                sends.push(Send {
+                sends.push(ScanRequest {
                     purpose: Purpose::Probe,
                     op: None,
                     path: p.clone(),

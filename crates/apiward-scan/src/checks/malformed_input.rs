@@ -22,7 +22,7 @@
 use crate::evidence::response;
 use crate::identity::Identity;
 use crate::store::{Observation, Purpose};
-use crate::{Scanner, Send};
+use crate::{ScanRequest, Scanner};
 use apiward_core::{Confidence, DiagnosticLevel, Finding, FindingSource, Location, Severity};
 use apiward_detect::{DataClass, DataType, Match};
 use apiward_http::{Method, Request};
@@ -219,7 +219,7 @@ pub async fn run(s: &mut Scanner, out: &mut Vec<Finding>) {
             }
         }
     }
-    let sends: Vec<Send> = probes
+    let sends: Vec<ScanRequest> = probes
         .iter()
         .map(|p| build(s, &targets[p.target], p.param, p.kind, false))
         .collect();
@@ -249,7 +249,7 @@ pub async fn run(s: &mut Scanner, out: &mut Vec<Finding>) {
         }
     }
     if !confirm.is_empty() {
-        let sends: Vec<Send> = confirm
+        let sends: Vec<ScanRequest> = confirm
             .iter()
             .map(|p| build(s, &targets[p.target], p.param, p.kind, true))
             .collect();
@@ -652,7 +652,7 @@ fn malformed(p: &Param, k: Kind, confirm: bool) -> (Option<String>, String) {
     }
 }
 
-fn build(s: &Scanner, t: &Target, pi: usize, k: Kind, confirm: bool) -> Send {
+fn build(s: &Scanner, t: &Target, pi: usize, k: Kind, confirm: bool) -> ScanRequest {
     let p = &t.params[pi];
     let (key, value) = malformed(p, k, confirm);
     let mut segments = t.segments.clone();
@@ -688,7 +688,7 @@ fn build(s: &Scanner, t: &Target, pi: usize, k: Kind, confirm: bool) -> Send {
     if let Some((n, v)) = header {
         request = request.header(n, v);
     }
-    Send {
+    ScanRequest {
         purpose: Purpose::Probe,
         op: Some(t.op),
         path: t.template.clone(),

@@ -3,7 +3,7 @@
 
 use crate::evidence::response;
 use crate::store::Purpose;
-use crate::{Scanner, Send};
+use crate::{ScanRequest, Scanner};
 use apiward_core::{Confidence, Finding, FindingSource, Location, Severity};
 use apiward_http::{Method, Request};
 use apiward_rules::rate_limiting as rules;
@@ -132,8 +132,8 @@ async fn burst(s: &mut Scanner, out: &mut Vec<Finding>) {
         return;
     };
     let n = s.cfg.burst;
-    let sends: Vec<Send> = (0..n)
-        .map(|_| Send {
+    let sends: Vec<ScanRequest> = (0..n)
+        .map(|_| ScanRequest {
             purpose: Purpose::Probe,
             op,
             path: path.clone(),
@@ -237,14 +237,14 @@ async fn limits(s: &mut Scanner, out: &mut Vec<Finding>) {
         let huge = format!("{url}{sep}{name}=100000");
         let got = s
             .send_all(vec![
-                Send {
+                ScanRequest {
                     purpose: Purpose::Probe,
                     op: Some(op),
                     path: path.clone(),
                     identity: None,
                     request: Request::get(small),
                 },
-                Send {
+                ScanRequest {
                     purpose: Purpose::Probe,
                     op: Some(op),
                     path: path.clone(),

@@ -48,7 +48,7 @@ pub const FALLBACK_PATHS: &[&str] = &[
 pub async fn run(s: &mut Scanner, input: SpecInput) {
     match input {
         SpecInput::Loaded(spec, name) => {
-            s.spec = Some(*spec);
+            s.spec = Some(std::sync::Arc::new(*spec));
             s.spec_name = Some(name);
         }
         SpecInput::Url(url) => {
@@ -113,7 +113,7 @@ fn load_from(s: &mut Scanner, i: usize, url: &str) {
     }
     match apiward_spec::load_bytes(url, &body, None, &LoadOptions::default()) {
         Ok(spec) => {
-            s.spec = Some(spec);
+            s.spec = Some(std::sync::Arc::new(spec));
             s.spec_name = Some(url.to_string());
         }
         Err(e) => s.note(
@@ -158,7 +158,7 @@ fn set_prefix(s: &mut Scanner) {
 /// are skipped and listed; writes in a read-only scan are probed with OPTIONS only; in active
 /// mode creates go with the reads, and updates follow in [`crate::writes::update_phase`].
 pub async fn crawl(s: &mut Scanner) {
-    let Some(spec) = s.spec.take() else {
+    let Some(spec) = s.spec.clone() else {
         fallback(s).await;
         return;
     };
@@ -270,7 +270,6 @@ pub async fn crawl(s: &mut Scanner) {
             }
         }
     }
-    s.spec = Some(spec);
     if s.active {
         crate::writes::update_phase(s).await;
     }

@@ -112,7 +112,7 @@ pub struct Coverage {
 
 /// What a scan produced.
 pub struct ScanOutcome {
-    pub spec: Option<Spec>,
+    pub spec: Option<Arc<Spec>>,
     pub spec_name: Option<String>,
     /// Runtime findings merged with the spec audit's (when there is a spec).
     pub findings: Vec<Finding>,
@@ -133,7 +133,7 @@ pub struct Scanner {
     pub origin: String,
     /// Origin + the API's path prefix, no trailing slash.
     pub base: String,
-    pub spec: Option<Spec>,
+    pub spec: Option<Arc<Spec>>,
     pub spec_name: Option<String>,
     /// The path on the target where the spec was found (discovery), if any.
     pub spec_served_at: Option<String>,
@@ -389,7 +389,7 @@ pub async fn scan(cfg: ScanConfig) -> Result<ScanOutcome, String> {
     let static_findings = s
         .spec
         .as_ref()
-        .map(apiward_audit::audit)
+        .map(|spec| apiward_audit::audit(spec))
         .unwrap_or_default();
     let (identity_count, is_active) = (s.identities.len(), s.active);
     let findings = join::merge(static_findings, runtime);

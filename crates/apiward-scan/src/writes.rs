@@ -53,7 +53,7 @@ fn method_of(op: &Operation) -> Method {
 /// write-back of the object's current values, read just before. Objects another identity created
 /// receive a no-op write-back too: accepting it is the cross-identity write check's evidence.
 pub async fn update_phase(s: &mut Scanner) {
-    let Some(spec) = s.spec.take() else { return };
+    let Some(spec) = s.spec.clone() else { return };
     let who: Vec<Option<Identity>> = std::iter::once(None)
         .chain(s.identities.iter().cloned().map(Some))
         .collect();
@@ -152,13 +152,12 @@ pub async fn update_phase(s: &mut Scanner) {
         });
     }
     s.send_all(sends).await;
-    s.spec = Some(spec);
 }
 
 /// Delete every object the scan created, as its creator, where the spec documents a DELETE for
 /// it. What cannot be deleted stays in the journal as not reverted.
 pub async fn cleanup(s: &mut Scanner) {
-    let Some(spec) = s.spec.take() else { return };
+    let Some(spec) = s.spec.clone() else { return };
     let mut sends = Vec::new();
     for (obj, creator) in s.guard.created_objects() {
         let Some(i) =
@@ -177,7 +176,6 @@ pub async fn cleanup(s: &mut Scanner) {
             request: Request::new(Method::DELETE, s.root_url(&obj)),
         });
     }
-    s.spec = Some(spec);
     s.send_all(sends).await;
     let left = s.guard.created_objects().len();
     if left > 0 {

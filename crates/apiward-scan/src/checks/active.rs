@@ -104,7 +104,7 @@ async fn ssrf_canary(s: &mut Scanner, out: &mut Vec<Finding>) {
         c.stop();
         return;
     }
-    let Some(spec) = s.spec.take() else {
+    let Some(spec) = s.spec.clone() else {
         c.stop();
         return;
     };
@@ -253,7 +253,6 @@ async fn ssrf_canary(s: &mut Scanner, out: &mut Vec<Finding>) {
         }
         out.push(f);
     }
-    s.spec = Some(spec);
 }
 
 /// A write whose path names webhooks, callbacks or subscriptions: it registers the URL it is given.
@@ -306,7 +305,7 @@ fn escalate(name: &str, current: Option<&Value>) -> Option<Value> {
 /// then write the original values back and check they stuck. Properties absent from the read are
 /// probed only on created objects (deleted at the end), since nothing could restore them.
 async fn mass_assignment(s: &mut Scanner, out: &mut Vec<Finding>) {
-    let Some(spec) = s.spec.take() else { return };
+    let Some(spec) = s.spec.clone() else { return };
     // (op, url, identity, fields, created object)
     let mut targets: Vec<(usize, String, crate::Identity, Vec<String>, bool)> = Vec::new();
     for (i, op) in spec.operations.iter().enumerate() {
@@ -366,7 +365,6 @@ async fn mass_assignment(s: &mut Scanner, out: &mut Vec<Finding>) {
         .iter()
         .map(|(i, ..)| (spec.operations[*i].path.clone(), spec.operations[*i].method))
         .collect();
-    s.spec = Some(spec);
     for (((i, url, id, fields, created), names), (template, op_method)) in
         targets.into_iter().zip(bodies).zip(labels).take(6)
     {
@@ -504,7 +502,7 @@ async fn mass_assignment(s: &mut Scanner, out: &mut Vec<Finding>) {
 const CANARY_SECRET: &str = "apiward-Canary-Pw-7Qx2Lm9Vz";
 
 async fn secret_echo(s: &mut Scanner, out: &mut Vec<Finding>) {
-    let Some(spec) = s.spec.take() else { return };
+    let Some(spec) = s.spec.clone() else { return };
     let mut sends = Vec::new();
     for (i, op) in spec.operations.iter().enumerate() {
         if op.method != apiward_spec::Method::Post || s.guard.callable(i).is_err() {
@@ -532,7 +530,6 @@ async fn secret_echo(s: &mut Scanner, out: &mut Vec<Finding>) {
                 .body(body.to_string().into_bytes()),
         });
     }
-    s.spec = Some(spec);
     let got = s.send_all(sends).await;
     for i in got.into_iter().flatten() {
         let o = s.obs(i);
@@ -571,7 +568,7 @@ const PROMPTS: &[&str] = &[
 ];
 
 async fn llm_probes(s: &mut Scanner, out: &mut Vec<Finding>) {
-    let Some(spec) = s.spec.take() else { return };
+    let Some(spec) = s.spec.clone() else { return };
     let targets: Vec<(usize, String, String, bool)> = spec
         .operations
         .iter()
@@ -594,7 +591,6 @@ async fn llm_probes(s: &mut Scanner, out: &mut Vec<Finding>) {
             (i, op.path.clone(), planned.path_and_query, uses_messages)
         })
         .collect();
-    s.spec = Some(spec);
     let n = match s.cfg.llm_tier {
         LlmTier::Quick => 2,
         LlmTier::Standard => 4,

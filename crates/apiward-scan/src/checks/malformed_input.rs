@@ -174,9 +174,8 @@ fn gentle(s: &Scanner) -> bool {
 }
 
 pub async fn run(s: &mut Scanner, out: &mut Vec<Finding>) {
-    let Some(spec) = s.spec.take() else { return };
+    let Some(spec) = s.spec.clone() else { return };
     let targets = targets(s, &spec);
-    s.spec = Some(spec);
     if targets.is_empty() {
         return;
     }

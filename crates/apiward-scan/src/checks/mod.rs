@@ -153,7 +153,7 @@ pub(crate) mod testkit {
             detector: detector(),
             origin: ORIGIN.to_string(),
             base: ORIGIN.to_string(),
-            spec,
+            spec: spec.map(Arc::new),
             spec_name: None,
             spec_served_at: None,
             identities,

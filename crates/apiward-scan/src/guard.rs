@@ -838,8 +838,10 @@ impl Guard {
                 }
                 self.created.entry(obj).or_insert(t.identity.clone());
             } else if let Some(w) = t.journal.and_then(|j| self.journal.get_mut(j)) {
-                // Created, but nothing says where: it cannot be cleaned up.
-                w.reverted = Some(false);
+                // The answer names no object (a chat answer, an accepted job): nothing the scan
+                // could find to delete. Said so in the kind rather than counted as not reverted.
+                w.kind = "create (no object named)".to_string();
+                w.reverted = None;
             }
             return;
         }

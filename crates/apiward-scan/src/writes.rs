@@ -119,6 +119,9 @@ pub async fn update_phase(s: &mut Scanner) {
     }
     s.send_all(reads).await;
     let mut sends = Vec::new();
+    // Operations with a target whose current state could not be read (listed as not called
+    // only when no other target of theirs was sent).
+    let mut unread: Vec<usize> = Vec::new();
     for (i, url, identity, own) in targets {
         let op = &spec.operations[i];
         let body = if own {
@@ -133,10 +136,7 @@ pub async fn update_phase(s: &mut Scanner) {
             {
                 Some(b) => b.to_string().into_bytes(),
                 None => {
-                    s.guard.skip(
-                        i,
-                        "no current state could be read at the object's URL (updates send only the values just read)",
-                    );
+                    unread.push(i);
                     continue;
                 }
             }
@@ -150,6 +150,15 @@ pub async fn update_phase(s: &mut Scanner) {
                 .header("content-type", "application/json")
                 .body(body),
         });
+    }
+    let sent: std::collections::BTreeSet<usize> = sends.iter().filter_map(|r| r.op).collect();
+    for i in unread {
+        if !sent.contains(&i) {
+            s.guard.skip(
+                i,
+                "no current state could be read at the object's URL (updates send only the values just read)",
+            );
+        }
     }
     s.send_all(sends).await;
 }

@@ -39,6 +39,9 @@ pub const INCLUDED_RISKY_CAP: usize = 1;
 pub const READ_ONLY_LOGIN_CAP: usize = 2;
 /// Largest JSON read kept for the no-op comparison of a later write.
 const MAX_READ_KEPT: usize = 256 * 1024;
+/// Body bytes of all kept reads together (a hostile target answering large objects on every URL
+/// cannot grow the scan's memory through them).
+const MAX_READS_TOTAL: usize = 32 * 1024 * 1024;
 
 /// An `--include` / `--exclude` pattern: `[METHOD] /path/glob`, where `*` matches one path
 /// segment (or part of one) and `**` any number of segments. Matched against the operation's
@@ -206,6 +209,8 @@ pub struct Guard {
     /// Latest successful JSON object read per URL path and identity, for paths that writes may
     /// target (the same URL can be a different object per identity: `/me`).
     reads: HashMap<(String, Option<String>), Value>,
+    /// Body bytes of the kept reads (bounded by [`MAX_READS_TOTAL`]).
+    reads_bytes: usize,
     skipped: BTreeMap<usize, SkippedOperation>,
     refused: usize,
     journal: Vec<WriteRecord>,
@@ -240,6 +245,7 @@ impl Guard {
             sent: HashMap::new(),
             created: BTreeMap::new(),
             reads: HashMap::new(),
+            reads_bytes: 0,
             skipped: BTreeMap::new(),
             refused: 0,
             journal: Vec::new(),
@@ -849,9 +855,11 @@ impl Guard {
         if (t.method == Method::GET)
             && o.is_success()
             && o.exchange.body.len() <= MAX_READ_KEPT
+            && self.reads_bytes + o.exchange.body.len() <= MAX_READS_TOTAL
             && let Some(json @ Value::Object(_)) = &o.json
             && self.write_may_target(&t.url_path)
         {
+            self.reads_bytes += o.exchange.body.len();
             self.reads
                 .insert((t.url_path.clone(), t.identity.clone()), json.clone());
         }

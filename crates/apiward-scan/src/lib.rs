@@ -386,6 +386,17 @@ pub async fn scan(cfg: ScanConfig) -> Result<ScanOutcome, String> {
         }
     }
 
+    if s.store.bodies_dropped > 0 {
+        let n = s.store.bodies_dropped;
+        s.note(
+            DiagnosticLevel::Warning,
+            "scan.bodies-dropped",
+            format!(
+                "{n} response bodies were not kept after detection: the scan keeps at most {} MiB of bodies",
+                store::MAX_BODY_BYTES >> 20
+            ),
+        );
+    }
     let static_findings = s
         .spec
         .as_ref()

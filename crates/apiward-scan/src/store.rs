@@ -112,13 +112,52 @@ fn looks_json(x: &Exchange) -> bool {
 }
 
 /// All observations of a scan, in the order they were made.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Store {
     pub observations: Vec<Observation>,
+    /// Body bytes kept so far, and the most kept in all.
+    body_bytes: usize,
+    budget: usize,
+    /// Bodies dropped because the budget was spent (their detector matches are kept).
+    pub bodies_dropped: usize,
+}
+
+/// Response bodies kept in all (each is already capped by `--max-body`): a target answering large
+/// bodies to every request cannot grow the scan past this. Later bodies are dropped after the
+/// detector has read them; their matches, status and headers stay.
+pub const MAX_BODY_BYTES: usize = 512 * 1024 * 1024;
+
+impl Default for Store {
+    fn default() -> Self {
+        Store::with_budget(MAX_BODY_BYTES)
+    }
 }
 
 impl Store {
-    pub fn push(&mut self, o: Observation) -> usize {
+    /// A store that keeps at most `budget` body bytes.
+    pub fn with_budget(budget: usize) -> Store {
+        Store {
+            observations: Vec::new(),
+            body_bytes: 0,
+            budget,
+            bodies_dropped: 0,
+        }
+    }
+
+    pub fn push(&mut self, mut o: Observation) -> usize {
+        let n = o.exchange.body.len();
+        if self.body_bytes + n > self.budget {
+            o.exchange.body = Vec::new();
+            o.exchange.truncated = true;
+            o.json = None;
+            // Spans into a dropped body would point nowhere.
+            for m in &mut o.body_matches {
+                m.span = 0..0;
+            }
+            self.bodies_dropped += 1;
+        } else {
+            self.body_bytes += n;
+        }
         self.observations.push(o);
         self.observations.len() - 1
     }
@@ -132,5 +171,34 @@ impl Store {
         self.observations
             .iter()
             .filter(move |o| o.op == Some(op) && o.purpose == Purpose::Crawl)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::testkit;
+
+    #[test]
+    fn bodies_past_the_budget_are_dropped_after_detection() {
+        let mut store = Store::with_budget(100);
+        let body = br#"{"email": "jane.doe@corp-mail.com", "pad": "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"}"#;
+        for _ in 0..3 {
+            let x = testkit::exchange(
+                "GET",
+                "/u",
+                200,
+                &[("content-type", "application/json")],
+                body,
+            );
+            store.push(testkit::obs(None, x));
+        }
+        assert_eq!(store.bodies_dropped, 2);
+        let last = &store.observations[2];
+        assert!(last.exchange.body.is_empty() && last.json.is_none());
+        // What the detector found is still there, without a span into the dropped body.
+        assert!(!last.body_matches.is_empty());
+        assert!(last.raw(&last.body_matches[0]).is_empty());
+        assert!(!store.observations[0].exchange.body.is_empty());
     }
 }

@@ -513,13 +513,14 @@ const ADMIN: &str = "  /admin/users:
       responses: {'200': {description: ok}}
 ";
 
-/// `/admin/users` open to everyone, to any token, or to the admin token only.
+/// `/admin/users` (documented in `ADMIN`) and the undocumented `/management` area, open to
+/// everyone, to any token, or to the admin token only.
 fn admin_server(
     anonymous: bool,
     any_token: bool,
 ) -> impl Fn(Head) -> Reply + Send + Sync + 'static {
     move |h| {
-        if path_of(&h) != "/admin/users" {
+        if path_of(&h) != "/admin/users" && path_of(&h) != "/management" {
             return not_found();
         }
         let ok = match bearer(&h) {

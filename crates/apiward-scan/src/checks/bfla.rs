@@ -10,10 +10,10 @@ use apiward_http::Request;
 use apiward_rules::bfla as rules;
 use serde_json::Value;
 
-/// Admin-looking paths probed even when the spec does not list them.
+/// Admin-looking area roots probed even when the spec does not list them (the inventory check's
+/// general route list covers what lies below them).
 const ADMIN_PATHS: &[&str] = &[
     "/admin",
-    "/admin/users",
     "/api/admin",
     "/internal",
     "/manage",

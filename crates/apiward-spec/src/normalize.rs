@@ -1272,7 +1272,7 @@ impl<'o> Builder<'o> {
         // Grow by a quarter, not by doubling: a spec with 300,000 schemas would otherwise hold
         // up to twice the memory it needs (a schema is ~450 bytes).
         if self.schemas.len() == self.schemas.capacity() && self.schemas.len() >= 4096 {
-            self.schemas.reserve_exact(self.schemas.len() / 4);
+            self.schemas.reserve_exact(self.schemas.len() / 8);
         }
         self.schemas.push(s);
         self.queue.push_back(id);

@@ -13,7 +13,7 @@ rule! {
         owasp: "API5:2023",
         summary: "Admin, internal or management operations have no stricter security than user operations; at runtime they answer unauthenticated.",
         why: "Administrative functions change or reveal everything; when they are protected like (or less than) ordinary routes, any caller can use them.",
-        example: "`GET /admin/users` has no security and returns 200 with every user.",
+        example: "`GET /manage/accounts` has no security and returns 200 with every account.",
         fix: "Require an admin role or scope on every administrative operation, enforced server-side, and keep internal endpoints off the public listener.",
         fastapi: Some("Mount admin routes on their own router with `dependencies=[Depends(require_role(\"admin\"))]`, or do not include that router in the public app at all."),
     }
@@ -32,7 +32,7 @@ rule! {
         owasp: "API5:2023",
         summary: "An admin-looking operation answers 2xx to an ordinary user's credentials.",
         why: "Authentication without role checks lets every user act as an administrator.",
-        example: "bob's token (role `user`) gets 200 from `GET /admin/users`.",
+        example: "A token with role `user` gets 200 from `GET /internal/tenants`, which the spec reserves for operators.",
         fix: "Check roles or scopes per function, deny by default.",
         fastapi: Some("`Depends(require_role(\"admin\"))` on the router, reading the role from the server's record of the user, not from a client-supplied claim or header."),
     }

@@ -51,7 +51,7 @@ rule! {
         owasp: "API3:2023",
         summary: "A response contains credentials: cloud keys, payment-provider keys, tokens, private keys, passwords or password hashes, connection strings.",
         why: "A leaked live key is a breach of everything the key can reach, usually far beyond this API.",
-        example: "`GET /debug/config` returns `AWS_SECRET_ACCESS_KEY` and a `sk_live_` Stripe key.",
+        example: "`GET /settings/integrations` returns `AWS_SECRET_ACCESS_KEY` and a `sk_live_` Stripe key.",
         fix: "Remove the route or field, rotate the exposed credentials now, and keep secrets in a secret manager the API never echoes.",
         fastapi: Some("Never return `os.environ` or settings objects; expose configuration through a model that lists safe fields only. Rotate the IAM keys and use the task/instance role instead of static keys."),
     }

@@ -108,7 +108,7 @@ rule! {
         owasp: "API9:2023",
         summary: "A common debug or management path the spec does not document answers 2xx (`/debug`, `/admin`, `/actuator`, `/metrics`, `/.env`, `/config`, …).",
         why: "Shadow endpoints are unreviewed and unmonitored, and debug routes tend to print configuration and secrets.",
-        example: "`GET /debug/config` → 200 with environment variables.",
+        example: "`GET /actuator/env` (not in the spec) → 200 with the process's environment variables.",
         fix: "Remove debug routes from production builds and serve management endpoints on an internal port.",
         fastapi: Some("Register debug routers only when `settings.debug` is true, and never deploy with it set."),
     }

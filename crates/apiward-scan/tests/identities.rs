@@ -12,13 +12,13 @@
 
 #[path = "../../apiward-http/tests/common/mod.rs"]
 mod common;
+mod scan_common;
 
 use apiward_core::{DiagnosticLevel, Finding, FindingSource};
 use apiward_scan::checks::jwt;
-use apiward_scan::{Auth, Identity, ScanConfig, SpecInput};
+use apiward_scan::{Auth, Identity};
 use common::{Head, Reply, response, serve};
 use serde_json::{Value, json};
-use std::time::Duration;
 
 fn reply(status: u16, headers: &str, v: &Value) -> Reply {
     Reply::Raw(response(
@@ -77,17 +77,7 @@ where
     F: Fn(Head) -> Reply + Send + Sync + 'static,
 {
     let server = serve(app).await;
-    let mut cfg = ScanConfig::new(&server.base()).expect("config");
-    let spec = apiward_spec::load_bytes(
-        "spec.yaml",
-        spec.as_bytes(),
-        None,
-        &apiward_spec::LoadOptions::default(),
-    )
-    .expect("spec loads");
-    cfg.spec = SpecInput::Loaded(Box::new(spec), "spec.yaml".into());
-    cfg.engine.timeout = Duration::from_secs(2);
-    cfg.engine.rate = None;
+    let mut cfg = scan_common::config(&server.base(), "spec.yaml", spec);
     cfg.engine.active = active;
     cfg.burst = 0;
     cfg.shadow_probe = false;

@@ -5,11 +5,10 @@
 
 #[path = "../../apiward-http/tests/common/mod.rs"]
 mod common;
+mod scan_common;
 
 use apiward_core::{Confidence, Finding, FindingSource, Severity};
-use apiward_scan::{ScanConfig, SpecInput};
 use common::{Head, Reply, response, serve};
-use std::time::Duration;
 
 struct Opts {
     gentle: bool,
@@ -27,17 +26,7 @@ where
     F: Fn(Head) -> Reply + Send + Sync + 'static,
 {
     let server = serve(handler).await;
-    let mut cfg = ScanConfig::new(&server.base()).expect("config");
-    let spec = apiward_spec::load_bytes(
-        "spec.yaml",
-        spec.as_bytes(),
-        None,
-        &apiward_spec::LoadOptions::default(),
-    )
-    .expect("spec loads");
-    cfg.spec = SpecInput::Loaded(Box::new(spec), "spec.yaml".into());
-    cfg.engine.timeout = Duration::from_secs(2);
-    cfg.engine.rate = None;
+    let mut cfg = scan_common::config(&server.base(), "spec.yaml", spec);
     cfg.burst = 0;
     cfg.shadow_probe = opts.shadow && !opts.gentle;
     let out = apiward_scan::scan(cfg).await.expect("scan");

@@ -4,9 +4,10 @@
 
 #[path = "../../apiward-http/tests/common/mod.rs"]
 mod common;
+mod scan_common;
 
 use apiward_core::{Finding, FindingSource};
-use apiward_scan::{Auth, Identity, ScanConfig, SpecInput};
+use apiward_scan::{Auth, Identity};
 use common::{Head, Reply, response, serve};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -29,17 +30,7 @@ where
     F: Fn(Head) -> Reply + Send + Sync + 'static,
 {
     let server = serve(handler).await;
-    let mut cfg = ScanConfig::new(&server.base()).expect("config");
-    let spec = apiward_spec::load_bytes(
-        "spec.yaml",
-        spec.as_bytes(),
-        None,
-        &apiward_spec::LoadOptions::default(),
-    )
-    .expect("spec loads");
-    cfg.spec = SpecInput::Loaded(Box::new(spec), "spec.yaml".into());
-    cfg.engine.timeout = Duration::from_secs(2);
-    cfg.engine.rate = None;
+    let mut cfg = scan_common::config(&server.base(), "spec.yaml", spec);
     cfg.engine.active = opts.active;
     cfg.burst = opts.burst;
     cfg.shadow_probe = opts.shadow;
@@ -1025,17 +1016,7 @@ async fn https_server() -> String {
 
 async fn scan_https(insecure: bool) -> Vec<Finding> {
     let base = https_server().await;
-    let mut cfg = ScanConfig::new(&base).expect("config");
-    let spec = apiward_spec::load_bytes(
-        "spec.yaml",
-        doc(PRODUCTS).as_bytes(),
-        None,
-        &apiward_spec::LoadOptions::default(),
-    )
-    .expect("spec loads");
-    cfg.spec = SpecInput::Loaded(Box::new(spec), "spec.yaml".into());
-    cfg.engine.timeout = Duration::from_secs(2);
-    cfg.engine.rate = None;
+    let mut cfg = scan_common::config(&base, "spec.yaml", &doc(PRODUCTS));
     cfg.engine.insecure = insecure;
     cfg.burst = 0;
     cfg.shadow_probe = false;

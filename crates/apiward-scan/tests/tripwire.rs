@@ -7,14 +7,14 @@
 
 #[path = "../../apiward-http/tests/common/mod.rs"]
 mod common;
+mod scan_common;
 
 use apiward_core::{Finding, FindingSource, ScanSafety};
-use apiward_scan::{Auth, Identity, ScanConfig, SpecInput};
+use apiward_scan::{Auth, Identity};
 use common::{Head, Reply, response, serve};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 const SPEC: &str = r##"
 openapi: 3.0.3
@@ -294,17 +294,7 @@ struct Run {
 async fn run(active: bool, owner_checks: bool) -> Run {
     let state = Arc::new(Mutex::new(initial()));
     let server = serve(app(state.clone(), owner_checks)).await;
-    let mut cfg = ScanConfig::new(&server.base()).expect("config");
-    let spec = apiward_spec::load_bytes(
-        "notes.yaml",
-        SPEC.as_bytes(),
-        None,
-        &apiward_spec::LoadOptions::default(),
-    )
-    .expect("spec loads");
-    cfg.spec = SpecInput::Loaded(Box::new(spec), "notes.yaml".into());
-    cfg.engine.timeout = Duration::from_secs(2);
-    cfg.engine.rate = None;
+    let mut cfg = scan_common::config(&server.base(), "notes.yaml", SPEC);
     cfg.engine.active = active;
     cfg.burst = 20;
     cfg.shadow_probe = true;

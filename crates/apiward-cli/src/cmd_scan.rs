@@ -3,9 +3,9 @@
 use crate::cli::{DemoArgs, LiveArgs, OutputArgs, ScanArgs};
 use crate::config::Config;
 use crate::output;
-use apiward_core::{Diagnostic, DiagnosticLevel, Report, Target};
+use apiward_core::Report;
 use apiward_scan::{Auth, Identity, LlmTier, ScanConfig, SpecInput};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 fn runtime() -> Result<tokio::runtime::Runtime, String> {
     tokio::runtime::Builder::new_multi_thread()
@@ -233,13 +233,7 @@ pub fn run(a: ScanArgs) -> u8 {
     };
     apiward_scan::evidence::set_reveal(a.out.show_evidence);
     let request_log = a.live.request_log.clone();
-    let result = rt.block_on(execute(
-        cfg,
-        &target,
-        request_log.as_deref(),
-        &gates,
-        file.as_ref(),
-    ));
+    let result = rt.block_on(execute(cfg, request_log.as_deref(), &gates, file.as_ref()));
     match result {
         Ok(report) => output::emit(report, &a.out, &gates),
         Err(e) => crate::fail(e),
@@ -249,99 +243,20 @@ pub fn run(a: ScanArgs) -> u8 {
 /// Run a scan and build its report.
 async fn execute(
     cfg: ScanConfig,
-    target: &str,
     request_log: Option<&std::path::Path>,
     gates: &output::Gates,
     file: Option<&Config>,
 ) -> Result<Report, String> {
-    let started = Instant::now();
-    let started_at = output::now_rfc3339();
-    let outcome = apiward_scan::scan(cfg).await?;
-    let certificate = outcome
-        .diagnostics
-        .iter()
-        .any(|d| d.code == "http.certificate");
-    if let Some(path) = request_log {
-        write_request_log(path, &outcome.log).map_err(|e| format!("{}: {e}", path.display()))?;
-    }
-    let stats = outcome.stats.clone();
-    // Nothing answered: the target is down or unreachable (a rejected certificate is a finding,
-    // reported with the advice to use --insecure, not a failure to run).
-    if !certificate
-        && stats.requests > 0
-        && outcome.log.iter().all(|l| !l.sent || l.status.is_none())
-    {
-        return Err(format!(
-            "{target}: no request got an answer ({})",
-            outcome
-                .diagnostics
-                .iter()
-                .find(|d| d.code.starts_with("http"))
-                .map(|d| d.message.clone())
-                .unwrap_or_else(|| "is the API running?".to_string())
-        ));
-    }
-    let mut diagnostics = outcome.diagnostics;
-    let mut findings = outcome.findings;
-    if let Some(c) = file {
-        diagnostics.extend(crate::config::apply(c, &mut findings));
-    }
-    let c = &outcome.coverage;
-    diagnostics.push(Diagnostic::new(
-        DiagnosticLevel::Note,
-        "scan.coverage",
-        format!(
-            "{} of {} operations exercised with their own method, {} write operations probed with OPTIONS only (use --active to send them), {} item operations used ids harvested from earlier responses; {} requests",
-            c.exercised, c.operations, c.probed_only, c.with_harvested_ids, stats.requests
-        ),
-    ));
-    let spec = outcome.spec.as_ref();
-    let report_target = Target {
-        mode: "scan".to_string(),
-        spec: outcome.spec_name.clone(),
-        base_url: Some(target.to_string()),
-        api_title: spec.and_then(|s| s.info.title.clone()),
-        api_version: spec.and_then(|s| s.info.version.clone()),
-        spec_version: spec.map(|s| s.version_text.clone()),
-        operations: spec.map(|s| s.operations.len()).unwrap_or(0),
+    let adjust = |f: &mut Vec<apiward_core::Finding>| match file {
+        Some(c) => crate::config::apply(c, f),
+        None => Vec::new(),
     };
-    let mut report = Report::build(
-        report_target,
-        findings,
-        diagnostics,
-        &outcome.applicable,
-        gates.context,
-    );
-    report.requests = Some(stats);
-    report.safety = Some(outcome.safety);
-    report.started_at = started_at;
-    report.duration_ms = started.elapsed().as_millis() as u64;
-    Ok(report)
-}
-
-fn write_request_log(
-    path: &std::path::Path,
-    log: &[apiward_http::LogEntry],
-) -> std::io::Result<()> {
-    use std::io::Write;
-    let mut f = std::io::BufWriter::new(std::fs::File::create(path)?);
-    for e in log {
-        let v = serde_json::json!({
-            "id": e.id,
-            "method": e.method,
-            "url": e.url,
-            "status": e.status,
-            "elapsed_ms": e.elapsed.as_millis() as u64,
-            "bytes": e.bytes,
-            "truncated": e.truncated,
-            "sent": e.sent,
-            "error": e.error,
-            "redirects": e.redirects.iter().map(|(s, u)| serde_json::json!({"status": s, "location": u})).collect::<Vec<_>>(),
-            "request_headers": e.request_headers.iter().map(|(n, v)| serde_json::json!([n, v])).collect::<Vec<_>>(),
-        });
-        writeln!(f, "{v}")?;
-    }
-    f.flush()
+    let job = apiward_run::ScanJob {
+        request_log: request_log.map(|p| p.to_path_buf()),
+        context: gates.context,
+        adjust: Some(&adjust),
+    };
+    apiward_run::scan_report(cfg, &job).await
 }
 
 pub fn demo(a: DemoArgs) -> u8 {
@@ -363,7 +278,7 @@ pub fn demo(a: DemoArgs) -> u8 {
         }
         let cfg = configure(&url, &a.live, &a.out, None)?;
         apiward_scan::evidence::set_reveal(a.out.show_evidence);
-        let report = execute(cfg, &url, a.live.request_log.as_deref(), &gates, None).await;
+        let report = execute(cfg, a.live.request_log.as_deref(), &gates, None).await;
         if a.serve {
             eprintln!("apiward demo: serving {url} until Ctrl-C");
             let _ = tokio::signal::ctrl_c().await;

@@ -9,8 +9,12 @@ fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
+// Tests run in parallel threads of one process: each call gets its own directory so one test
+// never reads a file another is rewriting.
 fn tmp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("apiward-detect-jobs-{}", std::process::id()));
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("apiward-detect-jobs-{}-{n}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("tmp dir");
     dir.join(name)
 }

@@ -383,7 +383,7 @@ fn load_bytes_without_folder() {
     assert_eq!(get.security.len(), 1);
     assert!(!get.is_unauthenticated());
     let limit = spec.schema(get.parameters[0].schema.unwrap());
-    assert_eq!(limit.maximum, Some(100.0));
+    assert_eq!(limit.limits().maximum, Some(100.0));
     assert!(limit.has_type("integer"));
     let o = spec
         .security_schemes

@@ -18,7 +18,7 @@ use std::collections::BTreeMap;
 fn declaring_schema(loc: &Loc) -> String {
     match loc.pointer.rfind("/properties/") {
         Some(i) => loc.pointer[..i].to_string(),
-        None => loc.pointer.clone(),
+        None => loc.pointer.to_string(),
     }
 }
 

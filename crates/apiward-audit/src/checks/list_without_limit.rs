@@ -32,7 +32,10 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
                 unbounded.push(op);
             }
             Some(p) => {
-                if p.schema.and_then(|s| ctx.spec.schema(s).maximum).is_none() {
+                if p.schema
+                    .and_then(|s| ctx.spec.schema(s).limits().maximum)
+                    .is_none()
+                {
                     no_max
                         .entry(p.name.clone())
                         .or_insert_with(|| (p.loc.clone(), Vec::new()))

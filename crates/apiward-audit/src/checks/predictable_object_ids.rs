@@ -37,7 +37,7 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
                     .format
                     .as_deref()
                     .is_some_and(|f| f == "uuid" || f == "guid")
-                    || s.pattern.is_some());
+                    || s.limits().pattern.is_some());
             if constrained_string {
                 continue;
             }
@@ -46,7 +46,7 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
                 continue;
             }
             groups
-                .entry((p.loc.doc, p.loc.pointer.clone()))
+                .entry((p.loc.doc, p.loc.pointer.to_string()))
                 .or_insert_with(|| {
                     (
                         p.name.clone(),

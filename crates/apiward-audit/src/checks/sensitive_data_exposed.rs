@@ -30,7 +30,7 @@ pub fn base_severity(s: Sensitivity) -> Severity {
 fn declaring_schema(loc: &Loc) -> String {
     match loc.pointer.rfind("/properties/") {
         Some(i) => loc.pointer[..i].to_string(),
-        None => loc.pointer.clone(),
+        None => loc.pointer.to_string(),
     }
 }
 

@@ -36,7 +36,7 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
                 Meaning::Masked(_) | Meaning::Reference => continue,
             };
             groups
-                .entry((p.loc.doc, p.loc.pointer.clone()))
+                .entry((p.loc.doc, p.loc.pointer.to_string()))
                 .or_insert_with(|| (p.name.clone(), p.location, p.loc.clone(), t, Vec::new()))
                 .4
                 .push(op);

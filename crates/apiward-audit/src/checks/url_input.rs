@@ -28,7 +28,7 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
         let mut add = |name: &str, loc: &Loc, by_format: bool| {
             // Shared declarations are their own finding; inline ones group per operation.
             let key = if crate::is_component(&loc.pointer) {
-                (loc.doc, loc.pointer.clone())
+                (loc.doc, loc.pointer.to_string())
             } else {
                 (usize::MAX, op.label())
             };

@@ -43,7 +43,7 @@ fn sample(spec: &Spec, id: apiward_spec::SchemaId, depth: usize, budget: &mut us
         return Value::Null;
     }
     *budget -= 1;
-    if let Some(e) = s.examples.first() {
+    if let Some(e) = s.examples().first() {
         return serde_json::from_str(e).unwrap_or_else(|_| Value::String(e.clone()));
     }
     if !s.properties.is_empty() || s.has_type("object") {
@@ -67,13 +67,13 @@ fn sample(spec: &Spec, id: apiward_spec::SchemaId, depth: usize, budget: &mut us
         _ => {}
     }
     if s.has_type("integer") || s.has_type("number") {
-        return json!(s.minimum.unwrap_or(1.0).max(1.0) as i64);
+        return json!(s.limits().minimum.unwrap_or(1.0).max(1.0) as i64);
     }
     if s.has_type("boolean") {
         return json!(false);
     }
     // A size from the spec is capped: `minLength: 4294967295` must not size an allocation.
-    let min = (s.min_length.unwrap_or(0) as usize).min(256);
+    let min = (s.limits().min_length.unwrap_or(0) as usize).min(256);
     json!(format!("apiward{}", "x".repeat(min.saturating_sub(7))))
 }
 

@@ -76,7 +76,7 @@ fn spec_example_hashes(s: &Scanner) -> HashSet<String> {
         scan(ex);
     }
     for schema in &spec.schemas {
-        for ex in &schema.examples {
+        for ex in schema.examples() {
             scan(ex);
         }
     }

@@ -216,7 +216,7 @@ async fn limits(s: &mut Scanner, out: &mut Vec<Finding>) {
         }) else {
             continue;
         };
-        let documented_max = p.schema.and_then(|id| spec.schema(id).maximum);
+        let documented_max = p.schema.and_then(|id| spec.schema(id).limits().maximum);
         let answered = s
             .store
             .for_op(i)

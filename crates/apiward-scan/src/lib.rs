@@ -23,6 +23,7 @@ pub mod join;
 mod login;
 pub mod plan;
 mod progress;
+mod sample;
 pub mod store;
 pub mod writes;
 

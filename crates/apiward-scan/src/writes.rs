@@ -125,7 +125,7 @@ pub async fn update_phase(s: &mut Scanner) {
     for (i, url, identity, own) in targets {
         let op = &spec.operations[i];
         let body = if own {
-            crate::checks::active::sample_body(&spec, op)
+            crate::sample::sample_body(&spec, op)
         } else {
             let names = body_names(&spec, op);
             let who = identity.as_ref().map(|x| x.name.as_str());

@@ -115,6 +115,27 @@ pub fn exposure_severity(worst: Sensitivity, anonymous: bool, volume: bool) -> S
 
 /// Operations keyed by method and path, in first-seen order, with the store indexes that belong
 /// to each (crawl and probes; discovery excluded).
+/// `METHOD /path/template` of every operation (probes included) with an observation matching
+/// `pred`, in first-seen order. A header problem many operations share is one finding listing
+/// them; a single operation is returned as an empty list (the location says it).
+pub fn operations_where(
+    s: &Scanner,
+    pred: impl Fn(&crate::store::Observation) -> bool,
+) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    let mut labels = Vec::new();
+    for o in s.store.iter().filter(|o| pred(o)) {
+        let label = format!("{} {}", o.exchange.method, o.path);
+        if seen.insert(label.clone()) {
+            labels.push(label);
+        }
+    }
+    if labels.len() < 2 {
+        labels.clear();
+    }
+    labels
+}
+
 pub fn by_operation(s: &Scanner) -> Vec<((String, String), Vec<usize>)> {
     // Linear: an index from key to group keeps first-seen order without a scan per observation.
     let mut groups: Vec<((String, String), Vec<usize>)> = Vec::new();

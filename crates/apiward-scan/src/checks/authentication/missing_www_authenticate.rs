@@ -7,16 +7,16 @@ use apiward_core::{Confidence, Finding, FindingSource, Severity};
 use apiward_rules::authentication as rules;
 
 pub fn check(s: &Scanner, out: &mut Vec<Finding>) {
-    if let Some(o) = s
-        .store
-        .iter()
-        .find(|o| o.status() == 401 && o.exchange.header("www-authenticate").is_none())
-    {
+    let unchallenged = |o: &crate::store::Observation| {
+        o.status() == 401 && o.exchange.header("www-authenticate").is_none()
+    };
+    if let Some(o) = s.store.iter().find(|o| unchallenged(o)) {
+        let operations = crate::checks::operations_where(s, unchallenged);
         out.push(
             Finding::new(
                 &rules::MISSING_WWW_AUTHENTICATE,
                 FindingSource::Runtime,
-                at(o),
+                at(o).with_operations(operations),
                 "",
                 "401 responses do not say how to authenticate",
                 format!(
@@ -46,6 +46,17 @@ mod tests {
         let mut out = Vec::new();
         check(&s, &mut out);
         assert_eq!(ids(&out), vec![rules::MISSING_WWW_AUTHENTICATE.id]);
+    }
+
+    #[test]
+    fn every_unchallenged_operation_listed_in_one_finding() {
+        let mut s = me(401, &[JSON], br#"{"detail": "Not authenticated"}"#);
+        let x = testkit::exchange("GET", "/orders", 401, &[JSON], br#"{"detail": "no"}"#);
+        testkit::push(&mut s, Purpose::Crawl, Some(1), "/orders", None, x);
+        let mut out = Vec::new();
+        check(&s, &mut out);
+        assert_eq!(out.len(), 1, "{out:#?}");
+        assert_eq!(out[0].location.operations, vec!["GET /me", "GET /orders"]);
     }
 
     #[test]

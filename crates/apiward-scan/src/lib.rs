@@ -21,6 +21,7 @@ pub mod guard;
 pub mod identity;
 pub mod join;
 mod login;
+pub mod ownership;
 pub mod plan;
 mod progress;
 mod sample;

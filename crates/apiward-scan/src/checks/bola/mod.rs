@@ -93,7 +93,7 @@ mod tests {
         );
         assert!(adjacent("abc").is_empty());
         assert_eq!(
-            cross_identity_access::percent_decode("Dune%20Messiah%2"),
+            crate::ownership::percent_decode("Dune%20Messiah%2"),
             "Dune Messiah%2"
         );
         assert_eq!(

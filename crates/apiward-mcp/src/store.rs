@@ -105,10 +105,19 @@ mod tests {
         let a = store.put(report("audit"));
         let b = store.put(report("scan"));
         let c = store.put(report("audit"));
-        assert_eq!((a.as_str(), b.as_str(), c.as_str()), ("audit-1", "scan-2", "audit-3"));
+        assert_eq!(
+            (a.as_str(), b.as_str(), c.as_str()),
+            ("audit-1", "scan-2", "audit-3")
+        );
         assert!(store.get(&a).is_none(), "the oldest is dropped");
         let ids: Vec<String> = store.list().into_iter().map(|r| r.id).collect();
         assert_eq!(ids, ["audit-3", "scan-2"]);
-        assert_eq!(store.get("scan-2").map(|r| r.report.target.mode.clone()).as_deref(), Some("scan"));
+        assert_eq!(
+            store
+                .get("scan-2")
+                .map(|r| r.report.target.mode.clone())
+                .as_deref(),
+            Some("scan")
+        );
     }
 }

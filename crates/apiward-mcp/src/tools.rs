@@ -1,8 +1,8 @@
 //! The tools: their arguments (with JSON Schemas derived from the same types that parse them)
 //! and what each one does. Audits and scans go through `apiward-run`, like every front end.
 
-use crate::render::{self, FindingFilter};
 use crate::ApiwardMcp;
+use crate::render::{self, FindingFilter};
 use apiward_core::Report;
 use apiward_scan::{Identity, ProgressUpdate, ScanConfig, SpecInput};
 use rmcp::model::{
@@ -339,7 +339,11 @@ async fn audit(server: &ApiwardMcp, a: AuditArgs) -> Outcome {
             .map_err(|e| ToolError(e.to_string()))?;
             ("<inline>".to_string(), spec)
         }
-        _ => return Err("give either `spec` (a file path or URL) or `text` (the document itself)".into()),
+        _ => {
+            return Err(
+                "give either `spec` (a file path or URL) or `text` (the document itself)".into(),
+            );
+        }
     };
     let job = apiward_run::AuditJob {
         source,
@@ -348,7 +352,10 @@ async fn audit(server: &ApiwardMcp, a: AuditArgs) -> Outcome {
     };
     let report = apiward_run::audit_report(&spec, &job);
     let (id, report) = store(server, report);
-    Ok((render::summary_text(&id, &report), render::summary(&id, &report)))
+    Ok((
+        render::summary_text(&id, &report),
+        render::summary(&id, &report),
+    ))
 }
 
 /// `KIND:env:VAR` only: credentials stay in the server's environment, out of the conversation.
@@ -406,7 +413,9 @@ fn configure(server: &ApiwardMcp, a: &ScanArgs) -> Result<ScanConfig, ToolError>
     cfg.engine.timeout = Duration::from_secs(10);
     let budget = a.budget_seconds.unwrap_or(DEFAULT_BUDGET_SECONDS);
     if !(budget.is_finite() && budget > 0.0 && budget <= MAX_BUDGET_SECONDS) {
-        return Err(format!("`budget_seconds` must be above 0 and at most {MAX_BUDGET_SECONDS}").into());
+        return Err(
+            format!("`budget_seconds` must be above 0 and at most {MAX_BUDGET_SECONDS}").into(),
+        );
     }
     cfg.engine.budget = Duration::from_secs_f64(budget);
     let max_requests = a.max_requests.unwrap_or(DEFAULT_MAX_REQUESTS);
@@ -504,7 +513,10 @@ async fn scan(
         let _ = tokio::time::timeout(Duration::from_secs(5), f).await;
     }
     let (id, report) = store(server, report?);
-    Ok((render::summary_text(&id, &report), render::summary(&id, &report)))
+    Ok((
+        render::summary_text(&id, &report),
+        render::summary(&id, &report),
+    ))
 }
 
 fn stored(server: &ApiwardMcp, id: &str) -> Result<crate::store::StoredReport, ToolError> {
@@ -564,8 +576,12 @@ fn list_findings(server: &ApiwardMcp, a: FindingsArgs) -> Outcome {
         operation: a.operation,
     };
     let limit = a.limit.unwrap_or(50).clamp(1, MAX_PAGE);
-    let matched: Vec<&apiward_core::Finding> =
-        s.report.findings.iter().filter(|f| filter.matches(f)).collect();
+    let matched: Vec<&apiward_core::Finding> = s
+        .report
+        .findings
+        .iter()
+        .filter(|f| filter.matches(f))
+        .collect();
     let page: Vec<&apiward_core::Finding> =
         matched.iter().skip(a.offset).take(limit).copied().collect();
     let text = render::findings_text(&s.id, matched.len(), a.offset, &page);
@@ -586,7 +602,10 @@ fn explain_rule(a: ExplainArgs) -> Outcome {
             apiward_core::truncate_chars(&a.rule, 60)
         ))
     })?;
-    Ok((apiward_rules::render_markdown(rule), render::rule_json(rule)))
+    Ok((
+        apiward_rules::render_markdown(rule),
+        render::rule_json(rule),
+    ))
 }
 
 fn diff_reports(server: &ApiwardMcp, a: DiffArgs) -> Outcome {

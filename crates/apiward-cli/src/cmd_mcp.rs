@@ -32,7 +32,10 @@ pub fn run(args: McpArgs) -> u8 {
             "read-only"
         }
     );
-    match rt.block_on(server.serve_stdio()) {
+    let result = rt.block_on(server.serve_stdio());
+    // A read of stdin still pending (the session ended for another reason) must not hold the exit.
+    rt.shutdown_timeout(std::time::Duration::from_secs(1));
+    match result {
         Ok(()) => crate::exit::OK,
         Err(e) => crate::fail(e),
     }

@@ -504,8 +504,10 @@ async fn scan(
             .acquire()
             .await
             .map_err(|_| ToolError("the server is shutting down".to_string()))?;
-        let job = apiward_run::ScanJob::default();
-        let job = apiward_run::ScanJob { context, ..job };
+        let job = apiward_run::ScanJob {
+            context,
+            ..Default::default()
+        };
         apiward_run::scan_report(cfg, &job).await
     };
     if let Some(f) = forwarder {

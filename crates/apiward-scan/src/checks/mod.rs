@@ -237,7 +237,7 @@ pub(crate) mod testkit {
             diagnostics: Vec::new(),
             coverage: Coverage::default(),
             guard,
-            progress: crate::progress::Progress::new(false, std::time::Instant::now()),
+            progress: crate::progress::Progress::new(false, std::time::Instant::now(), None),
             logins: Default::default(),
             roles: Vec::new(),
         }

@@ -113,8 +113,6 @@ pub fn exposure_severity(worst: Sensitivity, anonymous: bool, volume: bool) -> S
     s
 }
 
-/// Operations keyed by method and path, in first-seen order, with the store indexes that belong
-/// to each (crawl and probes; discovery excluded).
 /// `METHOD /path/template` of every operation (probes included) with an observation matching
 /// `pred`, in first-seen order. A header problem many operations share is one finding listing
 /// them; a single operation is returned as an empty list (the location says it).
@@ -136,25 +134,10 @@ pub fn operations_where(
     labels
 }
 
+/// Operations keyed by method and path, in first-seen order, with the store indexes that belong
+/// to each (crawl and probes; discovery excluded). See [`crate::store::Store::by_operation`].
 pub fn by_operation(s: &Scanner) -> Vec<((String, String), Vec<usize>)> {
-    // Linear: an index from key to group keeps first-seen order without a scan per observation.
-    let mut groups: Vec<((String, String), Vec<usize>)> = Vec::new();
-    let mut index: std::collections::HashMap<(String, String), usize> =
-        std::collections::HashMap::new();
-    for (i, o) in s.store.observations.iter().enumerate() {
-        if o.purpose == crate::store::Purpose::Discovery {
-            continue;
-        }
-        let key = (o.exchange.method.to_string(), o.path.clone());
-        match index.get(&key) {
-            Some(&g) => groups[g].1.push(i),
-            None => {
-                index.insert(key.clone(), groups.len());
-                groups.push((key, vec![i]));
-            }
-        }
-    }
-    groups
+    s.store.by_operation()
 }
 
 #[cfg(test)]

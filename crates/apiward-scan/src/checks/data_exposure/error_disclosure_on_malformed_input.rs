@@ -43,7 +43,7 @@ pub(crate) fn report(j: &Judged, out: &mut Vec<Finding>) -> bool {
                 &data_exposure::ERROR_DISCLOSURE_ON_MALFORMED_INPUT,
                 FindingSource::Runtime,
                 j.location(o),
-                &disc,
+                disc,
                 format!(
                     "{label} leaks internals on a malformed {} `{}`",
                     p.location.as_str(),

@@ -85,7 +85,7 @@ pub(super) fn report(
             "to an authenticated caller"
         };
         let hashes: HashSet<String> = significant.iter().map(|m| m.hash.clone()).collect();
-        if !ordinary && !fold_into_earlier(out, reported, &hashes, &method, &path, severity) {
+        if !ordinary && !fold_into_earlier(out, reported, &hashes, method, path, severity) {
             if !hashes.is_empty() {
                 reported.push((hashes, out.len()));
             }

@@ -42,7 +42,7 @@ pub(crate) fn report(j: &Judged, confirm: Option<&Probe>, out: &mut Vec<Finding>
             &input_validation::PROBABLE_INJECTION,
             FindingSource::Runtime,
             j.location(o),
-            &disc,
+            disc,
             format!("{label}: {} `{}` looks injectable", p.location.as_str(), p.name),
             format!(
                 "With {} in {} parameter `{}`, {label} answered {} with a database or query error ({errors}); \

@@ -26,7 +26,7 @@ pub(crate) fn report(j: &Judged, out: &mut Vec<Finding>) {
                 &input_validation::UNHANDLED_MALFORMED_INPUT,
                 FindingSource::Runtime,
                 j.location(o),
-                &disc,
+                disc,
                 format!(
                     "{label} fails with {} on a malformed {} `{}`",
                     o.status(),

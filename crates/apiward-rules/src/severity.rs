@@ -47,7 +47,9 @@ pub fn criteria(id: &str) -> Option<&'static str> {
         "APIW-AUTH-106" => {
             "**High**: critical personal data (SSN, card, national id) in claims. **Medium**: other personal data or role/permission sets."
         }
-        "APIW-AUTH-107" => "**Low**: 401 answers without `WWW-Authenticate`, one finding listing every operation that gave one.",
+        "APIW-AUTH-107" => {
+            "**Low**: 401 answers without `WWW-Authenticate`, one finding listing every operation that gave one."
+        }
         "APIW-AUTH-108" => "**Low** (default): security headers missing.",
         "APIW-AUTH-109" => {
             "**Medium** (default, firm): login or password-reset answers differ in status, body shape or message for an existing account and an unknown one. **Low** (tentative): only the median time differs (3x and 50 ms or more)."

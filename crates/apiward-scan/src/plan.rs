@@ -19,6 +19,9 @@ pub struct Harvest {
     /// Indexes into `seen`: by normalized key, and by each word of the key.
     by_norm: std::collections::HashMap<String, Vec<usize>>,
     by_word: std::collections::HashMap<String, Vec<usize>>,
+    /// Indexes into `seen` by the answering operation's path (trailing `/` trimmed): a
+    /// parameter's parent collection is looked at first, without reading every value.
+    by_path: std::collections::HashMap<String, Vec<usize>>,
 }
 
 /// One observed value.
@@ -59,6 +62,12 @@ pub fn meaning_score(param: &str, key: &str) -> u8 {
     )
 }
 
+/// Words that name an object's key wherever they appear in a parameter's name.
+const KEY_WORDS: &[&str] = &[
+    "slug", "title", "username", "email", "key", "uuid", "handle", "code", "sku", "name", "login",
+    "number",
+];
+
 /// [`meaning_score`] on names already normalized and split.
 fn score_words(pn: &str, p: &[String], kn: &str, k: &[String]) -> u8 {
     if pn == kn {
@@ -75,10 +84,6 @@ fn score_words(pn: &str, p: &[String], kn: &str, k: &[String]) -> u8 {
     if p.ends_with(k) || k.ends_with(p) {
         return 2;
     }
-    const KEY_WORDS: &[&str] = &[
-        "slug", "title", "username", "email", "key", "uuid", "handle", "code", "sku", "name",
-        "login", "number",
-    ];
     let shared = p
         .iter()
         .filter(|w| KEY_WORDS.contains(&w.as_str()))
@@ -162,6 +167,10 @@ impl Harvest {
         let words = apiward_taxonomy::words(key);
         let i = self.seen.len();
         self.by_norm.entry(nk.clone()).or_default().push(i);
+        self.by_path
+            .entry(path.trim_end_matches('/').to_string())
+            .or_default()
+            .push(i);
         for w in &words {
             let v = self.by_word.entry(w.clone()).or_default();
             if v.last() != Some(&i) {
@@ -198,17 +207,17 @@ impl Harvest {
             .next()
             .unwrap_or(op_path)
             .trim_end_matches('/');
-        let bare_id = norm(name) == "id" || norm(name).ends_with("id");
-        let mut best: Option<((u8, u8, u8), &Seen)> = None;
-        for s in &self.seen {
+        let (pn, pw) = (norm(name), apiward_taxonomy::words(name));
+        let bare_id = pn == "id" || pn.ends_with("id");
+        let rank = |s: &Seen| -> Option<(u8, u8, u8)> {
             let parent = s.path.trim_end_matches('/') == prefix;
-            let mut score = meaning_score(name, &s.key);
+            let mut score = score_words(&pn, &pw, &s.norm, &s.words);
             // `{id}`/`{user_id}` from the parent list's `id`.
             if score == 0 && parent && bare_id && s.norm == "id" {
                 score = 2;
             }
             if score == 0 {
-                continue;
+                return None;
             }
             let whose = match (&s.identity, identity) {
                 (Some(a), Some(b)) if a == b => 3,
@@ -216,12 +225,52 @@ impl Harvest {
                 (Some(_), None) => 1,
                 _ => 0,
             };
-            let rank = (score, u8::from(parent), whose);
-            if best.as_ref().is_none_or(|(r, _)| rank > *r) {
-                best = Some((rank, s));
+            Some((score, u8::from(parent), whose))
+        };
+        // The earliest value of the highest rank, as a scan of every value in order would pick.
+        let mut best: Option<((u8, u8, u8), usize)> = None;
+        let consider = |idxs: &[usize], best: &mut Option<((u8, u8, u8), usize)>| {
+            for &i in idxs {
+                if let Some(r) = rank(&self.seen[i])
+                    && best.is_none_or(|(b, j)| r > b || (r == b && i < j))
+                {
+                    *best = Some((r, i));
+                }
+            }
+        };
+        // 1. The parent collection's own values. A parent value of score 3 cannot be beaten; of
+        // score 2, only by an exact name elsewhere.
+        if let Some(idxs) = self.by_path.get(prefix) {
+            consider(idxs, &mut best);
+        }
+        let none = Vec::new();
+        let exact = self.by_norm.get(&pn).unwrap_or(&none);
+        match best.map(|((score, _, _), _)| score) {
+            Some(3) => {}
+            Some(2) => consider(exact, &mut best),
+            _ => {
+                // 2. Every value whose key could mean the parameter: the same name, a key that
+                // ends with the parameter's words or is their tail (it contains the anchor
+                // word), or one sharing a key word (`slug`, `email`, …).
+                let anchor = match pw.as_slice() {
+                    [.., w, last] if matches!(last.as_str(), "id" | "value" | "data") => Some(w),
+                    [.., last] => Some(last),
+                    [] => None,
+                };
+                let mut idxs: Vec<usize> = exact.clone();
+                let mut words: Vec<&String> = anchor.into_iter().collect();
+                words.extend(pw.iter().filter(|w| KEY_WORDS.contains(&w.as_str())));
+                for w in words {
+                    if let Some(v) = self.by_word.get(w) {
+                        idxs.extend_from_slice(v);
+                    }
+                }
+                idxs.sort_unstable();
+                idxs.dedup();
+                consider(&idxs, &mut best);
             }
         }
-        best.map(|(_, s)| s.value.as_str())
+        best.map(|(_, i)| self.seen[i].value.as_str())
     }
 
     /// All harvested values for a key (for adjacent-id probing and two-identity checks).
@@ -416,6 +465,120 @@ pub fn order(spec: &Spec) -> Vec<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every harvested value read in order: what the indexed lookup must agree with.
+    fn reference<'h>(
+        h: &'h Harvest,
+        op_path: &str,
+        name: &str,
+        identity: Option<&str>,
+    ) -> Option<&'h str> {
+        let prefix = op_path
+            .split("/{")
+            .next()
+            .unwrap_or(op_path)
+            .trim_end_matches('/');
+        let bare_id = norm(name) == "id" || norm(name).ends_with("id");
+        let mut best: Option<((u8, u8, u8), &Seen)> = None;
+        for s in &h.seen {
+            let parent = s.path.trim_end_matches('/') == prefix;
+            let mut score = meaning_score(name, &s.key);
+            if score == 0 && parent && bare_id && s.norm == "id" {
+                score = 2;
+            }
+            if score == 0 {
+                continue;
+            }
+            let whose = match (&s.identity, identity) {
+                (Some(a), Some(b)) if a == b => 3,
+                (None, _) => 2,
+                (Some(_), None) => 1,
+                _ => 0,
+            };
+            let rank = (score, u8::from(parent), whose);
+            if best.as_ref().is_none_or(|(r, _)| rank > *r) {
+                best = Some((rank, s));
+            }
+        }
+        best.map(|(_, s)| s.value.as_str())
+    }
+
+    #[test]
+    fn indexed_lookup_agrees_with_reading_every_value() {
+        let keys = [
+            "id",
+            "item_id",
+            "itemId",
+            "slug",
+            "articleSlug",
+            "title",
+            "article_title",
+            "user_name",
+            "username",
+            "email",
+            "email_address",
+            "orderNumber",
+            "value",
+            "name",
+            "sku",
+            "uuid",
+        ];
+        let paths = [
+            "/articles",
+            "/users",
+            "/orders/{id}/items",
+            "/items",
+            "/search",
+        ];
+        let who = [None, Some("alice"), Some("bob")];
+        let mut h = Harvest::default();
+        let mut n = 0u32;
+        for (pi, path) in paths.iter().enumerate() {
+            for (wi, w) in who.iter().enumerate() {
+                let mut obj = serde_json::Map::new();
+                for (ki, k) in keys.iter().enumerate() {
+                    if (ki + pi + wi) % 3 != 0 {
+                        n += 1;
+                        obj.insert(k.to_string(), serde_json::json!(format!("v{n}")));
+                    }
+                }
+                h.add_seen(path, &serde_json::json!([obj]), *w);
+            }
+        }
+        let params = [
+            "id",
+            "item_id",
+            "slug",
+            "article_slug",
+            "title",
+            "username",
+            "author_username",
+            "userEmail",
+            "order_number",
+            "value",
+            "nothing",
+            "sku_code",
+            "uuid",
+        ];
+        let ops = [
+            "/articles/{slug}",
+            "/users/{id}",
+            "/orders/{id}/items/{item_id}",
+            "/items/{item_id}",
+            "/other/{x}",
+        ];
+        for op in ops {
+            for p in params {
+                for w in who {
+                    assert_eq!(
+                        h.value_for_identity(op, p, w),
+                        reference(&h, op, p, w),
+                        "{op} {p} {w:?}"
+                    );
+                }
+            }
+        }
+    }
 
     #[test]
     fn harvest_feeds_item_routes() {

@@ -69,11 +69,13 @@ fn privilege_keys(
     }
 }
 
+/// Privilege field names → (first observation, operations, anonymous anywhere, own only).
+type Group = (Vec<String>, usize, Vec<String>, bool, bool);
+
 /// APIW-BFLA-003 over the store: one finding per set of privilege fields, listing every operation
 /// that returns it (one root cause: the account representation).
 pub fn check(s: &Scanner, out: &mut Vec<Finding>) {
-    // Privilege field names → (first observation, operations, anonymous anywhere, own only).
-    let mut groups: Vec<(Vec<String>, usize, Vec<String>, bool, bool)> = Vec::new();
+    let mut groups: Vec<Group> = Vec::new();
     for ((method, path), idxs) in crate::checks::by_operation(s) {
         let account_path = apiward_taxonomy::accounts::is_account_collection(&path);
         let Some((i, keys)) = idxs.iter().find_map(|i| {

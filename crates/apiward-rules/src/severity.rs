@@ -52,7 +52,7 @@ pub fn criteria(id: &str) -> Option<&'static str> {
         }
         "APIW-AUTH-108" => "**Low** (default): security headers missing.",
         "APIW-AUTH-109" => {
-            "**Medium** (default, firm): login or password-reset answers differ in status, body shape or message for an existing account and an unknown one. **Low** (tentative): only the median time differs (3x and 50 ms or more)."
+            "**Medium** (default, firm): login, password-reset or registration answers differ in status, body shape or message for an existing account and an unknown one. **Low** (tentative): only the median time differs (3x and 50 ms or more)."
         }
         // bfla
         "APIW-BFLA-001" => {

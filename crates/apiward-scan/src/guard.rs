@@ -214,9 +214,10 @@ pub struct Guard {
     skipped: BTreeMap<usize, SkippedOperation>,
     refused: usize,
     journal: Vec<WriteRecord>,
-    /// The user-enumeration comparison's password-reset requests: the operation, the only
-    /// addresses a body may name, and how many requests per address.
-    reset: Option<(usize, Vec<String>, usize)>,
+    /// The user-enumeration comparison's account probes (password-reset requests, registration
+    /// attempts without a password): the operation, the only accounts a body may name, how many
+    /// requests per account, and the journal's word for them.
+    account_probes: Vec<(usize, Vec<String>, usize, &'static str)>,
 }
 
 impl Guard {
@@ -249,7 +250,7 @@ impl Guard {
             skipped: BTreeMap::new(),
             refused: 0,
             journal: Vec::new(),
-            reset: None,
+            account_probes: Vec::new(),
         }
     }
 
@@ -562,7 +563,21 @@ impl Guard {
     /// most `per_address` times each, for the user-enumeration comparison. Reset e-mail then only
     /// ever goes to the scanner's own address or nowhere.
     pub fn allow_reset_requests(&mut self, op: usize, addresses: Vec<String>, per_address: usize) {
-        self.reset = Some((op, addresses, per_address));
+        self.account_probes
+            .push((op, addresses, per_address, "reset request"));
+    }
+
+    /// Active scans: allow registration attempts to `op` whose whole body is one member naming
+    /// one of `accounts` (the scanner's own and made-up `.invalid` ones) and nothing else — no
+    /// password, so no account can be completed — at most `per_account` times each.
+    pub fn allow_registration_probes(
+        &mut self,
+        op: usize,
+        accounts: Vec<String>,
+        per_account: usize,
+    ) {
+        self.account_probes
+            .push((op, accounts, per_account, "registration probe"));
     }
 
     /// Whether spec operation `op` is a login, token or session-creating operation.
@@ -655,8 +670,8 @@ impl Guard {
             return self.refuse(None, "writes go only to documented operations".into());
         };
         let o = self.ops[i].clone();
-        if let Some((rop, addresses, cap)) = self.reset.clone()
-            && rop == i
+        if let Some((_, addresses, cap, kind)) =
+            self.account_probes.iter().find(|p| p.0 == i).cloned()
             && method == "POST"
         {
             let named = r
@@ -672,9 +687,9 @@ impl Guard {
                 })
                 .filter(|a| addresses.contains(a));
             if let Some(addr) = named {
-                self.count(Key::Path(format!("RESET {addr}")), cap)
+                self.count(Key::Path(format!("{kind} {addr}")), cap)
                     .or_else(|e| self.refuse(None, e))?;
-                return Ok(("reset request", None, None, false, false));
+                return Ok((kind, None, None, false, false));
             }
         }
         if o.included {

@@ -347,6 +347,14 @@ paths:
           application/json:
             schema: {type: object, properties: {email: {type: string, format: email}}}
       responses: {"202": {description: sent if the account exists}}
+  /api/users/register:
+    post:
+      security: []
+      requestBody:
+        content:
+          application/json:
+            schema: {type: object, required: [email, password], properties: {email: {type: string, format: email}, password: {type: string}, bio: {type: string}}}
+      responses: {"201": {description: registered}}
   /api/articles:
     get:
       security: []
@@ -422,6 +430,22 @@ fn quill(cfg: Quill) -> impl Fn(Head) -> Reply + Send + Sync {
             } else {
                 reply(404, "", &json!({"error": "unknown e-mail address"}))
             };
+        }
+        if h.method == "POST" && path == "/api/users/register" {
+            let b: Value = serde_json::from_slice(&h.body).unwrap_or(Value::Null);
+            let known = users.iter().any(|(e, _)| b["email"].as_str() == Some(e));
+            // The enumerating variant checks "taken" before it validates the rest.
+            if known && cfg.enumerates {
+                return reply(409, "", &json!({"error": "e-mail already registered"}));
+            }
+            if b["password"].as_str().is_none_or(str::is_empty) {
+                return reply(422, "", &json!({"errors": {"password": ["is required"]}}));
+            }
+            if known {
+                return reply(422, "", &json!({"errors": {"email": ["is invalid"]}}));
+            }
+            // The active scan's own create (sample values); never one of the probes.
+            return reply(201, "", &json!({"user": {"email": b["email"]}}));
         }
         // A real verifier: HS256 with the secret, signature checked.
         let me = h
@@ -552,7 +576,7 @@ async fn fires_user_enumeration() {
     };
     let r = scan(QUILL, quill(cfg), quill_ids(), true).await;
     let f = runtime(&r.out.findings, "user-enumeration");
-    assert_eq!(f.len(), 2, "{f:#?}");
+    assert_eq!(f.len(), 3, "{f:#?}");
     let at = |p: &str| {
         f.iter()
             .find(|x| x.location.path.as_deref() == Some(p))
@@ -610,6 +634,44 @@ async fn fires_user_enumeration() {
             .iter()
             .any(|w| w.kind == "reset request")
     );
+    // Registration: only the account named, never a password, own address or .invalid only.
+    assert!(
+        at("/api/users/register")
+            .message
+            .contains("status 409 vs 422")
+    );
+    let signups: Vec<Value> = r
+        .seen
+        .iter()
+        .filter(|h| h.path == "/api/users/register")
+        .map(|h| serde_json::from_slice(&h.body).unwrap_or(Value::Null))
+        .collect();
+    let probes: Vec<&Value> = signups
+        .iter()
+        .filter(|b| {
+            b.as_object()
+                .is_some_and(|m| m.len() == 1 && m.contains_key("email"))
+        })
+        .collect();
+    assert!(!probes.is_empty() && probes.len() <= 6, "{signups:?}");
+    for b in &probes {
+        let e = b["email"].as_str().unwrap_or("");
+        assert!(e == "ann@quill.test" || e.ends_with(".invalid"), "{b}");
+    }
+    // No request ever tried to register the identity's own address with a password.
+    assert!(
+        !signups
+            .iter()
+            .any(|b| b["email"] == "ann@quill.test" && !b["password"].is_null()),
+        "{signups:?}"
+    );
+    assert!(
+        r.out
+            .safety
+            .writes
+            .iter()
+            .any(|w| w.kind == "registration probe")
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -625,6 +687,10 @@ async fn near_miss_user_enumeration() {
         r.seen.iter().any(|h| h.path == "/api/users/login"
             && String::from_utf8_lossy(&h.body).contains("apiward-nobody")),
         "the comparison did not run"
+    );
+    assert!(
+        r.seen.iter().any(|h| h.path == "/api/users/register"),
+        "the registration comparison did not run"
     );
 }
 

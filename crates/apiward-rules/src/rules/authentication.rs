@@ -286,7 +286,7 @@ rule! {
 }
 
 rule! {
-    /// Login or password-reset answers that tell an existing account from an unknown one.
+    /// Login, password-reset or registration answers that tell an existing account from an unknown one.
     USER_ENUMERATION {
         id: "APIW-AUTH-109",
         name: "user-enumeration",
@@ -296,10 +296,10 @@ rule! {
         spec: false,
         cwe: [204, 203],
         owasp: "API2:2023",
-        summary: "A login or password-reset request answers differently (status, body shape, message, or time) for an existing account than for an unknown one.",
+        summary: "A login, password-reset or registration request answers differently (status, body shape, message, or time) for an existing account than for an unknown one.",
         why: "An attacker learns which user names and e-mail addresses have accounts, then aims credential stuffing, password spraying and phishing at exactly those.",
         example: "`POST /sessions` with a wrong password answers `401 {\"error\": \"wrong password\"}` for `alice` and `404 {\"error\": \"no such user\"}` for an unknown name.",
-        fix: "Answer every failed login with the same status, body and timing (verify a dummy hash when the user does not exist), and every reset request with the same \"if the account exists, we sent an e-mail\" message.",
+        fix: "Answer every failed login with the same status, body and timing (verify a dummy hash when the user does not exist), every reset request with the same \"if the account exists, we sent an e-mail\" message, and validate a sign-up completely before checking whether the address is taken (then answer \"check your e-mail\" either way).",
         fastapi: Some("Raise one `HTTPException(401, \"Incorrect username or password\")` for both cases and call `pwd_context.verify(password, DUMMY_HASH)` when the `get_item` finds no user, so both paths take the same time."),
     }
 }

@@ -1,4 +1,5 @@
-//! APIW-AUTH-109 (active): login and password-reset answers that tell existing accounts from unknown ones.
+//! APIW-AUTH-109 (active): login, password-reset and registration answers that tell existing
+//! accounts from unknown ones.
 //! Tests: `fires_user_enumeration`, `near_miss_user_enumeration` (tests/identities.rs).
 
 use crate::evidence::{at, response};
@@ -99,7 +100,8 @@ fn summarize(s: &Scanner, idx: &[usize], users: &[&str]) -> Option<Answers> {
 /// Active: `APIW-AUTH-109`. The login operation is asked about a scanner identity's own account
 /// and a made-up one, [`ENUM_TRIES`] times each, always with a wrong password; a password-reset
 /// *request* operation likewise, for the identity's own address and a made-up `.invalid` one
-/// only (the guard admits exactly those bodies). The answers are compared.
+/// only; a registration operation with a body naming only the account (no password). The guard
+/// admits exactly those bodies. The answers are compared.
 pub async fn check(s: &mut Scanner, out: &mut Vec<Finding>) {
     let Some(login) = s.logins.op.clone() else {
         return;
@@ -133,10 +135,15 @@ pub async fn check(s: &mut Scanner, out: &mut Vec<Finding>) {
         &unknown_idx,
         [&user, &unknown],
     );
-    // Password-reset request: only to the identity's own address and a made-up one.
-    if !user.contains('@') {
-        return;
+    if user.contains('@') {
+        reset_requests(s, out, &user).await;
     }
+    registration_probes(s, out, &user).await;
+}
+
+/// Password-reset *requests*, only to the identity's own address and a made-up one.
+async fn reset_requests(s: &mut Scanner, out: &mut Vec<Finding>, user: &str) {
+    let user = user.to_string();
     let Some((op, path, field)) = reset_request_op(s) else {
         return;
     };
@@ -172,6 +179,93 @@ pub async fn check(s: &mut Scanner, out: &mut Vec<Finding>) {
         &unknown_idx,
         [&user, &unknown],
     );
+}
+
+/// Registration attempts naming only the account (the identity's own, then a made-up one) and
+/// no password: nothing can be registered, yet an API that checks "already taken" before it
+/// validates the rest answers the two differently.
+async fn registration_probes(s: &mut Scanner, out: &mut Vec<Finding>, user: &str) {
+    let Some((op, path, field)) = registration_op(s, user.contains('@')) else {
+        return;
+    };
+    let user = user.to_string();
+    let unknown = if user.contains('@') {
+        "apiward-nobody-4f2c9@example.invalid".to_string()
+    } else {
+        "apiward_nobody_4f2c9".to_string()
+    };
+    s.guard
+        .allow_registration_probes(op, vec![user.clone(), unknown.clone()], ENUM_TRIES);
+    let mut known_idx = Vec::new();
+    let mut unknown_idx = Vec::new();
+    for _ in 0..ENUM_TRIES {
+        for (who, into) in [(&user, &mut known_idx), (&unknown, &mut unknown_idx)] {
+            let body = serde_json::json!({ field.clone(): who }).to_string();
+            let send = ScanRequest {
+                purpose: Purpose::Probe,
+                op: Some(op),
+                path: path.clone(),
+                identity: None,
+                request: Request::new(Method::POST, s.url(&path))
+                    .header("content-type", "application/json")
+                    .body(body.into_bytes()),
+            };
+            if let Some(i) = s.send(send).await {
+                into.push(i);
+            }
+        }
+    }
+    let what = format!("POST {path}");
+    compare_accounts(
+        s,
+        out,
+        &what,
+        "registration",
+        &known_idx,
+        &unknown_idx,
+        [&user, &unknown],
+    );
+}
+
+/// A sign-up operation: a POST without path parameters whose path says register, registration,
+/// signup or sign up, with a body field naming the account (an e-mail field when the identity
+/// logs in with an address, else a user name or login). `(op, path, account field)`.
+fn registration_op(s: &Scanner, by_email: bool) -> Option<(usize, String, String)> {
+    let spec = s.spec.as_ref()?;
+    spec.operations.iter().enumerate().find_map(|(i, op)| {
+        if op.method != apiward_spec::Method::Post || op.path.contains('{') {
+            return None;
+        }
+        let w = apiward_taxonomy::words(&op.path);
+        let has = |x: &str| w.iter().any(|y| y == x);
+        if !(has("register") || has("registration") || has("signup") || (has("sign") && has("up")))
+        {
+            return None;
+        }
+        let root = op
+            .request_body
+            .as_ref()?
+            .content
+            .iter()
+            .find_map(|m| m.schema)?;
+        let names: Vec<String> = spec
+            .flatten_properties(root, 1)
+            .into_iter()
+            .map(|p| p.name)
+            .collect();
+        let field = names.into_iter().find(|n| {
+            let w = apiward_taxonomy::words(n);
+            if by_email {
+                w.iter().any(|x| x == "email" || x == "mail")
+            } else {
+                matches!(
+                    w.join("_").as_str(),
+                    "username" | "user_name" | "login" | "user" | "handle"
+                )
+            }
+        })?;
+        Some((i, op.path.clone(), field))
+    })
 }
 
 /// A password-reset *request* (not its confirmation): a POST without path parameters whose path
@@ -284,10 +378,10 @@ fn compare_accounts(
         return;
     };
     let (ko, uo) = (s.obs(ki), s.obs(ui));
-    let how = if label == "login" {
-        "A failed login (wrong password)"
-    } else {
-        "A password-reset request"
+    let how = match label {
+        "login" => "A failed login (wrong password)",
+        "registration" => "A registration attempt naming only the account (no password)",
+        _ => "A password-reset request",
     };
     out.push(
         Finding::new(

@@ -16,7 +16,9 @@ use std::time::{Duration, Instant};
 /// HMAC-SHA256 over `timestamp + "." + body`, hex, `sha256=` prefix, constant-time compare,
 /// and at most five minutes of clock difference.
 fn receiver_accepts(secret: &str, ts: &str, sig: &str, body: &[u8], now: u64) -> bool {
-    let Ok(t) = ts.parse::<u64>() else { return false };
+    let Ok(t) = ts.parse::<u64>() else {
+        return false;
+    };
     if now.abs_diff(t) > 300 {
         return false;
     }
@@ -24,10 +26,16 @@ fn receiver_accepts(secret: &str, ts: &str, sig: &str, body: &[u8], now: u64) ->
     mac.update(ts.as_bytes());
     mac.update(b".");
     mac.update(body);
-    let Some(hex) = sig.strip_prefix("sha256=") else { return false };
+    let Some(hex) = sig.strip_prefix("sha256=") else {
+        return false;
+    };
     let Ok(bytes) = (0..hex.len())
         .step_by(2)
-        .map(|i| hex.get(i..i + 2).and_then(|b| u8::from_str_radix(b, 16).ok()).ok_or(()))
+        .map(|i| {
+            hex.get(i..i + 2)
+                .and_then(|b| u8::from_str_radix(b, 16).ok())
+                .ok_or(())
+        })
         .collect::<Result<Vec<u8>, ()>>()
     else {
         return false;
@@ -62,7 +70,10 @@ async fn schedule_scans_records_and_sends_signed_webhook() {
     .await;
     assert_eq!(hook.status, 201, "{}", hook.text());
     let hook = hook.json();
-    let secret = hook["secret"].as_str().expect("secret shown once").to_string();
+    let secret = hook["secret"]
+        .as_str()
+        .expect("secret shown once")
+        .to_string();
     assert!(secret.starts_with("whsec_"));
     let listed = get(addr, "/api/v1/webhooks").await.text();
     assert!(!listed.contains(&secret), "secrets are never listed");
@@ -83,7 +94,10 @@ async fn schedule_scans_records_and_sends_signed_webhook() {
         if s["last_status"].is_string() && s["running"] == false {
             break s;
         }
-        assert!(started.elapsed() < Duration::from_secs(180), "scan never finished: {s}");
+        assert!(
+            started.elapsed() < Duration::from_secs(180),
+            "scan never finished: {s}"
+        );
         tokio::time::sleep(Duration::from_millis(200)).await;
     };
     assert_eq!(schedule["last_status"], "ok", "{schedule}");
@@ -97,10 +111,17 @@ async fn schedule_scans_records_and_sends_signed_webhook() {
     assert_eq!(scan["scan"]["trigger"], "schedule");
     assert_eq!(scan["scan"]["mode"], "scan");
     assert_eq!(scan["report"]["safety"]["mode"], "read-only");
-    assert!(scan["scan"]["new"].as_i64().is_some_and(|n| n > 0), "the leaky demo has findings");
-    let methods = scan["report"]["requests"]["by_method"].as_object().expect("methods");
     assert!(
-        methods.keys().all(|m| ["GET", "HEAD", "OPTIONS"].contains(&m.as_str())),
+        scan["scan"]["new"].as_i64().is_some_and(|n| n > 0),
+        "the leaky demo has findings"
+    );
+    let methods = scan["report"]["requests"]["by_method"]
+        .as_object()
+        .expect("methods");
+    assert!(
+        methods
+            .keys()
+            .all(|m| ["GET", "HEAD", "OPTIONS"].contains(&m.as_str())),
         "read-only scan sent {methods:?}"
     );
 
@@ -111,7 +132,10 @@ async fn schedule_scans_records_and_sends_signed_webhook() {
         if d["deliveries"][0]["delivered"] == true {
             break d;
         }
-        assert!(started.elapsed() < Duration::from_secs(20), "no delivery: {d}");
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "no delivery: {d}"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     };
     let d = &deliveries["deliveries"][0];
@@ -121,31 +145,65 @@ async fn schedule_scans_records_and_sends_signed_webhook() {
     let got = received.lock().expect("lock").clone();
     assert_eq!(got.len(), 2);
     let last = got.last().expect("delivery");
-    let ts = last.header("x-apiward-timestamp").expect("timestamp").to_string();
-    let sig = last.header("x-apiward-signature").expect("signature").to_string();
+    let ts = last
+        .header("x-apiward-timestamp")
+        .expect("timestamp")
+        .to_string();
+    let sig = last
+        .header("x-apiward-signature")
+        .expect("signature")
+        .to_string();
     assert_eq!(last.header("content-type"), Some("application/json"));
     let now = apiward_core::time::unix_now();
     assert!(receiver_accepts(&secret, &ts, &sig, &last.body, now));
     assert!(apiward_serve::verify(&secret, &ts, &sig, &last.body, now, 300).is_ok());
     // Altered body, wrong secret, replayed later: all refused.
     let mut altered = last.body.clone();
-    let pos = altered.iter().position(|b| b.is_ascii_digit()).expect("a digit");
-    altered[pos] = if altered[pos] == b'9' { b'8' } else { altered[pos] + 1 };
+    let pos = altered
+        .iter()
+        .position(|b| b.is_ascii_digit())
+        .expect("a digit");
+    altered[pos] = if altered[pos] == b'9' {
+        b'8'
+    } else {
+        altered[pos] + 1
+    };
     assert!(!receiver_accepts(&secret, &ts, &sig, &altered, now));
     assert!(!receiver_accepts("whsec_wrong", &ts, &sig, &last.body, now));
-    assert!(!receiver_accepts(&secret, &ts, &sig, &last.body, now + 3600));
+    assert!(!receiver_accepts(
+        &secret,
+        &ts,
+        &sig,
+        &last.body,
+        now + 3600
+    ));
     assert!(apiward_serve::verify(&secret, &ts, &sig, &last.body, now + 3600, 300).is_err());
     // A replay with a fresh timestamp but the old signature fails too.
     let fresh = (now + 10).to_string();
-    assert!(!receiver_accepts(&secret, &fresh, &sig, &last.body, now + 10));
+    assert!(!receiver_accepts(
+        &secret,
+        &fresh,
+        &sig,
+        &last.body,
+        now + 10
+    ));
 
     let payload: serde_json::Value = serde_json::from_slice(&last.body).expect("JSON payload");
     assert_eq!(payload["event"], "scan.changed");
     assert_eq!(payload["scan"]["id"], scan_id);
     assert_eq!(payload["api"]["name"], target.as_str());
-    assert!(payload["reasons"].as_array().expect("reasons").iter().any(|r| r == "new_findings"));
+    assert!(
+        payload["reasons"]
+            .as_array()
+            .expect("reasons")
+            .iter()
+            .any(|r| r == "new_findings")
+    );
     assert!(payload["counts"]["new"].as_u64().is_some_and(|n| n > 0));
-    let masked = last.body.windows(b"revealed".len()).any(|w| w == b"revealed");
+    let masked = last
+        .body
+        .windows(b"revealed".len())
+        .any(|w| w == b"revealed");
     assert!(!masked, "payloads carry no evidence values");
 
     // Pages show the run.

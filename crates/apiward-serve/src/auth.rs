@@ -18,7 +18,7 @@ const MAX_SESSIONS: usize = 256;
 pub const SESSION_COOKIE: &str = "apiward_session";
 
 /// Sent with every answer: nothing loads from anywhere but this origin, no inline script or
-/// style, no framing, no referrer.
+/// style, no framing, no referrer to other sites.
 pub const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 /// Refuse a bind address off loopback unless an access token of at least [`MIN_TOKEN_LEN`]
@@ -137,10 +137,9 @@ fn loopback_host(host: &str) -> bool {
 /// Cross-site state changes are refused outright: `Sec-Fetch-Site` when the browser sends it,
 /// else `Origin` against `Host`.
 fn same_origin(headers: &HeaderMap) -> bool {
-    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok())
-        && !matches!(site, "same-origin" | "none")
-    {
-        return false;
+    // Browsers that send it are believed; `Origin` is the fallback for those that do not.
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        return matches!(site, "same-origin" | "none");
     }
     match headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
         None => true,
@@ -261,7 +260,8 @@ fn secure(mut r: Response) -> Response {
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     h.insert(
         header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
+        // Not `no-referrer`: with it, browsers send `Origin: null` on same-origin form posts.
+        HeaderValue::from_static("same-origin"),
     );
     h.insert(
         "cross-origin-opener-policy",

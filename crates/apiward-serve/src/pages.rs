@@ -96,7 +96,7 @@ fn page(status: StatusCode, title: &str, here: &str, body: &str, report_js: bool
     let mut o = String::with_capacity(body.len() + 2048);
     let _ = write!(
         o,
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta name=\"referrer\" content=\"no-referrer\">\n<title>{} — apiward</title>\n<link rel=\"stylesheet\" href=\"/static/app.css\"></head>\n<body>\n<nav class=\"bar\"><span class=\"brand\">apiward</span>",
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<link rel=\"icon\" href=\"data:,\">\n<title>{} — apiward</title>\n<link rel=\"stylesheet\" href=\"/static/app.css\"></head>\n<body>\n<nav class=\"bar\"><span class=\"brand\">apiward</span>",
         h(title)
     );
     for (href, label) in [

@@ -31,7 +31,8 @@ fn json(out: &Output) -> Value {
 
 #[test]
 fn record_then_history_and_trend() {
-    let dir = std::env::temp_dir().join(format!("apiward-cli-history-{}", std::process::id()));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("apiward-cli-history-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("dir");
     let db = dir.join("h.db");

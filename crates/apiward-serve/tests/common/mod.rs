@@ -33,8 +33,10 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
     hay.windows(needle.len()).position(|w| w == needle)
 }
 
+type Headers = Vec<(String, String)>;
+
 /// Split a raw HTTP message into (start line, headers, body), the body by Content-Length.
-fn parse(raw: &[u8]) -> Option<(String, Vec<(String, String)>, Vec<u8>)> {
+fn parse(raw: &[u8]) -> Option<(String, Headers, Vec<u8>)> {
     let end = find(raw, b"\r\n\r\n")?;
     let head = String::from_utf8_lossy(&raw[..end]).into_owned();
     let mut lines = head.split("\r\n");
@@ -159,7 +161,7 @@ pub async fn receiver(script: Vec<u16>) -> (SocketAddr, Arc<Mutex<Vec<Received>>
 }
 
 pub fn temp_db(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!(
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!(
         "apiward-serve-{name}-{}-{}",
         std::process::id(),
         apiward_core::time::unix_now()

@@ -1,6 +1,7 @@
-//! Load: 50 concurrent clients read the JSON API while a scheduled scan of the demo API runs and
-//! is recorded. Reports requests, latency percentiles (p50/p95/p99/max) and anything lost (a
-//! request without a 200 answer, or a scan that was not recorded).
+//! Load: 50 concurrent clients read the JSON API while a scheduled scan of the demo API (at the
+//! default 150 requests/s) runs and is recorded. Reports requests, latency percentiles
+//! (p50/p95/p99/max) and anything lost (a request without a 200 answer, or a scan that was not
+//! recorded).
 //!
 //!   cargo bench -p apiward-serve --bench load [-- CLIENTS]
 
@@ -40,7 +41,6 @@ async fn run(clients: usize) {
         bind: SocketAddr::from(([127, 0, 0, 1], 0)),
         tick: Duration::from_millis(100),
         max_jitter: Duration::ZERO,
-        scan_rate: None,
         ..ServeConfig::default()
     };
     let server = start(cfg, Arc::clone(&store)).await.expect("serve");

@@ -276,6 +276,21 @@ async fn host_csrf_and_cross_site_checks() {
     assert_eq!(ok.status, 303, "{}", ok.text());
     let list = get(addr, "/api/v1/schedules").await.json();
     assert_eq!(list["schedules"].as_array().map(|l| l.len()), Some(1));
+    // DELETE needs no JSON body (browsers cannot send it cross-site without a preflight), but a
+    // cross-site one is still refused.
+    let id = list["schedules"][0]["id"].as_i64().expect("id");
+    let path = format!("/api/v1/schedules/{id}");
+    let cross = request(
+        addr,
+        "DELETE",
+        &path,
+        &[("Sec-Fetch-Site", "cross-site")],
+        b"",
+    )
+    .await;
+    assert_eq!(cross.status, 403);
+    assert_eq!(request(addr, "DELETE", &path, &[], b"").await.status, 204);
+    assert_eq!(request(addr, "DELETE", &path, &[], b"").await.status, 404);
     // A metadata address is refused as a scan target and as a webhook.
     let meta = post_json(
         addr,

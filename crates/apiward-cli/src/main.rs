@@ -6,6 +6,7 @@ mod cmd_audit;
 mod cmd_detect;
 mod cmd_diff;
 mod cmd_history;
+mod cmd_mcp;
 mod cmd_rules;
 mod cmd_scan;
 mod cmd_serve;
@@ -66,6 +67,7 @@ fn main() -> ExitCode {
         cli::Command::Serve(a) => cmd_serve::run(*a),
         cli::Command::History(a) => cmd_history::history(a),
         cli::Command::Trend(a) => cmd_history::trend(a),
+        cli::Command::Mcp(a) => cmd_mcp::run(a),
     };
     ExitCode::from(code)
 }

@@ -2,6 +2,11 @@
 //!
 //! Lists without a page-size parameter are one API-level finding (the pattern repeats across the
 //! API); a page-size parameter without a maximum is one finding per parameter name.
+//!
+//! Tests: `fires_list_without_limit_on_lists_not_item_routes_or_carts`,
+//! `near_miss_list_without_limit`,
+//! `fires_limit_without_maximum_even_with_an_undocumented_response`,
+//! `near_miss_limit_without_maximum` (src/tests.rs, src/tests/rules.rs).
 
 use crate::shape::{is_list_operation, is_page_size_name};
 use crate::{Auth, Ctx};

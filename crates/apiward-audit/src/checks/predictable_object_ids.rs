@@ -3,6 +3,8 @@
 //! Only operations the spec leaves open while securing others count: a spec that models no
 //! authentication says nothing about who may read which object (APIW-AUTH-007 says so once), and
 //! public-by-design operations are meant to be open. One finding per parameter declaration.
+//!
+//! Tests: `fires_predictable_object_ids`, `near_miss_predictable_object_ids` (src/tests/rules.rs).
 
 use crate::shape::url_params;
 use crate::{Auth, Ctx};

@@ -1,6 +1,8 @@
 //! APIW-DATA-002: sensitive values carried in query or path parameters. Personal data: one
 //! finding per parameter declaration (a component parameter used by 40 operations is one
 //! finding); credentials: one finding for the API, naming the parameters.
+//!
+//! Tests: `fires_sensitive_data_in_url`, `near_miss_sensitive_data_in_url` (src/tests/rules.rs).
 
 use crate::Ctx;
 use crate::sensitive::{personal_type, secret_type};

@@ -1,4 +1,9 @@
-//! APIW-INPUT-001/002/003: inputs without constraints — hygiene, one API-level finding per rule.
+//! APIW-INPUT-001, APIW-INPUT-002 and APIW-INPUT-003: inputs without constraints (strings,
+//! numbers, arrays) — hygiene, one API-level finding per rule.
+//!
+//! Tests: `fires_unbounded_string_input`, `near_miss_unbounded_string_input`,
+//! `fires_unbounded_numeric_input`, `near_miss_unbounded_numeric_input`,
+//! `fires_unbounded_array_input`, `near_miss_unbounded_array_input` (src/tests/rules.rs).
 
 use crate::Ctx;
 use apiward_core::{Finding, Severity};

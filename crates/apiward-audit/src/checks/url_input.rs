@@ -1,4 +1,5 @@
 //! APIW-SSRF-001 (spec half): inputs that take URLs — one finding per declaration.
+//! Tests: `fires_url_input`, `near_miss_url_input` (src/tests/rules.rs).
 
 use crate::{Auth, Ctx};
 use apiward_core::{Confidence, Finding, Severity};

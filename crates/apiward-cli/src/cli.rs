@@ -28,6 +28,12 @@ pub enum Command {
     Detect(DetectArgs),
     /// Compare two JSON reports: new, fixed and unchanged findings.
     Diff(DiffArgs),
+    /// Run the local web service: scan history, monitoring schedules, signed webhooks, a JSON API.
+    Serve(Box<ServeArgs>),
+    /// List recorded APIs, or the scans of one API (from the history database).
+    History(HistoryArgs),
+    /// The score of an API over its recorded scans, with new, regressed and fixed findings.
+    Trend(TrendArgs),
     /// Run as an MCP server on stdin/stdout for AI assistants (read-only unless --active).
     Mcp(McpArgs),
 }
@@ -68,6 +74,75 @@ pub struct OutputArgs {
     /// Configuration file (default: ./apiward.toml when present).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Record the report in the history database (DB, default: $APIWARD_DB or
+    /// ~/.local/share/apiward/history.db), where `apiward serve`, `history` and `trend` read it.
+    /// Revealed evidence is never stored.
+    #[arg(long, value_name = "DB", num_args = 0..=1, default_missing_value = "", require_equals = true)]
+    pub record: Option<String>,
+}
+
+/// The history database flag shared by `serve`, `history` and `trend`.
+#[derive(Args, Debug, Clone, Default)]
+pub struct DbArgs {
+    /// The history database (default: $APIWARD_DB, else ~/.local/share/apiward/history.db).
+    #[arg(long, value_name = "FILE")]
+    pub db: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    /// Address to listen on. Anything but loopback needs --allow-remote and --token.
+    #[arg(long, value_name = "IP:PORT", default_value = "127.0.0.1:8477")]
+    pub bind: String,
+    /// Allow a non-loopback --bind address (requires --token).
+    #[arg(long)]
+    pub allow_remote: bool,
+    /// Access token every request must carry (`Authorization: Bearer`, or the login page);
+    /// `env:VAR` reads it from the environment. At least 16 characters.
+    #[arg(long, value_name = "TOKEN")]
+    pub token: Option<String>,
+    /// Scheduled scans may write (as `apiward scan --active`). Off by default; never from a request.
+    #[arg(long)]
+    pub active: bool,
+    /// Scans running at once at most.
+    #[arg(long, value_name = "N", default_value_t = 2)]
+    pub max_concurrent_scans: usize,
+    /// Per-scan time budget in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 120)]
+    pub scan_budget: u64,
+    /// Request rate cap of each scan, per second (0 = unlimited).
+    #[arg(long, value_name = "N", default_value_t = 150.0)]
+    pub scan_rate: f64,
+    #[command(flatten)]
+    pub db: DbArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct HistoryArgs {
+    /// An API (its id, or its name: base URL or spec source). Without it: every API.
+    pub api: Option<String>,
+    /// Scans listed at most.
+    #[arg(long, value_name = "N", default_value_t = 20)]
+    pub limit: usize,
+    /// Output format: terminal or json.
+    #[arg(long, short = 'f', default_value = "terminal")]
+    pub format: String,
+    #[command(flatten)]
+    pub db: DbArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct TrendArgs {
+    /// The API (its id, or its name: base URL or spec source).
+    pub api: String,
+    /// Scans shown at most (the most recent).
+    #[arg(long, value_name = "N", default_value_t = 20)]
+    pub limit: usize,
+    /// Output format: terminal or json.
+    #[arg(long, short = 'f', default_value = "terminal")]
+    pub format: String,
+    #[command(flatten)]
+    pub db: DbArgs,
 }
 
 #[derive(Args, Debug)]

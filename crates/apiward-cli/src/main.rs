@@ -5,9 +5,11 @@ mod cli;
 mod cmd_audit;
 mod cmd_detect;
 mod cmd_diff;
+mod cmd_history;
 mod cmd_mcp;
 mod cmd_rules;
 mod cmd_scan;
+mod cmd_serve;
 mod config;
 mod output;
 
@@ -62,6 +64,9 @@ fn main() -> ExitCode {
         cli::Command::Explain(a) => cmd_rules::explain(a),
         cli::Command::Detect(a) => cmd_detect::run(a),
         cli::Command::Diff(a) => cmd_diff::run(a),
+        cli::Command::Serve(a) => cmd_serve::run(*a),
+        cli::Command::History(a) => cmd_history::history(a),
+        cli::Command::Trend(a) => cmd_history::trend(a),
         cli::Command::Mcp(a) => cmd_mcp::run(a),
     };
     ExitCode::from(code)

@@ -130,6 +130,11 @@ pub fn emit(mut report: Report, out: &OutputArgs, gates: &Gates) -> u8 {
             .iter()
             .any(|f| apiward_report::fails(f, gates.fail_on));
     let gate_score = gates.threshold.is_some_and(|t| report.score.overall < t);
+    if let Some(db) = &out.record
+        && let Err(e) = record(&report, db, out.quiet)
+    {
+        return crate::fail(e);
+    }
     if gate_severity || gate_score {
         if !out.quiet {
             let why = if gate_severity {
@@ -150,6 +155,32 @@ pub fn emit(mut report: Report, out: &OutputArgs, gates: &Gates) -> u8 {
     } else {
         exit::OK
     }
+}
+
+/// `--record[=DB]`: store the report in the history database.
+fn record(report: &Report, db: &str, quiet: bool) -> Result<(), String> {
+    let path = crate::cmd_history::db_path(if db.is_empty() {
+        None
+    } else {
+        Some(std::path::Path::new(db))
+    });
+    let store =
+        apiward_history::Store::open(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let r = store
+        .record(report, "cli")
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    if !quiet {
+        eprintln!(
+            "apiward: recorded scan #{} of {} in {}: {} new, {} regressed, {} fixed",
+            r.scan.id,
+            apiward_core::sanitize_terminal(&r.scan.api_name),
+            path.display(),
+            r.new.len(),
+            r.regressed.len(),
+            r.fixed.len()
+        );
+    }
+    Ok(())
 }
 
 fn write_file(path: &std::path::Path, text: &str) -> std::io::Result<()> {

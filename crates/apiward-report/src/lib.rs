@@ -32,6 +32,11 @@ mod terminal;
 
 pub use terminal::render_terminal;
 
+/// Escape text for HTML content and attribute values (what every HTML renderer here uses).
+pub fn escape_html(s: &str) -> String {
+    escape::html(s)
+}
+
 /// An output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Format {

@@ -907,6 +907,82 @@ async fn near_miss_mass_assignment_confirmed() {
     assert_quiet(&fs, "mass-assignment-confirmed");
 }
 
+const MEMBERSHIP: &str = "  /v1/account:
+    get:
+      responses: {'200': {description: ok}}
+    put:
+      requestBody:
+        content:
+          application/json:
+            schema:
+              type: object
+              properties:
+                displayName: {type: string, maxLength: 80}
+                membership: {type: object, properties: {newsletter: {type: boolean}}}
+      responses: {'200': {description: ok}}
+";
+
+/// Another style: camelCase, the privileged fields nested (`membership.tier`,
+/// `membership.isVerified`) and absent from the request schema. `deep_binds`: PUT deep-merges
+/// everything it gets; otherwise it keeps only `displayName` and `membership.newsletter`.
+fn membership_server(deep_binds: bool) -> impl Fn(Head) -> Reply + Send + Sync + 'static {
+    let stored = std::sync::Mutex::new(serde_json::json!({
+        "accountId": "acc-7", "displayName": "Alice",
+        "membership": {"tier": "free", "isVerified": false, "newsletter": true}
+    }));
+    fn merge(into: &mut serde_json::Value, from: &serde_json::Value) {
+        match (into, from) {
+            (serde_json::Value::Object(a), serde_json::Value::Object(b)) => {
+                for (k, v) in b {
+                    merge(a.entry(k.clone()).or_insert(serde_json::Value::Null), v);
+                }
+            }
+            (slot, v) => *slot = v.clone(),
+        }
+    }
+    move |h| {
+        if path_of(&h) != "/v1/account" {
+            return not_found();
+        }
+        let Ok(mut p) = stored.lock() else {
+            return not_found();
+        };
+        if h.method == "PUT"
+            && let Ok(body) = serde_json::from_slice::<serde_json::Value>(&h.body)
+        {
+            if deep_binds {
+                merge(&mut p, &body);
+            } else {
+                if let Some(n) = body.get("displayName") {
+                    p["displayName"] = n.clone();
+                }
+                if let Some(n) = body.pointer("/membership/newsletter") {
+                    p["membership"]["newsletter"] = n.clone();
+                }
+            }
+        }
+        json(200, "", &p.to_string())
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn fires_mass_assignment_confirmed_nested_undocumented() {
+    let fs = scan(&doc(MEMBERSHIP), one_user(), membership_server(true)).await;
+    let f = fs
+        .iter()
+        .find(|f| f.rule_name == "mass-assignment-confirmed")
+        .unwrap_or_else(|| panic!("no mass assignment: {fs:#?}"));
+    assert!(f.message.contains("`membership.tier`"), "{}", f.message);
+    assert!(
+        f.message.contains("`membership.isVerified`"),
+        "{}",
+        f.message
+    );
+    // The near miss: the same account, only documented fields bound.
+    let fs = scan(&doc(MEMBERSHIP), one_user(), membership_server(false)).await;
+    assert_quiet(&fs, "mass-assignment-confirmed");
+}
+
 const CHAT: &str = "  /chat:
     post:
       requestBody:

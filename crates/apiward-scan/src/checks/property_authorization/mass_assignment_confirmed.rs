@@ -1,6 +1,7 @@
-//! APIW-PROP-102 (active): privileged properties (`role`, `is_admin`, `balance`, …) written to the
-//! scan's own objects and stored by the API.
-//! Tests: `fires_mass_assignment_confirmed`, `near_miss_mass_assignment_confirmed` (tests/rules_runtime.rs).
+//! APIW-PROP-102 (active): privileged properties (`role`, `is_admin`, `balance`, …, at any depth
+//! and in the object's own casing) written to the scan's own objects and stored by the API.
+//! Tests: `fires_mass_assignment_confirmed`, `near_miss_mass_assignment_confirmed`,
+//! `fires_mass_assignment_confirmed_nested_undocumented` (tests/rules_runtime.rs).
 
 use crate::evidence::response;
 use crate::store::Purpose;
@@ -48,6 +49,68 @@ fn escalate(name: &str, current: Option<&Value>) -> Option<Value> {
     }
 }
 
+/// Deepest nesting probed: `settings.account.role`.
+const MAX_DEPTH: usize = 3;
+
+/// Dotted paths of the privileged fields present in `v`'s objects (arrays are not entered: an
+/// element cannot be addressed by a write).
+fn privileged_paths(v: &Value, prefix: &str, depth: usize, out: &mut Vec<String>) {
+    let Value::Object(m) = v else { return };
+    if depth >= MAX_DEPTH {
+        return;
+    }
+    for (k, x) in m {
+        let here = if prefix.is_empty() {
+            k.clone()
+        } else {
+            format!("{prefix}.{k}")
+        };
+        if is_privileged(k) && !out.contains(&here) {
+            out.push(here.clone());
+        }
+        privileged_paths(x, &here, depth + 1, out);
+    }
+}
+
+fn get_path<'v>(v: &'v Value, path: &str) -> Option<&'v Value> {
+    path.split('.').try_fold(v, |at, k| at.get(k))
+}
+
+/// Set `path` in `v`, creating objects on the way (never replacing a non-object on the way).
+fn set_path(v: &mut Value, path: &str, new: Value) -> bool {
+    let mut at = v;
+    let mut parts = path.split('.').peekable();
+    while let Some(k) = parts.next() {
+        let Value::Object(m) = at else { return false };
+        if parts.peek().is_none() {
+            m.insert(k.to_string(), new);
+            return true;
+        }
+        at = m
+            .entry(k.to_string())
+            .or_insert_with(|| Value::Object(Map::new()));
+    }
+    false
+}
+
+/// The write body that sets `changes` (dotted paths). A nested change carries its whole top-level
+/// member as read, with only that leaf changed, so an API that replaces nested objects on PATCH
+/// loses nothing; a revert sends those members back as they were.
+fn changes_body(original: &Value, base: Map<String, Value>, changes: &Map<String, Value>) -> Value {
+    let mut body = Value::Object(base);
+    for (path, v) in changes {
+        let top = path.split('.').next().unwrap_or(path);
+        if path.contains('.')
+            && let (Some(orig), Value::Object(b)) = (original.get(top), &mut body)
+            && !b.contains_key(top)
+        {
+            b.insert(top.to_string(), orig.clone());
+        }
+        set_path(&mut body, path, v.clone());
+    }
+    body
+}
+
 /// Mass assignment on the scan's own objects only: the writer's own account (`PATCH /me`) or an
 /// object the identity created. Read the object, write privileged properties, read it back,
 /// then write the original values back and check they stuck. Properties absent from the read are
@@ -64,17 +127,16 @@ pub async fn check(s: &mut Scanner, out: &mut Vec<Finding>) {
         {
             continue;
         }
+        // Documented privileged fields at any depth (`settings.role`); those the object itself
+        // carries are added once it has been read.
         let fields: Vec<String> = op
             .request_body
             .iter()
             .flat_map(|b| b.content.iter().filter_map(|m| m.schema))
-            .flat_map(|root| spec.flatten_properties(root, 1))
-            .map(|p| p.name)
-            .filter(|n| is_privileged(n))
+            .flat_map(|root| spec.flatten_properties(root, MAX_DEPTH))
+            .filter(|p| !p.path.contains("[]") && is_privileged(&p.name))
+            .map(|p| p.path)
             .collect();
-        if fields.is_empty() {
-            continue;
-        }
         if s.guard.is_own_account(i) {
             let planned = crate::plan::plan(&spec, i, op, &s.harvest);
             for id in &s.identities {
@@ -97,6 +159,8 @@ pub async fn check(s: &mut Scanner, out: &mut Vec<Finding>) {
             }
         }
     }
+    // Operations that document privileged fields first: the probe is capped.
+    targets.sort_by_key(|t| t.3.is_empty());
     let bodies: Vec<Vec<String>> = targets
         .iter()
         .map(|(i, ..)| {
@@ -134,15 +198,27 @@ pub async fn check(s: &mut Scanner, out: &mut Vec<Finding>) {
         else {
             continue;
         };
+        // Privileged fields the object carries, in the object's own casing (`isAdmin`,
+        // `account.accessLevel`), whether or not the request schema lists them.
+        let mut fields = fields;
+        privileged_paths(&original, "", 0, &mut fields);
         let mut escalated = Map::new();
         for f in &fields {
-            let current = original.get(f);
+            let current = get_path(&original, f);
             if current.is_none() && !created {
                 continue;
             }
-            if let Some(v) = escalate(f, current) {
+            let leaf = f.rsplit('.').next().unwrap_or(f);
+            if let Some(v) = escalate(leaf, current) {
                 escalated.insert(f.clone(), v);
             }
+        }
+        // A bounded probe: a handful of fields per object.
+        while escalated.len() > 8 {
+            let Some(last) = escalated.keys().last().cloned() else {
+                break;
+            };
+            escalated.remove(&last);
         }
         if escalated.is_empty() {
             continue;
@@ -153,17 +229,16 @@ pub async fn check(s: &mut Scanner, out: &mut Vec<Finding>) {
             Method::PATCH
         };
         let write_body = |changes: &Map<String, Value>| -> Vec<u8> {
-            let mut body = if method == Method::PUT {
+            let base = if method == Method::PUT {
                 crate::writes::write_back_body(&original, &names)
                     .and_then(|v| v.as_object().cloned())
                     .unwrap_or_default()
             } else {
                 Map::new()
             };
-            for (k, v) in changes {
-                body.insert(k.clone(), v.clone());
-            }
-            Value::Object(body).to_string().into_bytes()
+            changes_body(&original, base, changes)
+                .to_string()
+                .into_bytes()
         };
         let write = |body: Vec<u8>| ScanRequest {
             purpose: Purpose::Probe,
@@ -184,7 +259,7 @@ pub async fn check(s: &mut Scanner, out: &mut Vec<Finding>) {
             .map(|(_, j)| {
                 escalated
                     .iter()
-                    .filter(|(k, v)| j.get(k.as_str()) == Some(v))
+                    .filter(|(k, v)| get_path(j, k) == Some(v))
                     .map(|(k, _)| k.clone())
                     .collect()
             })
@@ -192,7 +267,7 @@ pub async fn check(s: &mut Scanner, out: &mut Vec<Finding>) {
         // Revert what changed (created objects are deleted at the end; revert them too).
         let originals: Map<String, Value> = escalated
             .keys()
-            .filter_map(|k| original.get(k).map(|v| (k.clone(), v.clone())))
+            .filter_map(|k| get_path(&original, k).map(|v| (k.clone(), v.clone())))
             .collect();
         let object = s.guard.object_path(&url);
         if !originals.is_empty() {
@@ -200,7 +275,7 @@ pub async fn check(s: &mut Scanner, out: &mut Vec<Finding>) {
             s.guard.label_last_write("revert");
             if let Some(check) = s.send(read(&url, &id)).await
                 && let Some(j) = &s.obs(check).json
-                && originals.iter().all(|(k, v)| j.get(k.as_str()) == Some(v))
+                && originals.iter().all(|(k, v)| get_path(j, k) == Some(v))
             {
                 s.guard.mark_reverted(&object);
             } else {

@@ -417,40 +417,16 @@ fn on_key(
     pend: &mut usize,
 ) {
     let input = s.input;
-    let key = &input[span.clone()];
     let nframes = frames.len();
     let idx = frames.last().map(|f| f.idx as usize).unwrap_or(0);
-    let kc = memo.classify(nframes, idx, key);
+    let facts = memo.facts(nframes, idx, input, span.clone());
+    let kc = facts.class;
     if let Some(f) = frames.last_mut() {
         f.key = span.clone();
         f.kc = kc;
-        if f.idx == 0 && key.len() <= 4 {
-            f.av = match key {
-                b"S" | b"N" | b"B" => b'S',
-                b"BOOL" | b"NULL" => b'O',
-                b"M" => b'M',
-                b"L" | b"SS" | b"NS" | b"BS" => b'L',
-                _ => 0,
-            };
-        } else {
-            f.av = 0;
-        }
-        if key == b"loc" || key == b"msg" {
-            f.saw_loc = true;
-        }
-        if let Some(k) = kc
-            && k.strength == crate::keys::KeyStrength::Strong
-            && matches!(
-                k.data_type,
-                DataType::Email
-                    | DataType::Phone
-                    | DataType::UsSsn
-                    | DataType::DateOfBirth
-                    | DataType::StreetAddress
-            )
-        {
-            f.pii_sibling = true;
-        }
+        f.av = if f.idx == 0 { facts.av } else { 0 };
+        f.saw_loc |= facts.loc_or_msg;
+        f.pii_sibling |= facts.personal;
     }
     // pattern matches inside the key itself (checked here: keys rarely hold one, and the call costs)
     if s.pending_before(*pend, span.end) {
@@ -458,17 +434,12 @@ fn on_key(
         let path = || build_path(input, fr, 0);
         s.apply_key(None, &path, span.clone(), pend, ValKind::Str, false);
     }
-    if let Some(k) = kc
-        && matches!(
-            k.data_type,
-            DataType::DynamodbPagingKey
-                | DataType::DynamodbConsumedCapacity
-                | DataType::AwsResponseMetadata
-        )
+    if facts.key_only
+        && let Some(k) = kc
     {
         s.emit_key(k.data_type, span.clone(), build_path(input, frames, 0));
     }
-    if key == b"input" && nframes >= 3 {
+    if facts.input && nframes >= 3 {
         let gp = &frames[nframes - 3];
         let p = &frames[nframes - 2];
         let me = &frames[nframes - 1];
@@ -550,8 +521,64 @@ fn value_slow(
     s.apply_key(kc, &path, span, pend, kind, person);
 }
 
+/// What the walk needs to know about a key, worked out once per distinct key.
+#[derive(Default, Clone, Copy)]
+struct KeyFacts {
+    class: Option<KeyClass>,
+    /// DynamoDB AttributeValue type code when the key opens an object: `S`, `O` (BOOL/NULL), `M`,
+    /// `L`; 0 otherwise.
+    av: u8,
+    /// `loc` or `msg` (a Pydantic error object).
+    loc_or_msg: bool,
+    /// `input` (the echoed value of a Pydantic error).
+    input: bool,
+    /// A strong personal-data key (email, phone, ssn, dob, address): a bare `name` beside it is a
+    /// person's name.
+    personal: bool,
+    /// The key alone is the finding (DynamoDB paging key, ConsumedCapacity, ResponseMetadata).
+    key_only: bool,
+}
+
+impl KeyFacts {
+    fn of(key: &[u8]) -> KeyFacts {
+        let class = crate::keys::classify_cached(key);
+        let strong = |ts: &[DataType]| {
+            class.is_some_and(|k| {
+                k.strength == crate::keys::KeyStrength::Strong && ts.contains(&k.data_type)
+            })
+        };
+        KeyFacts {
+            class,
+            av: match key {
+                b"S" | b"N" | b"B" => b'S',
+                b"BOOL" | b"NULL" => b'O',
+                b"M" => b'M',
+                b"L" | b"SS" | b"NS" | b"BS" => b'L',
+                _ => 0,
+            },
+            loc_or_msg: key == b"loc" || key == b"msg",
+            input: key == b"input",
+            personal: strong(&[
+                DataType::Email,
+                DataType::Phone,
+                DataType::UsSsn,
+                DataType::DateOfBirth,
+                DataType::StreetAddress,
+            ]),
+            key_only: class.is_some_and(|k| {
+                matches!(
+                    k.data_type,
+                    DataType::DynamodbPagingKey
+                        | DataType::DynamodbConsumedCapacity
+                        | DataType::AwsResponseMetadata
+                )
+            }),
+        }
+    }
+}
+
 /// Keys of homogeneous objects repeat at the same depth and member index: remember the last key
-/// seen there (keys up to 16 bytes, as two words) and its class, so the common case skips the cache.
+/// seen there (keys up to 16 bytes) and its facts, so the common case is two compares.
 #[derive(Default)]
 struct Memo {
     entries: Vec<[MemoEntry; 32]>,
@@ -561,50 +588,63 @@ struct Memo {
 struct MemoEntry {
     len: u8,
     w: [u64; 2],
-    class: Option<KeyClass>,
+    facts: KeyFacts,
 }
 
+/// The key `input[span]` (at most 16 bytes) as two zero-padded little-endian words.
 #[inline(always)]
-fn words16(k: &[u8]) -> [u64; 2] {
-    let n = k.len();
-    if n >= 8 {
-        let mut a = [0u8; 8];
-        let mut b = [0u8; 8];
-        a.copy_from_slice(&k[..8]);
-        b.copy_from_slice(&k[n - 8..]);
-        [u64::from_le_bytes(a), u64::from_le_bytes(b)]
+fn key_words(input: &[u8], span: Range<usize>) -> [u64; 2] {
+    let n = span.len();
+    debug_assert!(n <= 16);
+    if span.start + 16 <= input.len() {
+        let load = |at: usize| {
+            let mut b = [0u8; 8];
+            b.copy_from_slice(&input[at..at + 8]);
+            u64::from_le_bytes(b)
+        };
+        let keep = |bytes: usize| match bytes {
+            0 => 0,
+            1..=7 => (1u64 << (8 * bytes)) - 1,
+            _ => u64::MAX,
+        };
+        [
+            load(span.start) & keep(n),
+            load(span.start + 8) & keep(n.saturating_sub(8)),
+        ]
     } else {
-        let mut w = 0u64;
-        for (i, &c) in k.iter().enumerate() {
-            w |= (c as u64) << (8 * i);
-        }
-        [w, 0]
+        let mut b = [0u8; 16];
+        b[..n].copy_from_slice(&input[span]);
+        let (lo, hi) = b.split_at(8);
+        let word = |h: &[u8]| {
+            let mut a = [0u8; 8];
+            a.copy_from_slice(h);
+            u64::from_le_bytes(a)
+        };
+        [word(lo), word(hi)]
     }
 }
 
 impl Memo {
     #[inline]
-    fn classify(&mut self, depth: usize, idx: usize, key: &[u8]) -> Option<KeyClass> {
-        if key.len() <= 2 && key.iter().all(|c| c.is_ascii_digit() || *c == b'_') {
-            return None;
-        }
-        if key.len() > 16 || depth >= 64 || idx >= 32 {
-            return crate::keys::classify_cached(key);
+    fn facts(&mut self, depth: usize, idx: usize, input: &[u8], span: Range<usize>) -> KeyFacts {
+        let n = span.len();
+        if n > 16 || depth >= 64 || idx >= 32 {
+            return KeyFacts::of(&input[span]);
         }
         if self.entries.len() <= depth {
             self.entries.resize(depth + 1, [MemoEntry::default(); 32]);
         }
-        let w = words16(key);
+        let w = key_words(input, span.clone());
         let e = &mut self.entries[depth][idx];
-        if e.len as usize == key.len() && e.w[0] == w[0] && e.w[1] == w[1] {
-            return e.class;
+        if e.len as usize == n && e.w == w {
+            return e.facts;
         }
-        let class = crate::keys::classify_cached(key);
+        let facts = KeyFacts::of(&input[span]);
         *e = MemoEntry {
-            len: key.len() as u8,
+            len: n as u8,
             w,
-            class,
+            facts,
         };
-        class
+        facts
     }
 }

@@ -156,161 +156,228 @@ fn walk_with(
     memo: &mut Memo,
 ) -> bool {
     let input = s.input;
+    let mut w = Walk {
+        input,
+        s,
+        frames,
+        deep_bits,
+        memo,
+        deep: 0,
+        expect_key: false,
+        done_root: false,
+    };
+    let mut i = if input.starts_with(b"\xef\xbb\xbf") {
+        3
+    } else {
+        0
+    };
     let n = input.len();
-    let mut deep = 0usize;
-    let mut expect_key = false;
+    // index of the next pending pattern match (they are sorted by start); a local, as its address
+    // is handed to the slow paths
     let mut pend = 0usize;
-    let mut done_root = false;
-    let mut i = 0usize;
-    if input.starts_with(b"\xef\xbb\xbf") {
-        i = 3;
-    }
-    macro_rules! fail {
-        ($pos:expr) => {{
-            s.json_error_at = $pos;
-            return false;
-        }};
+    // each arm handles its own error, so a failure branches straight out of the token method
+    macro_rules! next {
+        ($step:expr) => {
+            match $step {
+                Ok(next) => next,
+                Err(at) => {
+                    w.s.json_error_at = at;
+                    return false;
+                }
+            }
+        };
     }
     while i < n {
-        let c = input[i];
-        match c {
+        i = match input[i] {
             b' ' | b'\n' | b'\r' | b'\t' => {
-                i += 1 + input[i + 1..]
-                    .iter()
-                    .take_while(|c| matches!(c, b' ' | b'\n' | b'\r' | b'\t'))
-                    .count();
+                i + 1
+                    + input[i + 1..]
+                        .iter()
+                        .take_while(|c| matches!(c, b' ' | b'\n' | b'\r' | b'\t'))
+                        .count()
             }
-            b'{' | b'[' => {
-                if done_root {
-                    fail!(i);
-                }
-                let is_obj = c == b'{';
-                if deep > 0 || frames.len() >= MAX_FRAMES {
-                    set_deep_bit(deep_bits, deep, is_obj);
-                    deep += 1;
-                } else {
-                    open_frame(s, frames, is_obj);
-                }
-                expect_key = is_obj;
-                i += 1;
-            }
-            b'}' | b']' => {
-                let is_obj = c == b'}';
-                if deep > 0 {
-                    deep -= 1;
-                    if deep_bit(deep_bits, deep) != is_obj {
-                        fail!(i);
-                    }
-                } else {
-                    if !close_frame(s, frames, is_obj) {
-                        fail!(i);
-                    }
-                    if frames.is_empty() {
-                        done_root = true;
-                    }
-                }
-                expect_key = false;
-                i += 1;
-            }
-            b',' => {
-                if deep > 0 {
-                    expect_key = deep_bit(deep_bits, deep - 1);
-                } else if let Some(f) = frames.last_mut() {
-                    expect_key = next_member(f);
-                } else {
-                    fail!(i);
-                }
-                i += 1;
-            }
+            c @ (b'{' | b'[') => next!(w.open(i, c == b'{')),
+            c @ (b'}' | b']') => next!(w.close(i, c == b'}')),
+            b',' => next!(w.comma(i)),
             b':' => {
-                expect_key = false;
-                i += 1;
+                w.expect_key = false;
+                i + 1
             }
-            b'"' => {
-                let end = match string_end(input, i) {
-                    Some(e) => e,
-                    None => fail!(i),
-                };
-                let span = i + 1..end;
-                if deep > 0 {
-                    i = end + 1;
-                    continue;
-                }
-                if expect_key {
-                    on_key(s, frames, memo, span.clone(), &mut pend);
-                    expect_key = false;
-                } else {
-                    if done_root {
-                        fail!(i);
-                    }
-                    value(s, frames, span, ValKind::Str, &mut pend);
-                    if frames.is_empty() {
-                        done_root = true;
-                    }
-                    i = end + 1;
-                    // fast path: `,` right after a value
-                    if let Some(k) = comma_after_value(input, i, frames) {
-                        expect_key = k;
-                        i += 1;
-                    }
-                    continue;
-                }
-                i = end + 1;
-                // fast path: `:` (and one space) right after a key
-                if i < n && input[i] == b':' {
-                    i += 1;
-                    if i < n && input[i] == b' ' {
-                        i += 1;
-                    }
-                }
-            }
-            b'-' | b'0'..=b'9' => {
-                let st = i;
-                i += input[i..]
-                    .iter()
-                    .take_while(|c| matches!(c, b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E'))
-                    .count();
-                if done_root {
-                    fail!(st);
-                }
-                if deep == 0 {
-                    value(s, frames, st..i, ValKind::Num, &mut pend);
-                    if frames.is_empty() {
-                        done_root = true;
-                    } else if let Some(k) = comma_after_value(input, i, frames) {
-                        expect_key = k;
-                        i += 1;
-                    }
-                }
-            }
-            b't' | b'f' | b'n' => {
-                let st = i;
-                i += input[i..]
-                    .iter()
-                    .take_while(|c| c.is_ascii_lowercase())
-                    .count();
-                let kind = match &input[st..i] {
-                    b"null" => ValKind::Null,
-                    b"true" | b"false" => ValKind::Bool,
-                    _ => fail!(st),
-                };
-                if done_root {
-                    fail!(st);
-                }
-                if deep == 0 {
-                    value(s, frames, st..i, kind, &mut pend);
-                    done_root = frames.is_empty();
-                }
-            }
-            _ => fail!(i),
-        }
+            b'"' => next!(w.string(i, &mut pend)),
+            b'-' | b'0'..=b'9' => next!(w.number(i, &mut pend)),
+            b't' | b'f' | b'n' => next!(w.literal(i, &mut pend)),
+            _ => next!(Err(i)),
+        };
     }
-    if !frames.is_empty() || deep > 0 {
+    if !w.frames.is_empty() || w.deep > 0 {
         // truncated document: what was seen is still attributed
-        s.json_error_at = n;
-        return true;
+        w.s.json_error_at = n;
     }
     true
+}
+
+/// Bytes of a JSON number: digits, `-`, `+`, `.`, `e`, `E`.
+static NUMBER_BYTE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = b'0';
+    while c <= b'9' {
+        t[c as usize] = true;
+        c += 1;
+    }
+    t[b'-' as usize] = true;
+    t[b'+' as usize] = true;
+    t[b'.' as usize] = true;
+    t[b'e' as usize] = true;
+    t[b'E' as usize] = true;
+    t
+};
+
+/// The walk's state between tokens. Each token method takes the token's position and returns the
+/// position after it, or the position of a syntax error.
+struct Walk<'w, 'd, 'a, 'o> {
+    input: &'a [u8],
+    s: &'w mut Scanner<'d, 'a, 'o>,
+    frames: &'w mut Vec<Frame>,
+    deep_bits: &'w mut Vec<u64>,
+    memo: &'w mut Memo,
+    /// Open containers beyond the kept frames (tracked one bit each).
+    deep: usize,
+    expect_key: bool,
+    done_root: bool,
+}
+
+impl Walk<'_, '_, '_, '_> {
+    /// `{` or `[`.
+    #[inline(always)]
+    fn open(&mut self, i: usize, is_obj: bool) -> Result<usize, usize> {
+        if self.done_root {
+            return Err(i);
+        }
+        if self.deep > 0 || self.frames.len() >= MAX_FRAMES {
+            set_deep_bit(self.deep_bits, self.deep, is_obj);
+            self.deep += 1;
+        } else {
+            open_frame(self.s, self.frames, is_obj);
+        }
+        self.expect_key = is_obj;
+        Ok(i + 1)
+    }
+
+    /// `}` or `]`: must match the open container.
+    #[inline(always)]
+    fn close(&mut self, i: usize, is_obj: bool) -> Result<usize, usize> {
+        if self.deep > 0 {
+            self.deep -= 1;
+            if deep_bit(self.deep_bits, self.deep) != is_obj {
+                return Err(i);
+            }
+        } else {
+            if !close_frame(self.s, self.frames, is_obj) {
+                return Err(i);
+            }
+            if self.frames.is_empty() {
+                self.done_root = true;
+            }
+        }
+        self.expect_key = false;
+        Ok(i + 1)
+    }
+
+    #[inline(always)]
+    fn comma(&mut self, i: usize) -> Result<usize, usize> {
+        if self.deep > 0 {
+            self.expect_key = deep_bit(self.deep_bits, self.deep - 1);
+        } else if let Some(f) = self.frames.last_mut() {
+            self.expect_key = next_member(f);
+        } else {
+            return Err(i);
+        }
+        Ok(i + 1)
+    }
+
+    /// A string: a key (classified, then the `:` after it is taken) or a value (then a `,` right
+    /// after it is taken).
+    #[inline(always)]
+    fn string(&mut self, i: usize, pend: &mut usize) -> Result<usize, usize> {
+        let input = self.input;
+        let n = input.len();
+        let end = string_end(input, i).ok_or(i)?;
+        let span = i + 1..end;
+        let mut next = end + 1;
+        if self.deep > 0 {
+            return Ok(next);
+        }
+        if self.expect_key {
+            on_key(self.s, self.frames, self.memo, span, pend);
+            self.expect_key = false;
+            // fast path: `:` (and one space) right after a key
+            if next < n && input[next] == b':' {
+                next += 1;
+                if next < n && input[next] == b' ' {
+                    next += 1;
+                }
+            }
+            return Ok(next);
+        }
+        if self.done_root {
+            return Err(i);
+        }
+        value(self.s, self.frames, span, ValKind::Str, pend);
+        if self.frames.is_empty() {
+            self.done_root = true;
+        }
+        // fast path: `,` right after a value
+        if let Some(k) = comma_after_value(input, next, self.frames) {
+            self.expect_key = k;
+            next += 1;
+        }
+        Ok(next)
+    }
+
+    #[inline(always)]
+    fn number(&mut self, i: usize, pend: &mut usize) -> Result<usize, usize> {
+        let input = self.input;
+        let mut next = i + input[i..]
+            .iter()
+            .take_while(|&&c| NUMBER_BYTE[c as usize])
+            .count();
+        if self.done_root {
+            return Err(i);
+        }
+        if self.deep == 0 {
+            value(self.s, self.frames, i..next, ValKind::Num, pend);
+            if self.frames.is_empty() {
+                self.done_root = true;
+            } else if let Some(k) = comma_after_value(input, next, self.frames) {
+                self.expect_key = k;
+                next += 1;
+            }
+        }
+        Ok(next)
+    }
+
+    /// `true`, `false` or `null`.
+    #[inline(always)]
+    fn literal(&mut self, i: usize, pend: &mut usize) -> Result<usize, usize> {
+        let input = self.input;
+        let next = i + input[i..]
+            .iter()
+            .take_while(|c| c.is_ascii_lowercase())
+            .count();
+        let kind = match &input[i..next] {
+            b"null" => ValKind::Null,
+            b"true" | b"false" => ValKind::Bool,
+            _ => return Err(i),
+        };
+        if self.done_root {
+            return Err(i);
+        }
+        if self.deep == 0 {
+            value(self.s, self.frames, i..next, kind, pend);
+            self.done_root = self.frames.is_empty();
+        }
+        Ok(next)
+    }
 }
 
 /// Depth-`d` container beyond the kept frames is an object (one bit per level).
@@ -602,14 +669,19 @@ fn key_words(input: &[u8], span: Range<usize>) -> [u64; 2] {
             b.copy_from_slice(&input[at..at + 8]);
             u64::from_le_bytes(b)
         };
-        let keep = |bytes: usize| match bytes {
-            0 => 0,
-            1..=7 => (1u64 << (8 * bytes)) - 1,
-            _ => u64::MAX,
+        // KEEP[k] keeps the low k bytes of a word
+        const KEEP: [u64; 9] = {
+            let mut t = [u64::MAX; 9];
+            let mut k = 0;
+            while k < 8 {
+                t[k] = (1u64 << (8 * k)) - 1;
+                k += 1;
+            }
+            t
         };
         [
-            load(span.start) & keep(n),
-            load(span.start + 8) & keep(n.saturating_sub(8)),
+            load(span.start) & KEEP[n.min(8)],
+            load(span.start + 8) & KEEP[n.saturating_sub(8)],
         ]
     } else {
         let mut b = [0u8; 16];
@@ -628,10 +700,13 @@ impl Memo {
     #[inline]
     fn facts(&mut self, depth: usize, idx: usize, input: &[u8], span: Range<usize>) -> KeyFacts {
         let n = span.len();
-        if n > 16 || depth >= 64 || idx >= 32 {
+        if n > 16 || idx >= 32 {
             return KeyFacts::of(&input[span]);
         }
-        if self.entries.len() <= depth {
+        if depth >= self.entries.len() {
+            if depth >= 64 {
+                return KeyFacts::of(&input[span]);
+            }
             self.entries.resize(depth + 1, [MemoEntry::default(); 32]);
         }
         let w = key_words(input, span.clone());

@@ -282,4 +282,36 @@ mod tests {
             }
         }
     }
+
+    /// The whole detector finds the same on the labelled corpus whichever build of the masks runs.
+    #[test]
+    fn detector_agrees_across_builds() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures");
+        let mut inputs = Vec::new();
+        for f in ["positive.jsonl", "negative.jsonl", "handwritten.jsonl"] {
+            let text = std::fs::read_to_string(format!("{dir}/{f}")).unwrap_or_default();
+            for line in text.lines() {
+                if let Ok(v) = serde_json::from_str::<serde_json::Value>(line)
+                    && let Some(input) = v.get("input").and_then(|i| i.as_str())
+                {
+                    inputs.push(input.to_string());
+                }
+            }
+        }
+        assert!(inputs.len() > 500, "corpus missing");
+        let mut det = crate::Detector::new();
+        let want: Vec<_> = inputs.iter().map(|i| det.scan(i.as_bytes())).collect();
+        let mut lanes = vec![Lanes::Scalar];
+        #[cfg(target_arch = "x86_64")]
+        lanes.extend([Lanes::Sse2, Lanes::Avx2]);
+        for l in lanes {
+            if l != Lanes::Scalar && Lanes::detect() != Lanes::Avx2 && l != Lanes::detect() {
+                continue; // this CPU cannot run that build
+            }
+            det.lanes = l;
+            for (input, want) in inputs.iter().zip(&want) {
+                assert_eq!(&det.scan(input.as_bytes()), want, "{l:?} on {input}");
+            }
+        }
+    }
 }

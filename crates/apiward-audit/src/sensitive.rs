@@ -60,11 +60,11 @@ pub fn is_masked(schema: &Schema) -> bool {
     schema.write_only
         || schema.format.as_deref() == Some("password")
         || schema
-            .extensions
+            .extensions()
             .iter()
             .any(|e| MASK_EXTENSIONS.contains(&e.as_str()))
         || schema
-            .examples
+            .examples()
             .iter()
             .any(|e| e.contains("***") || e.contains("•••") || e.contains("XXXX"))
         || schema
@@ -72,7 +72,7 @@ pub fn is_masked(schema: &Schema) -> bool {
             .as_deref()
             .is_some_and(apiward_taxonomy::lifecycle::returned_once)
         // Azure marks secrets the service never returns with `x-ms-secret`.
-        || schema.extensions.iter().any(|e| e == "x-ms-secret")
+        || schema.extensions().iter().any(|e| e == "x-ms-secret")
 }
 
 /// Whether the spec says the value is never read back: [`is_masked`] (the normalizer maps
@@ -154,7 +154,7 @@ pub fn classify_property(spec: &Spec, name: &str, id: SchemaId) -> Option<Sensit
         return None;
     }
     // A validated example outranks the name.
-    for ex in schema.examples.iter().take(4) {
+    for ex in schema.examples().iter().take(4) {
         let mut found = Vec::new();
         detector().scan_text(ex.as_bytes(), &mut found);
         if let Some(m) = found.into_iter().find(|m| {

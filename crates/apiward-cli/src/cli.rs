@@ -28,6 +28,8 @@ pub enum Command {
     Detect(DetectArgs),
     /// Compare two JSON reports: new, fixed and unchanged findings.
     Diff(DiffArgs),
+    /// Run as an MCP server on stdin/stdout for AI assistants (read-only unless --active).
+    Mcp(McpArgs),
 }
 
 /// Output and gating flags shared by `audit` and `scan`.
@@ -133,6 +135,17 @@ pub struct DiffArgs {
     /// Output format: terminal or json.
     #[arg(long, short = 'f', default_value = "terminal")]
     pub format: String,
+}
+
+#[derive(Args, Debug)]
+pub struct McpArgs {
+    /// Allow active scans (writes) when a scan_api call asks for one. Only on the command line:
+    /// no tool call can turn writes on.
+    #[arg(long)]
+    pub active: bool,
+    /// Reports kept in memory for the session (the oldest is dropped first).
+    #[arg(long, value_name = "N", default_value_t = 50)]
+    pub max_reports: usize,
 }
 
 /// Live-scan flags shared by `scan` and `demo`.

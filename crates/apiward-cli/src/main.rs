@@ -5,6 +5,7 @@ mod cli;
 mod cmd_audit;
 mod cmd_detect;
 mod cmd_diff;
+mod cmd_mcp;
 mod cmd_rules;
 mod cmd_scan;
 mod config;
@@ -61,6 +62,7 @@ fn main() -> ExitCode {
         cli::Command::Explain(a) => cmd_rules::explain(a),
         cli::Command::Detect(a) => cmd_detect::run(a),
         cli::Command::Diff(a) => cmd_diff::run(a),
+        cli::Command::Mcp(a) => cmd_mcp::run(a),
     };
     ExitCode::from(code)
 }

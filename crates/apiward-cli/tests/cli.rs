@@ -38,7 +38,8 @@ fn json_of(out: &Output) -> Value {
 }
 
 fn tmp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("apiward-cli-test-{}", std::process::id()));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("apiward-cli-test-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("tmp dir");
     dir.join(name)
 }
@@ -576,4 +577,58 @@ fn detect_output_never_holds_a_full_sensitive_value() {
         );
     }
     assert!(checked > 500, "only {checked} values checked");
+}
+
+/// `apiward mcp` speaks JSON-RPC on stdout and nothing else, and ends cleanly when stdin closes.
+#[test]
+fn mcp_serves_on_stdio_until_stdin_closes() {
+    use std::io::Write;
+    let mut child = bin()
+        .arg("mcp")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn apiward mcp");
+    let requests = [
+        serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+            "protocolVersion": "2025-06-18", "capabilities": {},
+            "clientInfo": {"name": "cli-test", "version": "0"}}}),
+        serde_json::json!({"jsonrpc": "2.0", "method": "notifications/initialized"}),
+        serde_json::json!({"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": {
+            "name": "audit_spec", "arguments": {"spec": fixture("fastapi-users.json")}}}),
+        serde_json::json!({"jsonrpc": "2.0", "id": 3, "method": "tools/call", "params": {
+            "name": "scan_api", "arguments": {"base_url": "http://127.0.0.1:1", "active": true}}}),
+    ];
+    {
+        let mut stdin = child.stdin.take().expect("stdin");
+        for r in &requests {
+            writeln!(stdin, "{r}").expect("write request");
+        }
+        // Answers come before EOF is seen: wait for them by reading, then close stdin.
+        let stdout = child.stdout.take().expect("stdout");
+        let mut answers = std::collections::BTreeMap::new();
+        for line in std::io::BufRead::lines(std::io::BufReader::new(stdout)) {
+            let line = line.expect("stdout line");
+            let v: Value = serde_json::from_str(&line).expect("every stdout line is JSON-RPC");
+            if let Some(id) = v["id"].as_u64() {
+                answers.insert(id, v);
+            }
+            if answers.len() == 3 {
+                break;
+            }
+        }
+        assert_eq!(answers[&1]["result"]["serverInfo"]["name"], "apiward");
+        assert_eq!(answers[&2]["result"]["isError"], false);
+        assert!(
+            answers[&2]["result"]["structuredContent"]["id"]
+                .as_str()
+                .is_some_and(|id| id.starts_with("audit-"))
+        );
+        assert_eq!(answers[&3]["result"]["isError"], true, "writes refused");
+        drop(stdin);
+    }
+    let out = child.wait_with_output().expect("exit");
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("read-only"));
 }

@@ -16,7 +16,8 @@ fn bin() -> Command {
 }
 
 fn tmp_dir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("apiward-safety-{}-{name}", std::process::id()));
+    let d = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("apiward-safety-{}-{name}", std::process::id()));
     std::fs::create_dir_all(&d).expect("tmp dir");
     d
 }

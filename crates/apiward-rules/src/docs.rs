@@ -5,6 +5,12 @@ use std::fmt::Write;
 
 /// One rule's page.
 pub fn render_markdown(r: &RuleMeta) -> String {
+    render_page(r, &[])
+}
+
+/// One rule's page for `docs/rules/`, with the files that implement it (both halves, as
+/// [`crate::sources::files_of`] finds them).
+pub fn render_page(r: &RuleMeta, sources: &[&crate::sources::RuleFile]) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "# {} `{}`\n", r.id, r.name);
     let _ = writeln!(s, "{}\n", r.summary);
@@ -20,6 +26,13 @@ pub fn render_markdown(r: &RuleMeta) -> String {
     let _ = writeln!(s, "| CWE | {} |", cwe.join(", "));
     let _ = writeln!(s, "| OWASP | {} |", r.owasp);
     let _ = writeln!(s, "| Checks | {} |", checks_label(r));
+    if !sources.is_empty() {
+        let files: Vec<String> = sources
+            .iter()
+            .map(|f| format!("{}: [`{}`](../../{})", f.half.label(), f.path, f.path))
+            .collect();
+        let _ = writeln!(s, "| Source | {} |", files.join("<br>"));
+    }
     let _ = writeln!(s, "\n## Why it matters\n\n{}\n", r.why);
     if let Some(c) = crate::severity::criteria(r.id) {
         let _ = writeln!(s, "## Severity\n\n{c}\n");

@@ -4,15 +4,17 @@
 //! access it needs, and its documentation (what it finds, why it matters, an example, how to fix it,
 //! and the FastAPI + DynamoDB fix where one applies). Checks refer to these declarations; `apiward
 //! rules`, `apiward explain`, `docs/rules/` and the SARIF `tool.driver.rules` are all generated from
-//! them. Rules are grouped one file per category under `rules/`.
+//! them. Rules are grouped one file per category under `rules/`; [`sources`] finds the files that
+//! implement each rule, spec half and runtime half alike.
 
 use apiward_core::{Category, RuleMeta};
 
 mod docs;
 pub mod rules;
 pub mod severity;
+pub mod sources;
 
-pub use docs::{checks_label, render_index, render_markdown};
+pub use docs::{checks_label, render_index, render_markdown, render_page};
 pub use rules::*;
 
 /// Every rule, grouped by category in the fixed category order.

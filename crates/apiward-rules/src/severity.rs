@@ -47,7 +47,7 @@ pub fn criteria(id: &str) -> Option<&'static str> {
         "APIW-AUTH-106" => {
             "**High**: critical personal data (SSN, card, national id) in claims. **Medium**: other personal data or role/permission sets."
         }
-        "APIW-AUTH-107" => "**Info** (default): a 401 without `WWW-Authenticate`.",
+        "APIW-AUTH-107" => "**Low**: 401 answers without `WWW-Authenticate`, one finding listing every operation that gave one.",
         "APIW-AUTH-108" => "**Low** (default): security headers missing.",
         "APIW-AUTH-109" => {
             "**Medium** (default, firm): login or password-reset answers differ in status, body shape or message for an existing account and an unknown one. **Low** (tentative): only the median time differs (3x and 50 ms or more)."
@@ -60,7 +60,7 @@ pub fn criteria(id: &str) -> Option<&'static str> {
             "**Critical**: an ordinary identity reaches an admin function that returns personal data or secrets. **High**: it reaches it otherwise."
         }
         "APIW-BFLA-003" => {
-            "**Medium**: role or permission fields returned to unauthenticated callers. **Low**: to an authenticated caller about others. **Info**: the caller's own role on a `/me` route."
+            "Only fields of account records (a sibling names the account — `username`, `email`, `user_id` —, the object sits under an account key, or is an item of an account collection such as `/users`); a map of flags on any other object (`permissions: {push: true}` on a repository) is what the caller may do there and is not reported. One finding per set of fields, listing every operation returning it. **Medium**: returned to unauthenticated callers. **Low**: to an authenticated caller about others. **Info**: the caller's own role on a `/me` route."
         }
         // bola
         "APIW-BOLA-001" => {
@@ -69,7 +69,7 @@ pub fn criteria(id: &str) -> Option<&'static str> {
         "APIW-BOLA-002" => "**Critical** (default): identity B reads identity A's object.",
         "APIW-BOLA-003" => "**High** (default): an id variant reaches another object.",
         "APIW-BOLA-004" => {
-            "**Critical** (default): a write by identity B to an object identity A created in the scan is accepted. The write sent A's own current values (nothing changed), so the evidence is the acceptance itself."
+            "**Critical** (default): a write by identity B to an object that is identity A's as a fact (A created it in the scan, or only A's responses carried its key, such as A's account record) is accepted. The write sent A's own current values (nothing changed), so the evidence is the acceptance itself."
         }
         // data exposure
         "APIW-DATA-001" => {
@@ -99,7 +99,7 @@ pub fn criteria(id: &str) -> Option<&'static str> {
         "APIW-TLS-101" => "**High**: the target answers over plain HTTP. **Low**: on loopback.",
         "APIW-TLS-102" => "**Medium** (default): HSTS missing or short.",
         "APIW-TLS-103" => {
-            "**Medium**: a session-like cookie missing two or more of Secure/HttpOnly/SameSite. **Low**: otherwise."
+            "One finding per cookie name, listing every operation that sets it. **Medium**: a session-like cookie (a whole word of its name: session, sid, token, auth, jwt, login) missing two or more of Secure/HttpOnly/SameSite. **Low**: otherwise."
         }
         "APIW-TLS-104" => "**Low** (default): `http://` URLs inside HTTPS responses.",
         "APIW-TLS-105" => "**High** (default): an expired, mismatched or self-signed certificate.",

@@ -10,9 +10,20 @@ fn docs_dir() -> PathBuf {
 #[test]
 fn docs_rules_match_registry() {
     let dir = docs_dir();
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let files = apiward_rules::sources::rule_files(&root).expect("read the checks trees");
     let mut expected: Vec<(String, String)> = apiward_rules::all()
         .iter()
-        .map(|r| (format!("{}.md", r.id), apiward_rules::render_markdown(r)))
+        .map(|r| {
+            let sources: Vec<_> = apiward_rules::sources::Half::BOTH
+                .into_iter()
+                .flat_map(|h| apiward_rules::sources::files_of(&files, r.id, h))
+                .collect();
+            (
+                format!("{}.md", r.id),
+                apiward_rules::render_page(r, &sources),
+            )
+        })
         .collect();
     expected.push((
         "README.md".to_string(),

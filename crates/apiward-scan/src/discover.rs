@@ -216,7 +216,7 @@ pub async fn crawl(s: &mut Scanner) {
                     s.coverage.exercised += 1;
                     let method =
                         Method::from_bytes(op.method.as_str().as_bytes()).unwrap_or(Method::POST);
-                    (method, Some(crate::checks::active::sample_body(&spec, op)))
+                    (method, Some(crate::sample::sample_body(&spec, op)))
                 }
                 (Ok(()), false, _) => {
                     s.coverage.exercised += 1;

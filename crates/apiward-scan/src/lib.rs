@@ -21,12 +21,15 @@ pub mod guard;
 pub mod identity;
 pub mod join;
 mod login;
+pub mod ownership;
 pub mod plan;
 mod progress;
+mod sample;
 pub mod store;
 pub mod writes;
 
 pub use identity::{Auth, Identity, parse_auth};
+pub use progress::{ProgressSink, ProgressUpdate};
 use store::{Observation, Purpose, Store};
 
 /// Where the spec comes from.
@@ -64,6 +67,8 @@ pub struct ScanConfig {
     pub llm_tier: LlmTier,
     /// Progress on stderr (only when it is a terminal).
     pub progress: bool,
+    /// Progress for another front end (the MCP server's notifications).
+    pub progress_sink: Option<ProgressSink>,
     /// User-defined data types for the detector (from `apiward.toml`).
     pub custom_types: Vec<apiward_detect::CustomType>,
     /// `--include`: operations called even though the risk model says they change state (once).
@@ -89,6 +94,7 @@ impl ScanConfig {
             shadow_probe: true,
             llm_tier: LlmTier::Quick,
             progress: false,
+            progress_sink: None,
             custom_types: Vec::new(),
             include: Vec::new(),
             exclude: Vec::new(),
@@ -361,7 +367,7 @@ pub async fn scan(cfg: ScanConfig) -> Result<ScanOutcome, String> {
         diagnostics: Vec::new(),
         coverage: Coverage::default(),
         guard,
-        progress: progress::Progress::new(cfg.progress, started),
+        progress: progress::Progress::new(cfg.progress, started, cfg.progress_sink),
         logins: login::Logins::default(),
         roles: cfg.roles,
     };

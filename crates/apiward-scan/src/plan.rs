@@ -277,7 +277,7 @@ fn sample_value_at(
     let Some(s) = schema else {
         return "1".to_string();
     };
-    if let Some(e) = s.examples.first() {
+    if let Some(e) = s.examples().first() {
         return e.chars().take(256).collect();
     }
     if depth < MAX_SAMPLE_DEPTH {
@@ -297,8 +297,8 @@ fn sample_value_at(
         _ => {}
     }
     if s.has_type("integer") || s.has_type("number") {
-        let min = s.minimum.unwrap_or(1.0).max(1.0);
-        let v = match s.maximum {
+        let min = s.limits().minimum.unwrap_or(1.0).max(1.0);
+        let v = match s.limits().maximum {
             Some(max) if max < min => max,
             _ => min,
         };

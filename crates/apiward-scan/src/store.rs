@@ -166,6 +166,30 @@ impl Store {
         self.observations.iter()
     }
 
+    /// Operations keyed by method and path, in first-seen order, with the indexes of their
+    /// observations (crawl and probes; discovery excluded). Linear in the number of observations:
+    /// an index from key to group keeps first-seen order without a scan per observation
+    /// (`benches/plan_scale.rs`).
+    pub fn by_operation(&self) -> Vec<((String, String), Vec<usize>)> {
+        let mut groups: Vec<((String, String), Vec<usize>)> = Vec::new();
+        let mut index: std::collections::HashMap<(String, String), usize> =
+            std::collections::HashMap::new();
+        for (i, o) in self.observations.iter().enumerate() {
+            if o.purpose == Purpose::Discovery {
+                continue;
+            }
+            let key = (o.exchange.method.to_string(), o.path.clone());
+            match index.get(&key) {
+                Some(&g) => groups[g].1.push(i),
+                None => {
+                    index.insert(key.clone(), groups.len());
+                    groups.push((key, vec![i]));
+                }
+            }
+        }
+        groups
+    }
+
     /// Planned (crawl) observations of one operation.
     pub fn for_op(&self, op: usize) -> impl Iterator<Item = &Observation> {
         self.observations

@@ -79,6 +79,21 @@ pub async fn update_phase(s: &mut Scanner) {
             .collect();
         let planned = crate::plan::plan(&spec, i, op, &s.harvest);
         let planned_url = s.url(&planned.path_and_query);
+        // Each identity's own existing objects (its account record, its orders: its key values
+        // seen only in its own responses) also get the others' no-op write-backs.
+        let mut owned_urls: Vec<String> = Vec::new();
+        if created.is_empty() {
+            for id in &s.identities {
+                let p = crate::plan::plan_for(&spec, i, op, &s.harvest, Some(&id.name));
+                let url = s.url(&p.path_and_query);
+                let owned = crate::ownership::object_key(&op.path, &url)
+                    .and_then(|(param, value)| crate::ownership::owner_of(s, &url, &param, &value))
+                    .is_some_and(|(owner, _)| owner == id.name);
+                if owned && url != planned_url && !owned_urls.contains(&url) {
+                    owned_urls.push(url);
+                }
+            }
+        }
         for w in &who {
             let name = w.as_ref().map(|x| x.name.clone());
             if let Some((p, _)) = created.iter().find(|(_, c)| *c == name) {
@@ -90,6 +105,9 @@ pub async fn update_phase(s: &mut Scanner) {
             }
             if created.is_empty() {
                 targets.push((i, planned_url.clone(), w.clone(), false));
+                for url in &owned_urls {
+                    targets.push((i, url.clone(), w.clone(), false));
+                }
             }
         }
         s.coverage.exercised += 1;
@@ -107,7 +125,15 @@ pub async fn update_phase(s: &mut Scanner) {
             Some(creator) => {
                 creator.and_then(|c| s.identities.iter().find(|x| x.name == c).cloned())
             }
-            None => s.identities.first().cloned(),
+            // An existing object is read by its owner when the scan knows it as a fact, so the
+            // other identities write back the owner's own values (a no-op the API must refuse).
+            None => {
+                let template = &spec.operations[*i].path;
+                crate::ownership::object_key(template, url)
+                    .and_then(|(param, value)| crate::ownership::owner_of(s, url, &param, &value))
+                    .and_then(|(owner, _)| s.identities.iter().find(|x| x.name == owner).cloned())
+                    .or_else(|| s.identities.first().cloned())
+            }
         };
         reads.push(ScanRequest {
             purpose: Purpose::Probe,
@@ -125,7 +151,7 @@ pub async fn update_phase(s: &mut Scanner) {
     for (i, url, identity, own) in targets {
         let op = &spec.operations[i];
         let body = if own {
-            crate::checks::active::sample_body(&spec, op)
+            crate::sample::sample_body(&spec, op)
         } else {
             let names = body_names(&spec, op);
             let who = identity.as_ref().map(|x| x.name.as_str());

@@ -167,7 +167,8 @@ fn merge(target: &mut Value, patch: &Value) {
     }
 }
 
-/// The tripwire app. `owner_checks`: PATCH /notes/{id} refuses non-owners (the near miss).
+/// The tripwire app. `owner_checks`: PATCH /notes/{id} and PATCH /users/{id} refuse anyone but
+/// the owner (the near miss).
 fn app(state: Arc<Mutex<State>>, owner_checks: bool) -> impl Fn(Head) -> Reply + Send + Sync {
     move |h: Head| {
         let Ok(mut st) = state.lock() else {
@@ -215,6 +216,9 @@ fn app(state: Arc<Mutex<State>>, owner_checks: bool) -> impl Fn(Head) -> Reply +
                 Some(u) => reply(200, u),
                 None => reply(404, &json!({"error": "no such user"})),
             },
+            ("PATCH", ["users", _]) if owner_checks && id(1) != Some(me) => {
+                reply(403, &json!({"error": "not your account"}))
+            }
             ("PATCH", ["users", _]) => match id(1).and_then(|i| st.users.get_mut(&i)) {
                 Some(u) => {
                     merge(u, &body);
@@ -464,6 +468,22 @@ async fn fires_cross_identity_write() {
         got.iter()
             .any(|f| f.location.path.as_deref() == Some("/notes/{noteId}")),
         "no cross-identity write on /notes/{{noteId}}: {got:#?}"
+    );
+    // An existing account (not created by the scan) that is alice's as a fact: bob's no-op
+    // write-back of alice's own values was accepted.
+    assert!(
+        got.iter()
+            .any(|f| f.location.path.as_deref() == Some("/users/{userId}")),
+        "no cross-identity write on /users/{{userId}}: {got:#?}"
+    );
+    let to_alice: Vec<&Head> = r
+        .seen
+        .iter()
+        .filter(|h| h.method == "PATCH" && h.path == "/users/2" && caller(h) == Some(3))
+        .collect();
+    assert!(
+        !to_alice.is_empty(),
+        "bob never wrote back to alice's account"
     );
     // Mass assignment on the identity's own account, confirmed by reading it back, then reverted.
     let mass = runtime(&r.findings, "mass-assignment-confirmed");

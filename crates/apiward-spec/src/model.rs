@@ -9,7 +9,9 @@ use apiward_core::Diagnostic;
 pub struct Loc {
     /// Index into [`Spec::documents`]; 0 is the document the user named.
     pub doc: usize,
-    pub pointer: String,
+    /// Shared: a property and its inline schema point at the same place, and a large spec has
+    /// hundreds of thousands of long pointers.
+    pub pointer: std::sync::Arc<str>,
     /// 1-based line, 0 when unknown.
     pub line: u32,
 }
@@ -310,7 +312,6 @@ pub struct Schema {
     /// `type`, or the `type` array of 3.1 (`["string", "null"]`), lower case. Empty when not stated.
     pub types: Vec<String>,
     pub format: Option<String>,
-    pub title: Option<String>,
     pub description: Option<String>,
     pub properties: Vec<Property>,
     pub items: Option<SchemaId>,
@@ -318,9 +319,24 @@ pub struct Schema {
     pub all_of: Vec<SchemaId>,
     pub any_of: Vec<SchemaId>,
     pub one_of: Vec<SchemaId>,
-    pub enum_len: usize,
+    pub enum_len: u32,
     /// `const` is present.
     pub has_const: bool,
+    pub read_only: bool,
+    /// `writeOnly`, or Azure's `x-ms-mutability` without `read`: the value is never returned.
+    pub write_only: bool,
+    pub nullable: bool,
+    pub deprecated: bool,
+    /// Boxed and absent when none is stated: most schemas of a large spec state no limit, and a
+    /// 300,000-schema spec must load in bounded memory.
+    limits: Option<Box<Limits>>,
+    annotations: Option<Box<Annotations>>,
+    pub loc: Loc,
+}
+
+/// What a schema bounds: lengths, ranges, sizes, patterns.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Limits {
     pub min_length: Option<u64>,
     pub max_length: Option<u64>,
     pub pattern: Option<String>,
@@ -332,17 +348,35 @@ pub struct Schema {
     pub exclusive_maximum: bool,
     pub min_items: Option<u64>,
     pub max_items: Option<u64>,
-    pub read_only: bool,
-    /// `writeOnly`, or Azure's `x-ms-mutability` without `read`: the value is never returned.
-    pub write_only: bool,
-    pub nullable: bool,
-    pub deprecated: bool,
+}
+
+/// What a schema says about itself for readers: title, examples, extensions.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Annotations {
+    pub title: Option<String>,
     /// Example values (`example`, `examples`, `default`) rendered as text, scalars only.
     pub examples: Vec<String>,
     /// Names of `x-` extensions (e.g. `x-redacted`, `x-internal`); one set to `false` is left out.
     pub extensions: Vec<String>,
-    pub loc: Loc,
 }
+
+static NO_LIMITS: Limits = Limits {
+    min_length: None,
+    max_length: None,
+    pattern: None,
+    minimum: None,
+    maximum: None,
+    exclusive_minimum: false,
+    exclusive_maximum: false,
+    min_items: None,
+    max_items: None,
+};
+
+static NO_ANNOTATIONS: Annotations = Annotations {
+    title: None,
+    examples: Vec::new(),
+    extensions: Vec::new(),
+};
 
 impl Schema {
     pub fn empty(loc: Loc) -> Self {
@@ -350,7 +384,6 @@ impl Schema {
             name: None,
             types: Vec::new(),
             format: None,
-            title: None,
             description: None,
             properties: Vec::new(),
             items: None,
@@ -360,27 +393,48 @@ impl Schema {
             one_of: Vec::new(),
             enum_len: 0,
             has_const: false,
-            min_length: None,
-            max_length: None,
-            pattern: None,
-            minimum: None,
-            maximum: None,
-            exclusive_minimum: false,
-            exclusive_maximum: false,
-            min_items: None,
-            max_items: None,
             read_only: false,
             write_only: false,
             nullable: false,
             deprecated: false,
-            examples: Vec::new(),
-            extensions: Vec::new(),
+            limits: None,
+            annotations: None,
             loc,
         }
     }
 
     pub fn has_type(&self, t: &str) -> bool {
         self.types.iter().any(|x| x == t)
+    }
+
+    /// The limits the schema states (all absent when it states none).
+    pub fn limits(&self) -> &Limits {
+        self.limits.as_deref().unwrap_or(&NO_LIMITS)
+    }
+
+    pub fn limits_mut(&mut self) -> &mut Limits {
+        self.limits.get_or_insert_with(Default::default)
+    }
+
+    /// Title, examples and extensions (all absent when the schema states none).
+    pub fn annotations(&self) -> &Annotations {
+        self.annotations.as_deref().unwrap_or(&NO_ANNOTATIONS)
+    }
+
+    pub fn annotations_mut(&mut self) -> &mut Annotations {
+        self.annotations.get_or_insert_with(Default::default)
+    }
+
+    pub fn title(&self) -> Option<&str> {
+        self.annotations().title.as_deref()
+    }
+
+    pub fn examples(&self) -> &[String] {
+        &self.annotations().examples
+    }
+
+    pub fn extensions(&self) -> &[String] {
+        &self.annotations().extensions
     }
 }
 
@@ -432,5 +486,33 @@ impl Spec {
             .get(loc.doc)
             .map(|d| d.name.as_str())
             .unwrap_or("")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // A large spec holds hundreds of thousands of these: growth here is memory on every big audit
+    // (issue 11: a 56 MB, 280,000-schema spec must audit under 512 MB).
+    #[test]
+    fn schema_and_loc_stay_small() {
+        assert!(
+            std::mem::size_of::<Schema>() <= 280,
+            "Schema is {} bytes",
+            std::mem::size_of::<Schema>()
+        );
+        assert!(std::mem::size_of::<Loc>() <= 32);
+    }
+
+    #[test]
+    fn limits_and_annotations_absent_until_stated() {
+        let mut s = Schema::empty(Loc::default());
+        assert_eq!(s.limits(), &Limits::default());
+        assert!(s.title().is_none() && s.examples().is_empty());
+        s.limits_mut().max_length = Some(10);
+        s.annotations_mut().title = Some("T".into());
+        assert_eq!(s.limits().max_length, Some(10));
+        assert_eq!(s.title(), Some("T"));
     }
 }

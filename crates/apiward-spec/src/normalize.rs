@@ -11,6 +11,7 @@ use crate::resolve::{Resolver, lookup, ref_of};
 use apiward_core::DiagnosticLevel;
 use std::collections::{HashMap, VecDeque};
 use std::rc::Rc;
+use std::sync::Arc;
 
 const MAX_EXAMPLE_CHARS: usize = 4096;
 const MAX_SCHEMA_EXAMPLES: usize = 16;
@@ -24,7 +25,7 @@ struct Builder<'o> {
     /// against it, so a hash collision costs a comparison, never a wrong schema.
     ids: HashMap<(usize, u64), SchemaId>,
     /// The rare pointers whose hash another pointer already took.
-    ids_collided: HashMap<(usize, String), SchemaId>,
+    ids_collided: HashMap<(usize, Arc<str>), SchemaId>,
     /// Per referring document: `$ref` string → schema id (successful resolutions only).
     ref_memo: Vec<HashMap<String, SchemaId>>,
     queue: VecDeque<SchemaId>,
@@ -316,7 +317,7 @@ impl<'o> Builder<'o> {
     fn loc(doc: usize, ptr: &str, n: &Node) -> Loc {
         Loc {
             doc,
-            pointer: ptr.to_string(),
+            pointer: ptr.into(),
             line: n.line,
         }
     }
@@ -1198,15 +1199,20 @@ impl<'o> Builder<'o> {
 
     /// The id of the schema at (`doc`, `ptr`), following `$ref`s; filled later from the queue.
     fn intern_schema(&mut self, doc: usize, ptr: &str, node: &Node) -> SchemaId {
+        self.intern_schema_shared(doc, ptr.into(), node)
+    }
+
+    /// [`Self::intern_schema`] with the pointer already shared (a property's own `Loc`).
+    fn intern_schema_shared(&mut self, doc: usize, ptr: Arc<str>, node: &Node) -> SchemaId {
         let Some(r) = ref_of(node) else {
-            return self.intern_at(doc, ptr.to_string(), node);
+            return self.intern_at(doc, ptr, node);
         };
         if let Some(&id) = self.ref_memo.get(doc).and_then(|m| m.get(r)) {
             return id;
         }
-        match self.res.follow(doc, ptr, node) {
+        match self.res.follow(doc, &ptr, node) {
             Some((d, p, _)) => {
-                let id = self.intern_at(d, p, node);
+                let id = self.intern_at(d, p.into(), node);
                 if self.ref_memo.len() <= doc {
                     self.ref_memo.resize_with(doc + 1, HashMap::new);
                 }
@@ -1214,11 +1220,11 @@ impl<'o> Builder<'o> {
                 id
             }
             // Broken reference: an empty schema standing for it.
-            None => self.intern_at(doc, ptr.to_string(), node),
+            None => self.intern_at(doc, ptr, node),
         }
     }
 
-    fn intern_at(&mut self, tdoc: usize, tptr: String, node: &Node) -> SchemaId {
+    fn intern_at(&mut self, tdoc: usize, tptr: Arc<str>, node: &Node) -> SchemaId {
         let hash = {
             use std::hash::{Hash, Hasher};
             let mut h = std::collections::hash_map::DefaultHasher::new();
@@ -1228,7 +1234,7 @@ impl<'o> Builder<'o> {
         let slot = self.ids.get(&(tdoc, hash)).copied();
         if let Some(id) = slot {
             let loc = &self.schemas[id.0 as usize].loc;
-            if loc.doc == tdoc && loc.pointer == tptr {
+            if loc.doc == tdoc && *loc.pointer == *tptr {
                 return id;
             }
             if let Some(&id) = self.ids_collided.get(&(tdoc, tptr.clone())) {
@@ -1291,16 +1297,17 @@ impl<'o> Builder<'o> {
                 self.schemas[id.0 as usize].loc.line = node.line;
                 continue;
             }
-            self.fill_schema(id, loc.doc, &loc.pointer, node);
+            self.fill_schema(id, loc.doc, loc.pointer, node);
         }
     }
 
-    fn fill_schema(&mut self, id: SchemaId, doc: usize, ptr: &str, node: &Node) {
+    fn fill_schema(&mut self, id: SchemaId, doc: usize, shared_ptr: Arc<str>, node: &Node) {
         let mut s = Schema::empty(Loc {
             doc,
-            pointer: ptr.to_string(),
+            pointer: shared_ptr.clone(),
             line: node.line,
         });
+        let ptr: &str = &shared_ptr;
         s.name = self.schemas[id.0 as usize].name.take();
         let Some(members) = node.as_object() else {
             if node.as_bool().is_none() {
@@ -1330,14 +1337,14 @@ impl<'o> Builder<'o> {
                     ),
                 },
                 "format" => s.format = str_of(Some(v)),
-                "title" => s.title = str_of(Some(v)),
+                "title" => s.annotations_mut().title = str_of(Some(v)),
                 "description" => s.description = str_of(Some(v)),
                 "properties" => match v.as_object() {
                     Some(props) => {
                         let pp = push_pointer(ptr, "properties");
                         for (name, pn) in props {
-                            let p = push_pointer(&pp, name);
-                            let sid = self.intern_schema(doc, &p, pn);
+                            let p: Arc<str> = push_pointer(&pp, name).into();
+                            let sid = self.intern_schema_shared(doc, p.clone(), pn);
                             s.properties.push(Property {
                                 name: name.clone(),
                                 schema: sid,
@@ -1414,30 +1421,38 @@ impl<'o> Builder<'o> {
                     }
                 },
                 "enum" => match v.as_array() {
-                    Some(items) => s.enum_len = items.len(),
+                    Some(items) => s.enum_len = u32::try_from(items.len()).unwrap_or(u32::MAX),
                     None => self.bad_type("`enum`", "an array", doc, &push_pointer(ptr, k), v),
                 },
                 "const" => s.has_const = true,
-                "minLength" => s.min_length = u64_of(Some(v)),
-                "maxLength" => s.max_length = u64_of(Some(v)),
-                "minItems" => s.min_items = u64_of(Some(v)),
-                "maxItems" => s.max_items = u64_of(Some(v)),
-                "pattern" => s.pattern = str_of(Some(v)),
-                "minimum" => s.minimum = v.as_f64().or(s.minimum),
-                "maximum" => s.maximum = v.as_f64().or(s.maximum),
+                "minLength" => s.limits_mut().min_length = u64_of(Some(v)),
+                "maxLength" => s.limits_mut().max_length = u64_of(Some(v)),
+                "minItems" => s.limits_mut().min_items = u64_of(Some(v)),
+                "maxItems" => s.limits_mut().max_items = u64_of(Some(v)),
+                "pattern" => s.limits_mut().pattern = str_of(Some(v)),
+                "minimum" => {
+                    let l = s.limits_mut();
+                    l.minimum = v.as_f64().or(l.minimum);
+                }
+                "maximum" => {
+                    let l = s.limits_mut();
+                    l.maximum = v.as_f64().or(l.maximum);
+                }
                 "exclusiveMinimum" => match &v.value {
-                    Value::Bool(b) => s.exclusive_minimum = *b,
+                    Value::Bool(b) => s.limits_mut().exclusive_minimum = *b,
                     Value::Number(_) => {
-                        s.exclusive_minimum = true;
-                        s.minimum = v.as_f64();
+                        let l = s.limits_mut();
+                        l.exclusive_minimum = true;
+                        l.minimum = v.as_f64();
                     }
                     _ => {}
                 },
                 "exclusiveMaximum" => match &v.value {
-                    Value::Bool(b) => s.exclusive_maximum = *b,
+                    Value::Bool(b) => s.limits_mut().exclusive_maximum = *b,
                     Value::Number(_) => {
-                        s.exclusive_maximum = true;
-                        s.maximum = v.as_f64();
+                        let l = s.limits_mut();
+                        l.exclusive_maximum = true;
+                        l.maximum = v.as_f64();
                     }
                     _ => {}
                 },
@@ -1446,28 +1461,28 @@ impl<'o> Builder<'o> {
                 "nullable" | "x-nullable" => {
                     s.nullable |= bool_of(Some(v));
                     if k.starts_with("x-") {
-                        s.extensions.push(k.clone());
+                        s.annotations_mut().extensions.push(k.clone());
                     }
                 }
                 "deprecated" => s.deprecated = bool_of(Some(v)),
                 "example" | "default" | "x-example" => {
                     self.note_example(Some(v));
                     if let Some(t) = v.scalar_text()
-                        && s.examples.len() < MAX_SCHEMA_EXAMPLES
+                        && s.examples().len() < MAX_SCHEMA_EXAMPLES
                     {
-                        s.examples.push(t);
+                        s.annotations_mut().examples.push(t);
                     }
                     if k.starts_with("x-") {
-                        s.extensions.push(k.clone());
+                        s.annotations_mut().extensions.push(k.clone());
                     }
                 }
                 "examples" => {
                     if let Some(items) = v.as_array() {
                         for it in items {
                             if let Some(t) = it.scalar_text()
-                                && s.examples.len() < MAX_SCHEMA_EXAMPLES
+                                && s.examples().len() < MAX_SCHEMA_EXAMPLES
                             {
-                                s.examples.push(t);
+                                s.annotations_mut().examples.push(t);
                             }
                         }
                     }
@@ -1486,11 +1501,11 @@ impl<'o> Builder<'o> {
                     {
                         s.write_only = true;
                     }
-                    s.extensions.push(k.to_string());
+                    s.annotations_mut().extensions.push(k.to_string());
                 }
                 // An extension set to `false` (`x-ms-secret: false`) says the opposite of its name.
                 k if k.starts_with("x-") && v.as_bool() != Some(false) => {
-                    s.extensions.push(k.to_string())
+                    s.annotations_mut().extensions.push(k.to_string())
                 }
                 _ => {}
             }

@@ -270,7 +270,7 @@ impl<'o> Resolver<'o> {
             Where::Remote(url) => {
                 let loc = Loc {
                     doc: from,
-                    pointer: at.to_string(),
+                    pointer: at.into(),
                     line,
                 };
                 if !self.external_refs.iter().any(|(u, _)| *u == url) {

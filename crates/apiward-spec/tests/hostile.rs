@@ -10,7 +10,8 @@ static COUNTER: AtomicUsize = AtomicUsize::new(0);
 /// A fresh folder `<tmp>/apiward-spec-<pid>-<n>/a/b` with the given files (relative to it).
 fn folder(files: &[(&str, &[u8])]) -> PathBuf {
     let n = COUNTER.fetch_add(1, Ordering::SeqCst);
-    let root = std::env::temp_dir().join(format!("apiward-spec-{}-{n}", std::process::id()));
+    let root = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("apiward-spec-{}-{n}", std::process::id()));
     let dir = root.join("a/b");
     std::fs::create_dir_all(&dir).unwrap();
     for (name, bytes) in files {
@@ -383,7 +384,7 @@ fn load_bytes_without_folder() {
     assert_eq!(get.security.len(), 1);
     assert!(!get.is_unauthenticated());
     let limit = spec.schema(get.parameters[0].schema.unwrap());
-    assert_eq!(limit.maximum, Some(100.0));
+    assert_eq!(limit.limits().maximum, Some(100.0));
     assert!(limit.has_type("integer"));
     let o = spec
         .security_schemes

@@ -9,12 +9,15 @@
 //! - [`words`] — compound-name splitting (camelCase, snake_case, kebab-case, acronyms, digits).
 //! - [`fields`] — what a property or parameter name means: personal data, a secret, a reference,
 //!   a privileged field, an id, a URL; with the strength of that evidence.
+//! - [`accounts`] — names that say a record is a person's account (whose role a privilege field
+//!   describes), account words in paths.
 //! - [`endpoints`] — public-by-design endpoints (login, token, register, health, discovery,
 //!   capability URLs, incoming webhooks) and credentials carried in ordinary parameters.
 //! - [`lifecycle`] — values never returned or returned only once (write-only, `x-ms-mutability`).
 //! - [`risk`] — what calling an operation may do (read-only, state-changing, destructive,
 //!   credential-changing), from its method and the words of its path, id, summary and description.
 
+pub mod accounts;
 pub mod endpoints;
 pub mod fields;
 pub mod lifecycle;

@@ -1,4 +1,6 @@
 //! APIW-BFLA-001 (spec half): admin operations with no stricter security than user operations.
+//! Tests: `fires_admin_function_exposed_health_probe_tagged_ops_does_not`,
+//! `near_miss_admin_function_exposed` (src/tests.rs, src/tests/rules.rs).
 
 use crate::shape::is_admin_operation;
 use crate::{Auth, Ctx};

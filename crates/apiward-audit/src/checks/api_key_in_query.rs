@@ -1,4 +1,5 @@
 //! APIW-AUTH-005: API keys in the query string.
+//! Tests: `fires_api_key_in_query`, `near_miss_api_key_in_query` (src/tests/rules.rs).
 
 use crate::Ctx;
 use crate::checks::used_by;

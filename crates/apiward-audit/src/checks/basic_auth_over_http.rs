@@ -1,4 +1,5 @@
 //! APIW-AUTH-004: HTTP basic authentication with `http://` servers.
+//! Tests: `fires_basic_auth_over_http`, `near_miss_basic_auth_over_http` (src/tests/rules.rs).
 
 use crate::Ctx;
 use crate::checks::used_by;

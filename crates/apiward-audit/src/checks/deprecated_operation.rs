@@ -1,4 +1,6 @@
 //! APIW-INV-003 (spec half): deprecated operations still in the contract — one API-level finding.
+//! Tests: `fires_deprecated_operation_served`, `near_miss_deprecated_operation_served`
+//! (src/tests/rules.rs).
 
 use crate::Ctx;
 use apiward_core::{Finding, Severity};

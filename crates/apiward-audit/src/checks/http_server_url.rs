@@ -1,4 +1,5 @@
 //! APIW-TLS-001: plain-HTTP servers — one finding for the spec's list of servers.
+//! Tests: `fires_http_server_url`, `near_miss_http_server_url` (src/tests/rules.rs).
 
 use crate::Ctx;
 use crate::shape::is_local_url;

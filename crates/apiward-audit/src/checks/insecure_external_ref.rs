@@ -1,4 +1,5 @@
 //! APIW-UC-002: `$ref`s to documents over plain HTTP.
+//! Tests: `fires_insecure_external_ref`, `near_miss_insecure_external_ref` (src/tests/rules.rs).
 
 use crate::Ctx;
 use apiward_core::Finding;

@@ -5,6 +5,9 @@
 //! (`writeOnly`, `format: password`, `x-ms-mutability` without `read`, "returned only once") or
 //! when the operation hands credentials out by design (login, token) or creates them (a POST
 //! answer is the recommended show-once moment). One finding per declaring schema.
+//!
+//! Tests: `fires_internal_property_exposed`, `near_miss_internal_property_exposed`
+//! (src/tests/rules.rs).
 
 use crate::sensitive::{Basis, never_returned, secret_type};
 use crate::{Ctx, is_component};
@@ -18,7 +21,7 @@ use std::collections::BTreeMap;
 fn declaring_schema(loc: &Loc) -> String {
     match loc.pointer.rfind("/properties/") {
         Some(i) => loc.pointer[..i].to_string(),
-        None => loc.pointer.clone(),
+        None => loc.pointer.to_string(),
     }
 }
 

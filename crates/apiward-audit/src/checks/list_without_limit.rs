@@ -2,6 +2,11 @@
 //!
 //! Lists without a page-size parameter are one API-level finding (the pattern repeats across the
 //! API); a page-size parameter without a maximum is one finding per parameter name.
+//!
+//! Tests: `fires_list_without_limit_on_lists_not_item_routes_or_carts`,
+//! `near_miss_list_without_limit`,
+//! `fires_limit_without_maximum_even_with_an_undocumented_response`,
+//! `near_miss_limit_without_maximum` (src/tests.rs, src/tests/rules.rs).
 
 use crate::shape::{is_list_operation, is_page_size_name};
 use crate::{Auth, Ctx};
@@ -32,7 +37,10 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
                 unbounded.push(op);
             }
             Some(p) => {
-                if p.schema.and_then(|s| ctx.spec.schema(s).maximum).is_none() {
+                if p.schema
+                    .and_then(|s| ctx.spec.schema(s).limits().maximum)
+                    .is_none()
+                {
                     no_max
                         .entry(p.name.clone())
                         .or_insert_with(|| (p.loc.clone(), Vec::new()))

@@ -1,4 +1,6 @@
 //! APIW-LLM-001 (spec half): LLM front ends without authentication.
+//! Tests: `fires_llm_endpoint_unauthenticated`, `near_miss_llm_endpoint_unauthenticated`
+//! (src/tests/rules.rs).
 
 use crate::Ctx;
 use crate::shape::is_llm_operation;

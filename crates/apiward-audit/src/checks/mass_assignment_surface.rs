@@ -1,5 +1,8 @@
 //! APIW-PROP-002: write operations accepting privileged properties (`role`, `is_admin`,
 //! `balance`, `owner_id`, … as the taxonomy names them). One finding per declaring schema.
+//!
+//! Tests: `fires_mass_assignment_surface_privileged_role_not_chat_message_role`,
+//! `near_miss_mass_assignment_surface` (src/tests.rs, src/tests/rules.rs).
 
 use crate::{Ctx, is_component};
 use apiward_core::{Confidence, Finding, Severity};
@@ -12,7 +15,7 @@ use std::collections::BTreeMap;
 fn declaring_schema(loc: &Loc) -> String {
     match loc.pointer.rfind("/properties/") {
         Some(i) => loc.pointer[..i].to_string(),
-        None => loc.pointer.clone(),
+        None => loc.pointer.to_string(),
     }
 }
 

@@ -1,4 +1,5 @@
 //! APIW-INV-002: no `info.version`.
+//! Tests: `fires_missing_api_version`, `near_miss_missing_api_version` (src/tests/rules.rs).
 
 use crate::Ctx;
 use apiward_core::Finding;

@@ -1,4 +1,5 @@
 //! APIW-INV-004 (spec half): several API versions in one spec.
+//! Tests: `fires_multiple_api_versions`, `near_miss_multiple_api_versions` (src/tests/rules.rs).
 
 use crate::Ctx;
 use apiward_core::{Finding, Location};

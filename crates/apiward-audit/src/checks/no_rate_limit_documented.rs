@@ -1,4 +1,6 @@
 //! APIW-RATE-003: no operation documents 429 or rate-limit headers.
+//! Tests: `fires_no_rate_limit_documented`, `near_miss_no_rate_limit_documented`
+//! (src/tests/rules.rs).
 
 use crate::Ctx;
 use apiward_core::{Finding, Location};

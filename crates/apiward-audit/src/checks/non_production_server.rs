@@ -1,4 +1,5 @@
 //! APIW-INV-001: staging, development and internal servers.
+//! Tests: `fires_non_production_server`, `near_miss_non_production_server` (src/tests/rules.rs).
 
 use crate::Ctx;
 use apiward_core::Finding;

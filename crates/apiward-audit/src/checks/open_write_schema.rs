@@ -2,6 +2,8 @@
 //!
 //! Almost no real spec closes its request schemas: this is API-wide hygiene, reported once with
 //! the operations it affects.
+//!
+//! Tests: `fires_open_write_schema`, `near_miss_open_write_schema` (src/tests/rules.rs).
 
 use crate::Ctx;
 use apiward_core::{Confidence, Finding, Severity};

@@ -1,9 +1,13 @@
-//! APIW-AUTH-001: operations without security in an API that otherwise requires it; and
-//! APIW-AUTH-007: the API declares no security at all (one API-level finding).
+//! APIW-AUTH-001 and APIW-AUTH-007: operations without security in an API that otherwise requires
+//! it (AUTH-001); an API that declares no security at all (AUTH-007, one API-level finding).
 //!
 //! Public-by-design operations (login, token, register, health, discovery, capability URLs,
 //! incoming webhooks) and operations that document 401/403 are not reported: the first are open
 //! on purpose, the second have authentication the spec forgot to name.
+//!
+//! Tests: `fires_operation_without_security_with_severity_from_what_it_returns`,
+//! `near_miss_operation_without_security`, `fires_security_not_declared`,
+//! `near_miss_security_not_declared` (src/tests.rs, src/tests/rules.rs).
 
 use crate::{Auth, Ctx};
 use apiward_core::{Evidence, EvidenceKind, Finding, Severity};

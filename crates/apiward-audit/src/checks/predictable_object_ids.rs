@@ -3,6 +3,8 @@
 //! Only operations the spec leaves open while securing others count: a spec that models no
 //! authentication says nothing about who may read which object (APIW-AUTH-007 says so once), and
 //! public-by-design operations are meant to be open. One finding per parameter declaration.
+//!
+//! Tests: `fires_predictable_object_ids`, `near_miss_predictable_object_ids` (src/tests/rules.rs).
 
 use crate::shape::url_params;
 use crate::{Auth, Ctx};
@@ -37,7 +39,7 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
                     .format
                     .as_deref()
                     .is_some_and(|f| f == "uuid" || f == "guid")
-                    || s.pattern.is_some());
+                    || s.limits().pattern.is_some());
             if constrained_string {
                 continue;
             }
@@ -46,7 +48,7 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
                 continue;
             }
             groups
-                .entry((p.loc.doc, p.loc.pointer.clone()))
+                .entry((p.loc.doc, p.loc.pointer.to_string()))
                 .or_insert_with(|| {
                     (
                         p.name.clone(),

@@ -1,6 +1,9 @@
 //! APIW-AUTH-003: `security: []` on operations that handle sensitive data or change state.
 //!
 //! Public-by-design operations (login, register, health, …) turn security off on purpose.
+//!
+//! Tests: `fires_security_disabled_on_sensitive_operation`,
+//! `near_miss_security_disabled_on_sensitive_operation` (src/tests/rules.rs).
 
 use super::operation_without_security::{changes_state, destroys_or_changes_credentials};
 use crate::Ctx;

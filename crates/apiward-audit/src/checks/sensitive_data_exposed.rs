@@ -6,6 +6,9 @@
 //! a collection, lowered once for a single object to a caller who is not known to be anonymous;
 //! capped at medium when the only evidence is property names. One finding per declaring schema,
 //! listing the operations that return it.
+//!
+//! Tests: `fires_sensitive_data_exposed_sensitive_or_bulk_not_owner_contact_data`,
+//! `near_miss_sensitive_data_exposed` (src/tests.rs, src/tests/rules.rs).
 
 use crate::sensitive::{Basis, SensitiveProperty, ordinary_for_authenticated_caller};
 use crate::shape::is_list_operation;
@@ -30,7 +33,7 @@ pub fn base_severity(s: Sensitivity) -> Severity {
 fn declaring_schema(loc: &Loc) -> String {
     match loc.pointer.rfind("/properties/") {
         Some(i) => loc.pointer[..i].to_string(),
-        None => loc.pointer.clone(),
+        None => loc.pointer.to_string(),
     }
 }
 

@@ -1,6 +1,8 @@
 //! APIW-DATA-002: sensitive values carried in query or path parameters. Personal data: one
 //! finding per parameter declaration (a component parameter used by 40 operations is one
 //! finding); credentials: one finding for the API, naming the parameters.
+//!
+//! Tests: `fires_sensitive_data_in_url`, `near_miss_sensitive_data_in_url` (src/tests/rules.rs).
 
 use crate::Ctx;
 use crate::sensitive::{personal_type, secret_type};
@@ -36,7 +38,7 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
                 Meaning::Masked(_) | Meaning::Reference => continue,
             };
             groups
-                .entry((p.loc.doc, p.loc.pointer.clone()))
+                .entry((p.loc.doc, p.loc.pointer.to_string()))
                 .or_insert_with(|| (p.name.clone(), p.location, p.loc.clone(), t, Vec::new()))
                 .4
                 .push(op);

@@ -1,4 +1,9 @@
-//! APIW-INPUT-001/002/003: inputs without constraints — hygiene, one API-level finding per rule.
+//! APIW-INPUT-001, APIW-INPUT-002 and APIW-INPUT-003: inputs without constraints (strings,
+//! numbers, arrays) — hygiene, one API-level finding per rule.
+//!
+//! Tests: `fires_unbounded_string_input`, `near_miss_unbounded_string_input`,
+//! `fires_unbounded_numeric_input`, `near_miss_unbounded_numeric_input`,
+//! `fires_unbounded_array_input`, `near_miss_unbounded_array_input` (src/tests/rules.rs).
 
 use crate::Ctx;
 use apiward_core::{Finding, Severity};
@@ -9,8 +14,8 @@ use apiward_spec::{Loc, Operation, ParamLocation, Schema};
 
 fn string_unbounded(s: &Schema) -> bool {
     s.has_type("string")
-        && s.max_length.is_none()
-        && s.pattern.is_none()
+        && s.limits().max_length.is_none()
+        && s.limits().pattern.is_none()
         && s.enum_len == 0
         && !s.has_const
         && s.format.is_none()
@@ -20,11 +25,11 @@ fn number_unbounded(s: &Schema) -> bool {
     (s.has_type("integer") || s.has_type("number"))
         && s.enum_len == 0
         && !s.has_const
-        && (s.minimum.is_none() || s.maximum.is_none())
+        && (s.limits().minimum.is_none() || s.limits().maximum.is_none())
 }
 
 fn array_unbounded(s: &Schema) -> bool {
-    s.has_type("array") && s.max_items.is_none()
+    s.has_type("array") && s.limits().max_items.is_none()
 }
 
 /// Inputs of one kind across the API: hygiene, so one API-level finding per rule listing the

@@ -1,4 +1,5 @@
 //! APIW-AUTH-002: security schemes that nothing requires.
+//! Tests: `fires_unused_security_scheme`, `near_miss_unused_security_scheme` (src/tests/rules.rs).
 
 use crate::Ctx;
 use apiward_core::{Finding, Severity};

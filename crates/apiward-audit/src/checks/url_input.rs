@@ -1,4 +1,5 @@
 //! APIW-SSRF-001 (spec half): inputs that take URLs — one finding per declaration.
+//! Tests: `fires_url_input`, `near_miss_url_input` (src/tests/rules.rs).
 
 use crate::{Auth, Ctx};
 use apiward_core::{Confidence, Finding, Severity};
@@ -28,7 +29,7 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
         let mut add = |name: &str, loc: &Loc, by_format: bool| {
             // Shared declarations are their own finding; inline ones group per operation.
             let key = if crate::is_component(&loc.pointer) {
-                (loc.doc, loc.pointer.clone())
+                (loc.doc, loc.pointer.to_string())
             } else {
                 (usize::MAX, op.label())
             };

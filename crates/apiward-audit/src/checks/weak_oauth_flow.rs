@@ -1,4 +1,5 @@
 //! APIW-AUTH-006: implicit OAuth flows and `http://` OAuth endpoints.
+//! Tests: `fires_weak_oauth_flow`, `near_miss_weak_oauth_flow` (src/tests/rules.rs).
 
 use crate::Ctx;
 use crate::shape::is_local_url;

@@ -1,4 +1,5 @@
 //! APIW-UC-001: webhooks, callbacks and webhook-registration operations.
+//! Tests: `fires_webhook_registration`, `near_miss_webhook_registration` (src/tests/rules.rs).
 
 use crate::Ctx;
 use crate::shape::{is_url_name, segments};

@@ -253,7 +253,7 @@ rule! {
         id: "APIW-AUTH-107",
         name: "missing-www-authenticate",
         category: Authentication,
-        severity: Info,
+        severity: Low,
         level: L0,
         spec: false,
         cwe: [287],

@@ -1,53 +1,98 @@
-//! Runtime checks, one file per category. Each reads the evidence store and may send a few more
-//! requests through the scanner (and so through the engine's safety policy).
+//! Runtime checks: a folder per category, a file per rule (`<category>/<rule_name>.rs`, the rule's
+//! kebab name in snake case) holding its checker and its tests; what several rules of a category
+//! share lives in the category's `mod.rs`. Each check reads the evidence store and may send a few
+//! more requests through the scanner (and so through the guard and the engine's safety policy).
+//!
+//! [`run_all`] is the one place that orders them. Where one pass over the evidence feeds several
+//! rules (the JWT analysis, the response pass of data exposure, the CORS, admin and malformed-input
+//! probes, the SSRF canary), the pass lives in the category's `mod.rs` and each rule reports from
+//! its own file.
 
 use crate::Scanner;
 use apiward_core::{Finding, Severity};
 use apiward_detect::Sensitivity;
 
-pub mod active;
-mod authentication;
-mod bfla;
-mod bola;
-mod cross_identity_write;
-mod data_exposure;
-mod encryption;
-mod input_validation;
-mod inventory;
-pub mod jwt;
-mod llm_security;
-mod malformed_input;
-mod property_authorization;
-mod rate_limiting;
-mod unsafe_consumption;
+pub mod authentication;
+pub mod bfla;
+pub mod bola;
+pub mod data_exposure;
+pub mod encryption;
+pub mod input_validation;
+pub mod inventory;
+pub mod llm_security;
+pub mod property_authorization;
+pub mod rate_limiting;
+pub mod ssrf;
+pub mod unsafe_consumption;
 
-/// Run every runtime check.
+pub use authentication::jwt;
+
+/// Run every runtime check, in the scan's order of phases.
 pub async fn run_all(s: &mut Scanner, out: &mut Vec<Finding>) {
-    let seen = data_exposure::run(s, out);
-    encryption::run(s, out);
-    property_authorization::run(s, out);
-    bfla::passive(s, out);
-    llm_security::passive(s, out);
-    unsafe_consumption::run(s, out);
+    use authentication as auth;
+    use input_validation as input;
+    // Passive: the store only.
+    let seen = data_exposure::responses(s, out);
+    data_exposure::server_version_disclosed::check(s, out);
+    encryption::plaintext_transport::check(s, out);
+    encryption::hsts_missing::check(s, out);
+    encryption::mixed_content::check(s, out);
+    encryption::insecure_cookie::check(s, out);
+    encryption::certificate_problem::check(s, out);
+    property_authorization::undocumented_response_property::check(s, out);
+    bfla::privilege_fields_exposed::check(s, out);
+    llm_security::system_prompt_disclosed::check(s, out);
+    unsafe_consumption::third_party_content::check(s, out);
+
     s.phase("checks: authentication", out.len());
-    authentication::run(s, out).await;
+    auth::auth_not_enforced::check(s, out);
+    auth::inconsistent_method_auth::check(s, out).await;
+    auth::missing_www_authenticate::check(s, out);
+    auth::missing_security_headers::check(s, out);
+    let secrets = auth::jwt_tokens(s, out);
+    auth::tampered_token_accepted::check(s, out, &secrets).await;
+    if s.active {
+        auth::user_enumeration::check(s, out).await;
+    }
+
     s.phase("checks: bola", out.len());
-    bola::run(s, out).await;
+    bola::predictable_object_ids::check(s, out).await;
+    bola::cross_identity_access::check(s, out).await;
+
     s.phase("checks: bfla", out.len());
-    bfla::run(s, out).await;
+    bfla::admin_functions(s, out).await;
+
     s.phase("checks: input validation", out.len());
-    input_validation::run(s, out).await;
+    input::cors(s, out).await;
+    input::dangerous_methods::check(s, out).await;
+    input::validation_error_echoes_input::check(s, out).await;
+
     s.phase("checks: rate limiting", out.len());
-    rate_limiting::run(s, out).await;
+    rate_limiting::no_rate_limit_headers::check(s, out);
+    rate_limiting::burst_not_limited::check(s, out).await;
+    rate_limiting::oversized_response::check(s, out);
+    rate_limiting::limit_not_enforced::check(s, out).await;
+
     s.phase("checks: inventory", out.len());
-    inventory::run(s, out).await;
+    let catch_all = inventory::catch_all_fingerprint(s).await;
+    inventory::docs_exposed::check(s, out, &catch_all).await;
+    inventory::shadow_endpoint::check(s, out, &catch_all).await;
+    inventory::deprecated_operation_served::check(s, out);
+    inventory::multiple_api_versions::check(s, out);
+
     if s.active {
         s.phase("checks: active probes", out.len());
-        active::run(s, out).await;
-        cross_identity_write::run(s, out);
+        ssrf::url_input::check(s, out).await;
+        property_authorization::mass_assignment_confirmed::check(s, out).await;
+        input::validation_error_echoes_input::check_secret_echo(s, out).await;
+        llm_security::prompt_injection::check(s, out).await;
+        bola::id_traversal::check(s, out).await;
+        bola::cross_identity_write::check(s, out);
     }
-    malformed_input::run(s, out).await;
-    data_exposure::run_late(s, out, &seen);
+    // Read-only probes of every parameter: APIW-INPUT-105/-106 and APIW-DATA-106.
+    input::malformed_input::run(s, out).await;
+    // Undocumented routes the probes above reached.
+    data_exposure::late_responses(s, out, &seen);
 }
 
 /// Severity of exposing data of this sensitivity: the base (critical data → high), raised once for
@@ -68,27 +113,31 @@ pub fn exposure_severity(worst: Sensitivity, anonymous: bool, volume: bool) -> S
     s
 }
 
-/// Operations keyed by method and path, in first-seen order, with the store indexes that belong
-/// to each (crawl and probes; discovery excluded).
-pub fn by_operation(s: &Scanner) -> Vec<((String, String), Vec<usize>)> {
-    // Linear: an index from key to group keeps first-seen order without a scan per observation.
-    let mut groups: Vec<((String, String), Vec<usize>)> = Vec::new();
-    let mut index: std::collections::HashMap<(String, String), usize> =
-        std::collections::HashMap::new();
-    for (i, o) in s.store.observations.iter().enumerate() {
-        if o.purpose == crate::store::Purpose::Discovery {
-            continue;
-        }
-        let key = (o.exchange.method.to_string(), o.path.clone());
-        match index.get(&key) {
-            Some(&g) => groups[g].1.push(i),
-            None => {
-                index.insert(key.clone(), groups.len());
-                groups.push((key, vec![i]));
-            }
+/// `METHOD /path/template` of every operation (probes included) with an observation matching
+/// `pred`, in first-seen order. A header problem many operations share is one finding listing
+/// them; a single operation is returned as an empty list (the location says it).
+pub fn operations_where(
+    s: &Scanner,
+    pred: impl Fn(&crate::store::Observation) -> bool,
+) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    let mut labels = Vec::new();
+    for o in s.store.iter().filter(|o| pred(o)) {
+        let label = format!("{} {}", o.exchange.method, o.path);
+        if seen.insert(label.clone()) {
+            labels.push(label);
         }
     }
-    groups
+    if labels.len() < 2 {
+        labels.clear();
+    }
+    labels
+}
+
+/// Operations keyed by method and path, in first-seen order, with the store indexes that belong
+/// to each (crawl and probes; discovery excluded). See [`crate::store::Store::by_operation`].
+pub fn by_operation(s: &Scanner) -> Vec<((String, String), Vec<usize>)> {
+    s.store.by_operation()
 }
 
 #[cfg(test)]
@@ -171,7 +220,7 @@ pub(crate) mod testkit {
             diagnostics: Vec::new(),
             coverage: Coverage::default(),
             guard,
-            progress: crate::progress::Progress::new(false, std::time::Instant::now()),
+            progress: crate::progress::Progress::new(false, std::time::Instant::now(), None),
             logins: Default::default(),
             roles: Vec::new(),
         }

@@ -1,0 +1,318 @@
+//! APIW-AUTH-109 (active): login and password-reset answers that tell existing accounts from unknown ones.
+//! Tests: `fires_user_enumeration`, `near_miss_user_enumeration` (tests/identities.rs).
+
+use crate::evidence::{at, response};
+use crate::store::Purpose;
+use crate::{ScanRequest, Scanner};
+use apiward_core::{Confidence, Finding, FindingSource, Severity};
+use apiward_http::{Method, Request};
+use apiward_rules::authentication as rules;
+
+/// Tries per account in the enumeration comparison (each a failed login or a reset request).
+const ENUM_TRIES: usize = 3;
+
+/// What a group of answers says, normalized so that echoes of the user name, numbers and ids do
+/// not count as differences.
+struct Answers {
+    statuses: Vec<u16>,
+    shape: Option<Vec<String>>,
+    message: Option<String>,
+    median_ms: u128,
+}
+
+fn shape_of(v: &serde_json::Value, at: &str, out: &mut Vec<String>, depth: usize) {
+    if depth > 6 || out.len() > 200 {
+        return;
+    }
+    match v {
+        serde_json::Value::Object(m) => {
+            for (k, x) in m {
+                let here = format!("{at}.{k}");
+                out.push(here.clone());
+                shape_of(x, &here, out, depth + 1);
+            }
+        }
+        serde_json::Value::Array(a) => {
+            if let Some(x) = a.first() {
+                shape_of(x, &format!("{at}[]"), out, depth + 1);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn normalized_text(body: &[u8], users: &[&str]) -> String {
+    let mut t = String::from_utf8_lossy(body).to_ascii_lowercase();
+    for u in users {
+        t = t.replace(&u.to_ascii_lowercase(), "<user>");
+    }
+    // Numbers (timestamps, request ids) are noise.
+    t.chars()
+        .map(|c| if c.is_ascii_digit() { '0' } else { c })
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn summarize(s: &Scanner, idx: &[usize], users: &[&str]) -> Option<Answers> {
+    if idx.is_empty() {
+        return None;
+    }
+    let obs: Vec<&crate::store::Observation> = idx.iter().map(|i| s.obs(*i)).collect();
+    let statuses: Vec<u16> = obs.iter().map(|o| o.status()).collect();
+    let shapes: Vec<Option<Vec<String>>> = obs
+        .iter()
+        .map(|o| {
+            o.json.as_ref().map(|j| {
+                let mut v = Vec::new();
+                shape_of(j, "", &mut v, 0);
+                v.sort();
+                v
+            })
+        })
+        .collect();
+    let texts: Vec<String> = obs
+        .iter()
+        .map(|o| normalized_text(&o.exchange.body, users))
+        .collect();
+    let mut times: Vec<u128> = obs.iter().map(|o| o.exchange.elapsed.as_millis()).collect();
+    times.sort_unstable();
+    // A group that does not agree with itself says nothing about the other.
+    let shape = shapes
+        .windows(2)
+        .all(|w| w[0] == w[1])
+        .then(|| shapes[0].clone())
+        .flatten();
+    let message = texts
+        .windows(2)
+        .all(|w| w[0] == w[1])
+        .then(|| texts[0].clone());
+    Some(Answers {
+        statuses,
+        shape,
+        message,
+        median_ms: times[times.len() / 2],
+    })
+}
+
+/// Active: `APIW-AUTH-109`. The login operation is asked about a scanner identity's own account
+/// and a made-up one, [`ENUM_TRIES`] times each, always with a wrong password; a password-reset
+/// *request* operation likewise, for the identity's own address and a made-up `.invalid` one
+/// only (the guard admits exactly those bodies). The answers are compared.
+pub async fn check(s: &mut Scanner, out: &mut Vec<Finding>) {
+    let Some(login) = s.logins.op.clone() else {
+        return;
+    };
+    let Some((_, user, password)) = s.logins.credentials.first().cloned() else {
+        return;
+    };
+    let unknown = if user.contains('@') {
+        "apiward-nobody-4f2c9@example.invalid".to_string()
+    } else {
+        "apiward_nobody_4f2c9".to_string()
+    };
+    // A wrong password that is not the real one.
+    let wrong = format!("{password}-apiward-wrong");
+    let mut known_idx = Vec::new();
+    let mut unknown_idx = Vec::new();
+    for _ in 0..ENUM_TRIES {
+        for (who, into) in [(&user, &mut known_idx), (&unknown, &mut unknown_idx)] {
+            if let Ok(i) = crate::login::send_login(s, &login, "enumeration", who, &wrong).await {
+                into.push(i);
+            }
+        }
+    }
+    let what = format!("POST {}", login.path);
+    compare_accounts(
+        s,
+        out,
+        &what,
+        "login",
+        &known_idx,
+        &unknown_idx,
+        [&user, &unknown],
+    );
+    // Password-reset request: only to the identity's own address and a made-up one.
+    if !user.contains('@') {
+        return;
+    }
+    let Some((op, path, field)) = reset_request_op(s) else {
+        return;
+    };
+    let unknown = "apiward-nobody-4f2c9@example.invalid".to_string();
+    s.guard
+        .allow_reset_requests(op, vec![user.clone(), unknown.clone()], ENUM_TRIES);
+    let mut known_idx = Vec::new();
+    let mut unknown_idx = Vec::new();
+    for _ in 0..ENUM_TRIES {
+        for (who, into) in [(&user, &mut known_idx), (&unknown, &mut unknown_idx)] {
+            let body = serde_json::json!({ field.clone(): who }).to_string();
+            let send = ScanRequest {
+                purpose: Purpose::Probe,
+                op: Some(op),
+                path: path.clone(),
+                identity: None,
+                request: Request::new(Method::POST, s.url(&path))
+                    .header("content-type", "application/json")
+                    .body(body.into_bytes()),
+            };
+            if let Some(i) = s.send(send).await {
+                into.push(i);
+            }
+        }
+    }
+    let what = format!("POST {path}");
+    compare_accounts(
+        s,
+        out,
+        &what,
+        "reset",
+        &known_idx,
+        &unknown_idx,
+        [&user, &unknown],
+    );
+}
+
+/// A password-reset *request* (not its confirmation): a POST without path parameters whose path
+/// says forgot/reset/recover, with one e-mail field and nothing that sets a password or carries
+/// a reset token. `(op, path, email field)`.
+fn reset_request_op(s: &Scanner) -> Option<(usize, String, String)> {
+    let spec = s.spec.as_ref()?;
+    spec.operations.iter().enumerate().find_map(|(i, op)| {
+        if op.method != apiward_spec::Method::Post || op.path.contains('{') {
+            return None;
+        }
+        let w = apiward_taxonomy::words(&op.path);
+        let has = |x: &str| w.iter().any(|y| y == x);
+        if !(has("forgot") || has("reset") || has("recover")) {
+            return None;
+        }
+        let root = op
+            .request_body
+            .as_ref()?
+            .content
+            .iter()
+            .find_map(|m| m.schema)?;
+        let names: Vec<String> = spec
+            .flatten_properties(root, 1)
+            .into_iter()
+            .map(|p| p.name)
+            .collect();
+        let sets_secret = names.iter().any(|n| {
+            apiward_taxonomy::words(n).iter().any(|x| {
+                matches!(
+                    x.as_str(),
+                    "password" | "pass" | "pwd" | "token" | "code" | "otp" | "secret"
+                )
+            })
+        });
+        let email = names.iter().find(|n| {
+            apiward_taxonomy::words(n)
+                .iter()
+                .any(|x| x == "email" || x == "mail")
+        })?;
+        (!sets_secret && names.len() <= 2).then(|| (i, op.path.clone(), email.clone()))
+    })
+}
+
+/// Compare the answers for an existing account and an unknown one; one finding when they differ.
+#[allow(clippy::too_many_arguments)]
+fn compare_accounts(
+    s: &Scanner,
+    out: &mut Vec<Finding>,
+    what: &str,
+    label: &str,
+    known_idx: &[usize],
+    unknown_idx: &[usize],
+    users: [&str; 2],
+) {
+    let (Some(k), Some(u)) = (
+        summarize(s, known_idx, &users),
+        summarize(s, unknown_idx, &users),
+    ) else {
+        return;
+    };
+    // A successful login with a wrong password is another problem, not enumeration.
+    if label == "login"
+        && k.statuses
+            .iter()
+            .chain(&u.statuses)
+            .any(|c| (200..300).contains(c))
+    {
+        return;
+    }
+    let mut differs = Vec::new();
+    let modal = |v: &[u16]| {
+        let mut best = (0, 0);
+        for c in v {
+            let n = v.iter().filter(|x| *x == c).count();
+            if n > best.1 {
+                best = (*c, n);
+            }
+        }
+        best.0
+    };
+    let (ks, us) = (modal(&k.statuses), modal(&u.statuses));
+    if ks != us && k.statuses.iter().all(|c| *c == ks) && u.statuses.iter().all(|c| *c == us) {
+        differs.push(format!("status {ks} vs {us}"));
+    }
+    if let (Some(a), Some(b)) = (&k.shape, &u.shape)
+        && a != b
+    {
+        differs.push("a different body shape".to_string());
+    }
+    if let (Some(a), Some(b)) = (&k.message, &u.message)
+        && a != b
+        && differs.is_empty()
+    {
+        differs.push("a different message".to_string());
+    }
+    let timing =
+        k.median_ms >= 3 * u.median_ms.max(1) + 50 || u.median_ms >= 3 * k.median_ms.max(1) + 50;
+    if timing {
+        differs.push(format!(
+            "median time {} ms vs {} ms",
+            k.median_ms, u.median_ms
+        ));
+    }
+    if differs.is_empty() {
+        return;
+    }
+    let only_timing = differs.len() == 1 && timing;
+    let (Some(&ki), Some(&ui)) = (known_idx.first(), unknown_idx.first()) else {
+        return;
+    };
+    let (ko, uo) = (s.obs(ki), s.obs(ui));
+    let how = if label == "login" {
+        "A failed login (wrong password)"
+    } else {
+        "A password-reset request"
+    };
+    out.push(
+        Finding::new(
+            &rules::USER_ENUMERATION,
+            FindingSource::Runtime,
+            at(ko),
+            label,
+            format!("{what} tells existing accounts from unknown ones"),
+            format!(
+                "{how} for a scanner identity's own account and for a made-up account ({} tries each) differ: {}.",
+                known_idx.len().min(unknown_idx.len()),
+                differs.join(", ")
+            ),
+        )
+        .severity(if only_timing {
+            Severity::Low
+        } else {
+            Severity::Medium
+        })
+        .confidence(if only_timing {
+            Confidence::Tentative
+        } else {
+            Confidence::Firm
+        })
+        .evidence(response(ko, "existing account", &[]))
+        .evidence(response(uo, "unknown account", &[])),
+    );
+}

@@ -156,161 +156,228 @@ fn walk_with(
     memo: &mut Memo,
 ) -> bool {
     let input = s.input;
+    let mut w = Walk {
+        input,
+        s,
+        frames,
+        deep_bits,
+        memo,
+        deep: 0,
+        expect_key: false,
+        done_root: false,
+    };
+    let mut i = if input.starts_with(b"\xef\xbb\xbf") {
+        3
+    } else {
+        0
+    };
     let n = input.len();
-    let mut deep = 0usize;
-    let mut expect_key = false;
+    // index of the next pending pattern match (they are sorted by start); a local, as its address
+    // is handed to the slow paths
     let mut pend = 0usize;
-    let mut done_root = false;
-    let mut i = 0usize;
-    if input.starts_with(b"\xef\xbb\xbf") {
-        i = 3;
-    }
-    macro_rules! fail {
-        ($pos:expr) => {{
-            s.json_error_at = $pos;
-            return false;
-        }};
+    // each arm handles its own error, so a failure branches straight out of the token method
+    macro_rules! next {
+        ($step:expr) => {
+            match $step {
+                Ok(next) => next,
+                Err(at) => {
+                    w.s.json_error_at = at;
+                    return false;
+                }
+            }
+        };
     }
     while i < n {
-        let c = input[i];
-        match c {
+        i = match input[i] {
             b' ' | b'\n' | b'\r' | b'\t' => {
-                i += 1 + input[i + 1..]
-                    .iter()
-                    .take_while(|c| matches!(c, b' ' | b'\n' | b'\r' | b'\t'))
-                    .count();
+                i + 1
+                    + input[i + 1..]
+                        .iter()
+                        .take_while(|c| matches!(c, b' ' | b'\n' | b'\r' | b'\t'))
+                        .count()
             }
-            b'{' | b'[' => {
-                if done_root {
-                    fail!(i);
-                }
-                let is_obj = c == b'{';
-                if deep > 0 || frames.len() >= MAX_FRAMES {
-                    set_deep_bit(deep_bits, deep, is_obj);
-                    deep += 1;
-                } else {
-                    open_frame(s, frames, is_obj);
-                }
-                expect_key = is_obj;
-                i += 1;
-            }
-            b'}' | b']' => {
-                let is_obj = c == b'}';
-                if deep > 0 {
-                    deep -= 1;
-                    if deep_bit(deep_bits, deep) != is_obj {
-                        fail!(i);
-                    }
-                } else {
-                    if !close_frame(s, frames, is_obj) {
-                        fail!(i);
-                    }
-                    if frames.is_empty() {
-                        done_root = true;
-                    }
-                }
-                expect_key = false;
-                i += 1;
-            }
-            b',' => {
-                if deep > 0 {
-                    expect_key = deep_bit(deep_bits, deep - 1);
-                } else if let Some(f) = frames.last_mut() {
-                    expect_key = next_member(f);
-                } else {
-                    fail!(i);
-                }
-                i += 1;
-            }
+            c @ (b'{' | b'[') => next!(w.open(i, c == b'{')),
+            c @ (b'}' | b']') => next!(w.close(i, c == b'}')),
+            b',' => next!(w.comma(i)),
             b':' => {
-                expect_key = false;
-                i += 1;
+                w.expect_key = false;
+                i + 1
             }
-            b'"' => {
-                let end = match string_end(input, i) {
-                    Some(e) => e,
-                    None => fail!(i),
-                };
-                let span = i + 1..end;
-                if deep > 0 {
-                    i = end + 1;
-                    continue;
-                }
-                if expect_key {
-                    on_key(s, frames, memo, span.clone(), &mut pend);
-                    expect_key = false;
-                } else {
-                    if done_root {
-                        fail!(i);
-                    }
-                    value(s, frames, span, ValKind::Str, &mut pend);
-                    if frames.is_empty() {
-                        done_root = true;
-                    }
-                    i = end + 1;
-                    // fast path: `,` right after a value
-                    if let Some(k) = comma_after_value(input, i, frames) {
-                        expect_key = k;
-                        i += 1;
-                    }
-                    continue;
-                }
-                i = end + 1;
-                // fast path: `:` (and one space) right after a key
-                if i < n && input[i] == b':' {
-                    i += 1;
-                    if i < n && input[i] == b' ' {
-                        i += 1;
-                    }
-                }
-            }
-            b'-' | b'0'..=b'9' => {
-                let st = i;
-                i += input[i..]
-                    .iter()
-                    .take_while(|c| matches!(c, b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E'))
-                    .count();
-                if done_root {
-                    fail!(st);
-                }
-                if deep == 0 {
-                    value(s, frames, st..i, ValKind::Num, &mut pend);
-                    if frames.is_empty() {
-                        done_root = true;
-                    } else if let Some(k) = comma_after_value(input, i, frames) {
-                        expect_key = k;
-                        i += 1;
-                    }
-                }
-            }
-            b't' | b'f' | b'n' => {
-                let st = i;
-                i += input[i..]
-                    .iter()
-                    .take_while(|c| c.is_ascii_lowercase())
-                    .count();
-                let kind = match &input[st..i] {
-                    b"null" => ValKind::Null,
-                    b"true" | b"false" => ValKind::Bool,
-                    _ => fail!(st),
-                };
-                if done_root {
-                    fail!(st);
-                }
-                if deep == 0 {
-                    value(s, frames, st..i, kind, &mut pend);
-                    done_root = frames.is_empty();
-                }
-            }
-            _ => fail!(i),
-        }
+            b'"' => next!(w.string(i, &mut pend)),
+            b'-' | b'0'..=b'9' => next!(w.number(i, &mut pend)),
+            b't' | b'f' | b'n' => next!(w.literal(i, &mut pend)),
+            _ => next!(Err(i)),
+        };
     }
-    if !frames.is_empty() || deep > 0 {
+    if !w.frames.is_empty() || w.deep > 0 {
         // truncated document: what was seen is still attributed
-        s.json_error_at = n;
-        return true;
+        w.s.json_error_at = n;
     }
     true
+}
+
+/// Bytes of a JSON number: digits, `-`, `+`, `.`, `e`, `E`.
+static NUMBER_BYTE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = b'0';
+    while c <= b'9' {
+        t[c as usize] = true;
+        c += 1;
+    }
+    t[b'-' as usize] = true;
+    t[b'+' as usize] = true;
+    t[b'.' as usize] = true;
+    t[b'e' as usize] = true;
+    t[b'E' as usize] = true;
+    t
+};
+
+/// The walk's state between tokens. Each token method takes the token's position and returns the
+/// position after it, or the position of a syntax error.
+struct Walk<'w, 'd, 'a, 'o> {
+    input: &'a [u8],
+    s: &'w mut Scanner<'d, 'a, 'o>,
+    frames: &'w mut Vec<Frame>,
+    deep_bits: &'w mut Vec<u64>,
+    memo: &'w mut Memo,
+    /// Open containers beyond the kept frames (tracked one bit each).
+    deep: usize,
+    expect_key: bool,
+    done_root: bool,
+}
+
+impl Walk<'_, '_, '_, '_> {
+    /// `{` or `[`.
+    #[inline(always)]
+    fn open(&mut self, i: usize, is_obj: bool) -> Result<usize, usize> {
+        if self.done_root {
+            return Err(i);
+        }
+        if self.deep > 0 || self.frames.len() >= MAX_FRAMES {
+            set_deep_bit(self.deep_bits, self.deep, is_obj);
+            self.deep += 1;
+        } else {
+            open_frame(self.s, self.frames, is_obj);
+        }
+        self.expect_key = is_obj;
+        Ok(i + 1)
+    }
+
+    /// `}` or `]`: must match the open container.
+    #[inline(always)]
+    fn close(&mut self, i: usize, is_obj: bool) -> Result<usize, usize> {
+        if self.deep > 0 {
+            self.deep -= 1;
+            if deep_bit(self.deep_bits, self.deep) != is_obj {
+                return Err(i);
+            }
+        } else {
+            if !close_frame(self.s, self.frames, is_obj) {
+                return Err(i);
+            }
+            if self.frames.is_empty() {
+                self.done_root = true;
+            }
+        }
+        self.expect_key = false;
+        Ok(i + 1)
+    }
+
+    #[inline(always)]
+    fn comma(&mut self, i: usize) -> Result<usize, usize> {
+        if self.deep > 0 {
+            self.expect_key = deep_bit(self.deep_bits, self.deep - 1);
+        } else if let Some(f) = self.frames.last_mut() {
+            self.expect_key = next_member(f);
+        } else {
+            return Err(i);
+        }
+        Ok(i + 1)
+    }
+
+    /// A string: a key (classified, then the `:` after it is taken) or a value (then a `,` right
+    /// after it is taken).
+    #[inline(always)]
+    fn string(&mut self, i: usize, pend: &mut usize) -> Result<usize, usize> {
+        let input = self.input;
+        let n = input.len();
+        let end = string_end(input, i).ok_or(i)?;
+        let span = i + 1..end;
+        let mut next = end + 1;
+        if self.deep > 0 {
+            return Ok(next);
+        }
+        if self.expect_key {
+            on_key(self.s, self.frames, self.memo, span, pend);
+            self.expect_key = false;
+            // fast path: `:` (and one space) right after a key
+            if next < n && input[next] == b':' {
+                next += 1;
+                if next < n && input[next] == b' ' {
+                    next += 1;
+                }
+            }
+            return Ok(next);
+        }
+        if self.done_root {
+            return Err(i);
+        }
+        value(self.s, self.frames, span, ValKind::Str, pend);
+        if self.frames.is_empty() {
+            self.done_root = true;
+        }
+        // fast path: `,` right after a value
+        if let Some(k) = comma_after_value(input, next, self.frames) {
+            self.expect_key = k;
+            next += 1;
+        }
+        Ok(next)
+    }
+
+    #[inline(always)]
+    fn number(&mut self, i: usize, pend: &mut usize) -> Result<usize, usize> {
+        let input = self.input;
+        let mut next = i + input[i..]
+            .iter()
+            .take_while(|&&c| NUMBER_BYTE[c as usize])
+            .count();
+        if self.done_root {
+            return Err(i);
+        }
+        if self.deep == 0 {
+            value(self.s, self.frames, i..next, ValKind::Num, pend);
+            if self.frames.is_empty() {
+                self.done_root = true;
+            } else if let Some(k) = comma_after_value(input, next, self.frames) {
+                self.expect_key = k;
+                next += 1;
+            }
+        }
+        Ok(next)
+    }
+
+    /// `true`, `false` or `null`.
+    #[inline(always)]
+    fn literal(&mut self, i: usize, pend: &mut usize) -> Result<usize, usize> {
+        let input = self.input;
+        let next = i + input[i..]
+            .iter()
+            .take_while(|c| c.is_ascii_lowercase())
+            .count();
+        let kind = match &input[i..next] {
+            b"null" => ValKind::Null,
+            b"true" | b"false" => ValKind::Bool,
+            _ => return Err(i),
+        };
+        if self.done_root {
+            return Err(i);
+        }
+        if self.deep == 0 {
+            value(self.s, self.frames, i..next, kind, pend);
+            self.done_root = self.frames.is_empty();
+        }
+        Ok(next)
+    }
 }
 
 /// Depth-`d` container beyond the kept frames is an object (one bit per level).
@@ -417,40 +484,16 @@ fn on_key(
     pend: &mut usize,
 ) {
     let input = s.input;
-    let key = &input[span.clone()];
     let nframes = frames.len();
     let idx = frames.last().map(|f| f.idx as usize).unwrap_or(0);
-    let kc = memo.classify(nframes, idx, key);
+    let facts = memo.facts(nframes, idx, input, span.clone());
+    let kc = facts.class;
     if let Some(f) = frames.last_mut() {
         f.key = span.clone();
         f.kc = kc;
-        if f.idx == 0 && key.len() <= 4 {
-            f.av = match key {
-                b"S" | b"N" | b"B" => b'S',
-                b"BOOL" | b"NULL" => b'O',
-                b"M" => b'M',
-                b"L" | b"SS" | b"NS" | b"BS" => b'L',
-                _ => 0,
-            };
-        } else {
-            f.av = 0;
-        }
-        if key == b"loc" || key == b"msg" {
-            f.saw_loc = true;
-        }
-        if let Some(k) = kc
-            && k.strength == crate::keys::KeyStrength::Strong
-            && matches!(
-                k.data_type,
-                DataType::Email
-                    | DataType::Phone
-                    | DataType::UsSsn
-                    | DataType::DateOfBirth
-                    | DataType::StreetAddress
-            )
-        {
-            f.pii_sibling = true;
-        }
+        f.av = if f.idx == 0 { facts.av } else { 0 };
+        f.saw_loc |= facts.loc_or_msg;
+        f.pii_sibling |= facts.personal;
     }
     // pattern matches inside the key itself (checked here: keys rarely hold one, and the call costs)
     if s.pending_before(*pend, span.end) {
@@ -458,17 +501,12 @@ fn on_key(
         let path = || build_path(input, fr, 0);
         s.apply_key(None, &path, span.clone(), pend, ValKind::Str, false);
     }
-    if let Some(k) = kc
-        && matches!(
-            k.data_type,
-            DataType::DynamodbPagingKey
-                | DataType::DynamodbConsumedCapacity
-                | DataType::AwsResponseMetadata
-        )
+    if facts.key_only
+        && let Some(k) = kc
     {
         s.emit_key(k.data_type, span.clone(), build_path(input, frames, 0));
     }
-    if key == b"input" && nframes >= 3 {
+    if facts.input && nframes >= 3 {
         let gp = &frames[nframes - 3];
         let p = &frames[nframes - 2];
         let me = &frames[nframes - 1];
@@ -550,8 +588,64 @@ fn value_slow(
     s.apply_key(kc, &path, span, pend, kind, person);
 }
 
+/// What the walk needs to know about a key, worked out once per distinct key.
+#[derive(Default, Clone, Copy)]
+struct KeyFacts {
+    class: Option<KeyClass>,
+    /// DynamoDB AttributeValue type code when the key opens an object: `S`, `O` (BOOL/NULL), `M`,
+    /// `L`; 0 otherwise.
+    av: u8,
+    /// `loc` or `msg` (a Pydantic error object).
+    loc_or_msg: bool,
+    /// `input` (the echoed value of a Pydantic error).
+    input: bool,
+    /// A strong personal-data key (email, phone, ssn, dob, address): a bare `name` beside it is a
+    /// person's name.
+    personal: bool,
+    /// The key alone is the finding (DynamoDB paging key, ConsumedCapacity, ResponseMetadata).
+    key_only: bool,
+}
+
+impl KeyFacts {
+    fn of(key: &[u8]) -> KeyFacts {
+        let class = crate::keys::classify_cached(key);
+        let strong = |ts: &[DataType]| {
+            class.is_some_and(|k| {
+                k.strength == crate::keys::KeyStrength::Strong && ts.contains(&k.data_type)
+            })
+        };
+        KeyFacts {
+            class,
+            av: match key {
+                b"S" | b"N" | b"B" => b'S',
+                b"BOOL" | b"NULL" => b'O',
+                b"M" => b'M',
+                b"L" | b"SS" | b"NS" | b"BS" => b'L',
+                _ => 0,
+            },
+            loc_or_msg: key == b"loc" || key == b"msg",
+            input: key == b"input",
+            personal: strong(&[
+                DataType::Email,
+                DataType::Phone,
+                DataType::UsSsn,
+                DataType::DateOfBirth,
+                DataType::StreetAddress,
+            ]),
+            key_only: class.is_some_and(|k| {
+                matches!(
+                    k.data_type,
+                    DataType::DynamodbPagingKey
+                        | DataType::DynamodbConsumedCapacity
+                        | DataType::AwsResponseMetadata
+                )
+            }),
+        }
+    }
+}
+
 /// Keys of homogeneous objects repeat at the same depth and member index: remember the last key
-/// seen there (keys up to 16 bytes, as two words) and its class, so the common case skips the cache.
+/// seen there (keys up to 16 bytes) and its facts, so the common case is two compares.
 #[derive(Default)]
 struct Memo {
     entries: Vec<[MemoEntry; 32]>,
@@ -561,50 +655,71 @@ struct Memo {
 struct MemoEntry {
     len: u8,
     w: [u64; 2],
-    class: Option<KeyClass>,
+    facts: KeyFacts,
 }
 
+/// The key `input[span]` (at most 16 bytes) as two zero-padded little-endian words.
 #[inline(always)]
-fn words16(k: &[u8]) -> [u64; 2] {
-    let n = k.len();
-    if n >= 8 {
-        let mut a = [0u8; 8];
-        let mut b = [0u8; 8];
-        a.copy_from_slice(&k[..8]);
-        b.copy_from_slice(&k[n - 8..]);
-        [u64::from_le_bytes(a), u64::from_le_bytes(b)]
+fn key_words(input: &[u8], span: Range<usize>) -> [u64; 2] {
+    let n = span.len();
+    debug_assert!(n <= 16);
+    if span.start + 16 <= input.len() {
+        let load = |at: usize| {
+            let mut b = [0u8; 8];
+            b.copy_from_slice(&input[at..at + 8]);
+            u64::from_le_bytes(b)
+        };
+        // KEEP[k] keeps the low k bytes of a word
+        const KEEP: [u64; 9] = {
+            let mut t = [u64::MAX; 9];
+            let mut k = 0;
+            while k < 8 {
+                t[k] = (1u64 << (8 * k)) - 1;
+                k += 1;
+            }
+            t
+        };
+        [
+            load(span.start) & KEEP[n.min(8)],
+            load(span.start + 8) & KEEP[n.saturating_sub(8)],
+        ]
     } else {
-        let mut w = 0u64;
-        for (i, &c) in k.iter().enumerate() {
-            w |= (c as u64) << (8 * i);
-        }
-        [w, 0]
+        let mut b = [0u8; 16];
+        b[..n].copy_from_slice(&input[span]);
+        let (lo, hi) = b.split_at(8);
+        let word = |h: &[u8]| {
+            let mut a = [0u8; 8];
+            a.copy_from_slice(h);
+            u64::from_le_bytes(a)
+        };
+        [word(lo), word(hi)]
     }
 }
 
 impl Memo {
     #[inline]
-    fn classify(&mut self, depth: usize, idx: usize, key: &[u8]) -> Option<KeyClass> {
-        if key.len() <= 2 && key.iter().all(|c| c.is_ascii_digit() || *c == b'_') {
-            return None;
+    fn facts(&mut self, depth: usize, idx: usize, input: &[u8], span: Range<usize>) -> KeyFacts {
+        let n = span.len();
+        if n > 16 || idx >= 32 {
+            return KeyFacts::of(&input[span]);
         }
-        if key.len() > 16 || depth >= 64 || idx >= 32 {
-            return crate::keys::classify_cached(key);
-        }
-        if self.entries.len() <= depth {
+        if depth >= self.entries.len() {
+            if depth >= 64 {
+                return KeyFacts::of(&input[span]);
+            }
             self.entries.resize(depth + 1, [MemoEntry::default(); 32]);
         }
-        let w = words16(key);
+        let w = key_words(input, span.clone());
         let e = &mut self.entries[depth][idx];
-        if e.len as usize == key.len() && e.w[0] == w[0] && e.w[1] == w[1] {
-            return e.class;
+        if e.len as usize == n && e.w == w {
+            return e.facts;
         }
-        let class = crate::keys::classify_cached(key);
+        let facts = KeyFacts::of(&input[span]);
         *e = MemoEntry {
-            len: key.len() as u8,
+            len: n as u8,
             w,
-            class,
+            facts,
         };
-        class
+        facts
     }
 }

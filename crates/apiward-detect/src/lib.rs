@@ -69,6 +69,8 @@ pub struct Detector {
     pub(crate) lits: scan::Literals,
     pub(crate) custom: Vec<custom::Compiled>,
     pub(crate) max_matches: usize,
+    /// Vector instructions of the digit pass, detected once.
+    pub(crate) lanes: families::digit_masks::Lanes,
 }
 
 impl Default for Detector {
@@ -93,6 +95,7 @@ impl Detector {
             lits: scan::Literals::build(),
             custom: Vec::new(),
             max_matches: DEFAULT_MAX_MATCHES,
+            lanes: families::digit_masks::Lanes::detect(),
         }
     }
 

@@ -107,21 +107,9 @@ pub fn mask(data_type: DataType, value: &str) -> String {
     use DataType::*;
     let n = value.chars().count();
     match data_type {
-        Email => match value.rsplit_once('@') {
-            Some((local, domain)) => {
-                let first: String = local.chars().take(1).collect();
-                format!("{first}***@{domain}")
-            }
-            None => "***@***".into(),
-        },
-        UsSsn | UsItin => {
-            let d = digits(value);
-            format!("***-**-{}", last_n(&d, 4))
-        }
-        PaymentCard => {
-            let d = digits(value);
-            format!("**** **** **** {}", last_n(&d, 4))
-        }
+        Email => mask_email(value),
+        UsSsn | UsItin => format!("***-**-{}", last_n(&digits(value), 4)),
+        PaymentCard => format!("**** **** **** {}", last_n(&digits(value), 4)),
         MaskedPaymentCard => {
             let d = digits(value);
             format!("**** **** **** {}", last_n(&d, 4.min(d.len())))
@@ -134,28 +122,8 @@ pub fn mask(data_type: DataType, value: &str) -> String {
                 "***".into()
             }
         }
-        Iban => {
-            let c: Vec<char> = value
-                .chars()
-                .filter(|c| c.is_ascii_alphanumeric())
-                .collect();
-            let cc: String = c.iter().take(2).collect();
-            format!("{cc}{}{}", stars(c.len().saturating_sub(6)), last_n(&c, 4))
-        }
-        AbaRouting | BankAccount | NationalId | Passport => {
-            let c: Vec<char> = value
-                .chars()
-                .filter(|c| c.is_ascii_alphanumeric())
-                .collect();
-            let keep = if c.len() >= 12 {
-                4
-            } else if c.len() >= 8 {
-                2
-            } else {
-                0
-            };
-            format!("{}{}", stars(c.len() - keep), last_n(&c, keep))
-        }
+        Iban => mask_iban(value),
+        AbaRouting | BankAccount | NationalId | Passport => mask_account_number(value),
         DateOfBirth => value
             .chars()
             .map(|c| if c.is_ascii_digit() { '*' } else { c })
@@ -166,27 +134,7 @@ pub fn mask(data_type: DataType, value: &str) -> String {
             Some((a, _)) => format!("{a}.*.*.*"),
             None => "*.*.*.*".into(),
         },
-        GeoCoordinates => {
-            let mut out = String::new();
-            let mut dot = false;
-            let mut after = 0;
-            for c in value.chars().take(48) {
-                if c == '.' {
-                    dot = true;
-                    after = 0;
-                    out.push(c);
-                } else if c.is_ascii_digit() && dot {
-                    after += 1;
-                    out.push(if after <= 1 { c } else { '*' });
-                } else {
-                    if !c.is_ascii_digit() {
-                        dot = false;
-                    }
-                    out.push(c);
-                }
-            }
-            out
-        }
+        GeoCoordinates => mask_coordinates(value),
         AwsAccessKeyId => {
             let p: String = value.chars().take(4).collect();
             format!("{p}{}", stars(n.saturating_sub(4)))
@@ -200,42 +148,14 @@ pub fn mask(data_type: DataType, value: &str) -> String {
             Some(j) => format!("JWT(alg={})", j.alg.as_deref().unwrap_or("?")),
             None => "JWT(undecodable)".into(),
         },
-        PrivateKey => {
-            let kind = value
-                .strip_prefix("-----BEGIN ")
-                .and_then(|r| r.split_once("-----"))
-                .map(|(k, _)| k.to_string())
-                .unwrap_or_else(|| "PRIVATE KEY".into());
-            format!("-----BEGIN {kind}----- … ({n} chars)")
-        }
+        PrivateKey => mask_private_key(value, n),
         UrlCredentials | DatabaseUrl | SlackWebhook => mask_url(value),
         Password => format!("******** ({n} chars)"),
-        PasswordHash => {
-            let algo = if value.starts_with('$') {
-                value.split('$').nth(1).unwrap_or("")
-            } else if let Some((a, _)) = value.split_once('$') {
-                a
-            } else {
-                "hex"
-            };
-            let algo: String = algo.chars().take(16).collect();
-            format!("hash[{algo}] ({n} chars)")
-        }
+        PasswordHash => mask_password_hash(value, n),
         AwsSecretKey | AwsSessionToken | GithubToken | GitlabToken | SlackToken | StripeKey
         | GoogleApiKey | TwilioKey | SendgridKey | OpenaiKey | AnthropicKey | NpmToken
         | GenericSecret => secret_prefix(value),
-        InternalHostname => {
-            // The internal suffix is the finding; the host label is partly hidden.
-            match value.split_once('.') {
-                Some((h, rest)) => {
-                    let hc: Vec<char> = h.chars().collect();
-                    let keep = hc.len() / 4;
-                    let p: String = hc[..keep].iter().collect();
-                    format!("{p}{}.{rest}", stars(hc.len() - keep))
-                }
-                None => stars(n),
-            }
-        }
+        InternalHostname => mask_internal_host(value, n),
         // Descriptors: these types are shown by what they are (exception name, server product and
         // version, marker), not by a sensitive value; the raw text never exceeds 64 characters.
         ServerVersion
@@ -257,6 +177,103 @@ pub fn mask(data_type: DataType, value: &str) -> String {
             let p: String = value.chars().take(keep.min(4)).collect();
             format!("{p}{}", stars(n - keep.min(4)))
         }
+    }
+}
+
+/// `j***@example.com`: the first character of the local part and the domain.
+fn mask_email(value: &str) -> String {
+    match value.rsplit_once('@') {
+        Some((local, domain)) => {
+            let first: String = local.chars().take(1).collect();
+            format!("{first}***@{domain}")
+        }
+        None => "***@***".into(),
+    }
+}
+
+/// `DE**************3000`: the country code and the last four characters.
+fn mask_iban(value: &str) -> String {
+    let c: Vec<char> = value
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect();
+    let cc: String = c.iter().take(2).collect();
+    format!("{cc}{}{}", stars(c.len().saturating_sub(6)), last_n(&c, 4))
+}
+
+/// Account, routing, national-id and passport numbers: the last four characters of long ones, two
+/// of medium ones, none of short ones.
+fn mask_account_number(value: &str) -> String {
+    let c: Vec<char> = value
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect();
+    let keep = if c.len() >= 12 {
+        4
+    } else if c.len() >= 8 {
+        2
+    } else {
+        0
+    };
+    format!("{}{}", stars(c.len() - keep), last_n(&c, keep))
+}
+
+/// Coordinates to one decimal (about 10 km).
+fn mask_coordinates(value: &str) -> String {
+    let mut out = String::new();
+    let mut dot = false;
+    let mut after = 0;
+    for c in value.chars().take(48) {
+        if c == '.' {
+            dot = true;
+            after = 0;
+            out.push(c);
+        } else if c.is_ascii_digit() && dot {
+            after += 1;
+            out.push(if after <= 1 { c } else { '*' });
+        } else {
+            if !c.is_ascii_digit() {
+                dot = false;
+            }
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The PEM block's kind and its length.
+fn mask_private_key(value: &str, n: usize) -> String {
+    let kind = value
+        .strip_prefix("-----BEGIN ")
+        .and_then(|r| r.split_once("-----"))
+        .map(|(k, _)| k.to_string())
+        .unwrap_or_else(|| "PRIVATE KEY".into());
+    format!("-----BEGIN {kind}----- … ({n} chars)")
+}
+
+/// The hash algorithm and the length.
+fn mask_password_hash(value: &str, n: usize) -> String {
+    let algo = if value.starts_with('$') {
+        value.split('$').nth(1).unwrap_or("")
+    } else if let Some((a, _)) = value.split_once('$') {
+        a
+    } else {
+        "hex"
+    };
+    let algo: String = algo.chars().take(16).collect();
+    format!("hash[{algo}] ({n} chars)")
+}
+
+/// The internal suffix is the finding; the host label is partly hidden.
+fn mask_internal_host(value: &str, n: usize) -> String {
+    match value.split_once('.') {
+        Some((h, rest)) => {
+            let hc: Vec<char> = h.chars().collect();
+            let keep = hc.len() / 4;
+            let p: String = hc[..keep].iter().collect();
+            format!("{p}{}.{rest}", stars(hc.len() - keep))
+        }
+        None => stars(n),
     }
 }
 

@@ -292,7 +292,12 @@ fn secret(w: &[String], compact: &str) -> Option<Classified> {
         }
         _ => {}
     }
-    let pw_word = |x: &str| matches!(x, "password" | "passwd" | "passphrase" | "pwd" | "passcode");
+    let pw_word = |x: &str| {
+        matches!(
+            x,
+            "password" | "passwd" | "passphrase" | "pwd" | "pw" | "passcode"
+        )
+    };
     // `password`, `emailPassword`, `password_hash`, `hashed_password`, `passwordDigest`.
     if pw_word(head) {
         if n > 1 && matches!(w[0].as_str(), "hashed" | "encrypted") {
@@ -413,7 +418,7 @@ fn personal(w: &[String]) -> Option<(Personal, Strength)> {
         "routing" | "aba" | "rtn" if core != head || core != "routing" => {
             return Some((RoutingNumber, Strong));
         }
-        "account"
+        "account" | "acct"
             if core != head
                 && !before
                     .iter()
@@ -535,6 +540,100 @@ fn personal(w: &[String]) -> Option<(Personal, Strength)> {
         return Some((PersonName, Strong));
     }
     None
+}
+
+/// Infrastructure a name announces: the shapes of cloud APIs and of debugging output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Internal {
+    /// `LastEvaluatedKey`, `ExclusiveStartKey`: DynamoDB paging keys (they hold an item's key).
+    PagingKey,
+    /// `ConsumedCapacity`: DynamoDB's capacity report, passed through.
+    ConsumedCapacity,
+    /// `ResponseMetadata`: an AWS SDK response passed through.
+    ResponseMetadata,
+    /// `Account`, `AccountId`, `aws_account_id`, `OwnerAccount`: an AWS account id (when the value
+    /// is one: 12 digits).
+    CloudAccountId,
+    /// `stackTrace`, `traceback`, `backtrace`, `exception_stack`.
+    StackTrace,
+}
+
+/// What a name says about infrastructure: AWS and DynamoDB response shapes, account ids, stack
+/// traces. The wire names are exact (`LastEvaluatedKey`); the others are judged on the head word.
+pub fn internal(name: &str) -> Option<(Internal, Strength)> {
+    use Internal::*;
+    let w = words(name);
+    let compact: String = w.concat();
+    match compact.as_str() {
+        "lastevaluatedkey" | "exclusivestartkey" => return Some((PagingKey, Strength::Strong)),
+        "consumedcapacity" => return Some((ConsumedCapacity, Strength::Strong)),
+        "responsemetadata" => return Some((ResponseMetadata, Strength::Strong)),
+        "account" | "accountid" | "owneraccount" | "owneraccountid" => {
+            return Some((CloudAccountId, Strength::Weak));
+        }
+        _ => {}
+    }
+    let has = |x: &str| w.iter().any(|y| y == x);
+    if has("aws") && has("account") {
+        return Some((CloudAccountId, Strength::Weak));
+    }
+    let head = w.last()?.as_str();
+    if matches!(
+        head,
+        "stack" | "trace" | "traceback" | "backtrace" | "stacktrace" | "stacktraces" | "traces"
+    ) {
+        return Some((StackTrace, Strength::Weak));
+    }
+    None
+}
+
+/// An object whose bare `name` member is a person's name (`user`, `customer`, `billing`,
+/// `cardholder`): its name alone is only a hint, so the detector asks the parent.
+pub fn is_person_object(name: &str) -> bool {
+    const PERSON_OBJECTS: &[&str] = &[
+        "user",
+        "users",
+        "customer",
+        "customers",
+        "patient",
+        "patients",
+        "employee",
+        "employees",
+        "cardholder",
+        "contact",
+        "contacts",
+        "owner",
+        "author",
+        "member",
+        "members",
+        "person",
+        "people",
+        "account",
+        "profile",
+        "billing",
+        "shipping",
+        "recipient",
+        "sender",
+        "guest",
+        "passenger",
+        "student",
+        "client",
+        "holder",
+    ];
+    words(name)
+        .iter()
+        .any(|w| PERSON_OBJECTS.contains(&w.as_str()))
+}
+
+/// A name whose value is a version (`version`, `appVersion`, `build_number`, `firmware`): a dotted
+/// quad there is a version number, not an IP address.
+pub fn is_version(name: &str) -> bool {
+    words(name).iter().any(|w| {
+        matches!(
+            w.as_str(),
+            "version" | "versions" | "build" | "release" | "revision" | "firmware"
+        )
+    })
 }
 
 /// A contact field of a business, a system or a sender (`support_email`, `emailFromAddress`,

@@ -28,6 +28,6 @@ pub use endpoints::{
     Endpoint, ParamPlace, PublicReason, credential_parameter, is_login, issues_credentials,
     public_by_design,
 };
-pub use fields::{Classified, Meaning, Personal, Privilege, Secret, Strength, classify};
+pub use fields::{Classified, Internal, Meaning, Personal, Privilege, Secret, Strength, classify};
 pub use risk::{OperationFacts, OperationRisk, RiskAssessment, assess};
 pub use words::{split_words, words};

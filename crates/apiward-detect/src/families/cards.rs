@@ -184,7 +184,9 @@ pub(crate) fn bank_account_value(cv: &KeyedValue) -> Option<Classified> {
     use DataType::*;
     let v = cv.v;
     let (d, n) = digits_only(v, b"- ")?;
-    if !cv.strong || !(6..=17).contains(&n) || d[..n].iter().all(|&c| c == d[0]) {
+    // under a weak key (`bank_account`, which is often an object or an id) only a quoted number
+    let looks_the_part = cv.strong || (cv.is_str && n == v.len());
+    if !looks_the_part || !(6..=17).contains(&n) || d[..n].iter().all(|&c| c == d[0]) {
         return None;
     }
     cv.mk(BankAccount, Confidence::Firm, false, None)

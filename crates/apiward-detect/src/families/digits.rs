@@ -2,11 +2,12 @@
 //! of 7 or more is cut into segments whose shape (digit groups, separators) routes them to the
 //! family that can own it: IPv4 (`ip`), phones, SSN/ITIN (`national_ids`), cards, coordinates (`geo`).
 
+use super::digit_masks::{self, Lanes};
 use crate::scan::Scanner;
 use crate::util::*;
 
 /// What one pass over a cluster run tells: enough to drop most runs without splitting them.
-struct RunStats {
+pub(crate) struct RunStats {
     digits: usize,
     dots: usize,
     commas: usize,
@@ -35,6 +36,29 @@ impl RunStats {
         r
     }
 
+    /// The run of cluster characters starting at `st` and what it holds, from vector masks of the
+    /// next 32 bytes; `None` when fewer than 32 bytes remain or the run fills all 32 (the caller
+    /// then walks the bytes).
+    #[inline(always)]
+    fn from_masks(lanes: Lanes, input: &[u8], st: usize) -> Option<(usize, RunStats)> {
+        let [cl, dg, dot, comma, space] = digit_masks::run32(lanes, input, st)?;
+        let len = cl.trailing_ones();
+        if len == 32 {
+            return None;
+        }
+        let r = (1u32 << len) - 1;
+        let sp = space & r;
+        Some((
+            st + len as usize,
+            RunStats {
+                digits: (dg & r).count_ones() as usize,
+                dots: (dot & r).count_ones() as usize,
+                commas: (comma & r).count_ones() as usize,
+                double_space: sp & (sp >> 1) != 0,
+            },
+        ))
+    }
+
     /// Most runs in API bodies are one bare number (ids, epochs, prices), perhaps followed by the
     /// JSON comma: digits with at most one inner `.`. Without a `+` before it no shape can come
     /// from it (no digit groups, no pair for coordinates), except a card: 13–19 digits, no dot.
@@ -50,66 +74,6 @@ impl RunStats {
             && self.commas == trailing
             && self.digits + self.dots == body.len()
             && (self.dots == 1 || (self.dots == 0 && !(13..=19).contains(&self.digits)))
-    }
-}
-
-/// Bit i set when byte i may be a cluster character (superset of [`is_cluster`] minus `,`).
-#[inline]
-pub(crate) fn class_mask64(w: &[u8]) -> (u64, u64) {
-    #[cfg(target_arch = "x86_64")]
-    {
-        use std::arch::x86_64::*;
-        debug_assert!(w.len() >= 65);
-        let mut m = 0u64;
-        let mut sp = 0u64;
-        // SAFETY: SSE2 is part of the x86_64 baseline; the unaligned 16-byte loads read
-        // w[k*16..k*16+17] at most, and the caller passes at least 65 bytes.
-        unsafe {
-            let lo = _mm_set1_epi8(0x1f);
-            let hi = _mm_set1_epi8(0x3a);
-            let q = _mm_set1_epi8(b'"' as i8);
-            let sl = _mm_set1_epi8(b'/' as i8);
-            let cm = _mm_set1_epi8(b',' as i8);
-            let at_v = _mm_set1_epi8(b'@' as i8);
-            let s_v = _mm_set1_epi8(b'S' as i8);
-            let k_v = _mm_set1_epi8(b'K' as i8);
-            let a_v = _mm_set1_epi8(b'A' as i8);
-            let c_v = _mm_set1_epi8(b'C' as i8);
-            for k in 0..4 {
-                let x = _mm_loadu_si128(w.as_ptr().add(k * 16) as *const __m128i);
-                let x1 = _mm_loadu_si128(w.as_ptr().add(k * 16 + 1) as *const __m128i);
-                let r = _mm_and_si128(_mm_cmpgt_epi8(x, lo), _mm_cmplt_epi8(x, hi));
-                // `,` is left out of the window test (JSON separators would glue short numbers
-                // into runs); the exact extension below still includes it
-                let ex = _mm_or_si128(
-                    _mm_or_si128(_mm_cmpeq_epi8(x, q), _mm_cmpeq_epi8(x, sl)),
-                    _mm_cmpeq_epi8(x, cm),
-                );
-                let r = _mm_andnot_si128(ex, r);
-                m |= (_mm_movemask_epi8(r) as u32 as u64) << (k * 16);
-                // `@`, `SK`, `AC` (pairs: this byte and the next)
-                let sk = _mm_and_si128(_mm_cmpeq_epi8(x, s_v), _mm_cmpeq_epi8(x1, k_v));
-                let ac = _mm_and_si128(_mm_cmpeq_epi8(x, a_v), _mm_cmpeq_epi8(x1, c_v));
-                let spv = _mm_or_si128(_mm_cmpeq_epi8(x, at_v), _mm_or_si128(sk, ac));
-                sp |= (_mm_movemask_epi8(spv) as u32 as u64) << (k * 16);
-            }
-        }
-        (m, sp)
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    {
-        let mut m = 0u64;
-        let mut sp = 0u64;
-        for (k, &c) in w.iter().take(64).enumerate() {
-            if is_cluster(c) && c != b',' {
-                m |= 1 << k;
-            }
-            let next = w.get(k + 1).copied().unwrap_or(0);
-            if c == b'@' || (c == b'S' && next == b'K') || (c == b'A' && next == b'C') {
-                sp |= 1 << k;
-            }
-        }
-        (m, sp)
     }
 }
 
@@ -155,19 +119,26 @@ pub(crate) fn mixed_separators(v: &[u8]) -> bool {
 impl Scanner<'_, '_, '_> {
     /// The exact run of cluster characters around `p` (not reaching back before `done`), scanned
     /// when it is long enough. Returns the run's end, or `None` once the match cap is reached.
-    #[inline]
-    pub(crate) fn run_around(&mut self, p: usize, done: usize) -> Option<usize> {
+    #[inline(always)]
+    fn run_around(&mut self, lanes: Lanes, p: usize, done: usize) -> Option<usize> {
         let input = self.input;
         let mut st = p;
         while st > done && is_cluster(input[st - 1]) {
             st -= 1;
         }
-        let mut e = p;
-        while e < input.len() && is_cluster(input[e]) {
-            e += 1;
-        }
+        // the bytes from `st` to `p` are cluster characters: the run from `st` is the run around `p`
+        let (e, stats) = match RunStats::from_masks(lanes, input, st) {
+            Some((e, stats)) => (e, Some(stats)),
+            None => {
+                let mut e = p;
+                while e < input.len() && is_cluster(input[e]) {
+                    e += 1;
+                }
+                (e, None)
+            }
+        };
         if e - st >= CLUSTER_MIN {
-            self.cluster(st, e);
+            self.cluster(st, e, stats);
             if self.full {
                 return None;
             }
@@ -175,7 +146,24 @@ impl Scanner<'_, '_, '_> {
         Some(e)
     }
 
+    /// The digit-cluster pass, with the widest vectors the CPU has (chosen once per detector).
     pub(crate) fn digit_clusters(&mut self) {
+        match self.det.lanes {
+            #[cfg(target_arch = "x86_64")]
+            // SAFETY: `Lanes::Avx2` means the CPU has AVX2 and POPCNT (`Lanes::detect`).
+            Lanes::Avx2 => unsafe { self.digit_clusters_avx2() },
+            lanes => self.digit_clusters_with(lanes),
+        }
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2,popcnt")]
+    unsafe fn digit_clusters_avx2(&mut self) {
+        self.digit_clusters_with(Lanes::Avx2)
+    }
+
+    #[inline(always)]
+    fn digit_clusters_with(&mut self, lanes: Lanes) {
         let input = self.input;
         let n = input.len();
         // Vector prefilter: a 64-byte window gives a mask of bytes that may be cluster characters
@@ -183,7 +171,7 @@ impl Scanner<'_, '_, '_> {
         let mut off = 0usize;
         let mut done = 0usize; // everything before `done` has been examined
         while off + 65 <= n {
-            let (m, sp) = class_mask64(&input[off..off + 65]);
+            let (m, sp) = digit_masks::window64(lanes, &input[off..off + 65]);
             let mut spm = sp & ((1u64 << 57) - 1);
             while spm != 0 {
                 let p = off + spm.trailing_zeros() as usize;
@@ -199,10 +187,12 @@ impl Scanner<'_, '_, '_> {
                 if p < done {
                     continue;
                 }
-                let Some(e) = self.run_around(p, done) else {
+                let Some(e) = self.run_around(lanes, p, done) else {
                     return;
                 };
                 done = e.max(p + 1);
+                // the run's other starting points are examined: drop them at once
+                c &= u64::MAX.checked_shl((done - off) as u32).unwrap_or(0);
             }
             off += 57;
         }
@@ -218,7 +208,7 @@ impl Scanner<'_, '_, '_> {
                 i += 1;
                 continue;
             }
-            let Some(e) = self.run_around(i, done) else {
+            let Some(e) = self.run_around(lanes, i, done) else {
                 return;
             };
             done = e;
@@ -226,7 +216,8 @@ impl Scanner<'_, '_, '_> {
         }
     }
 
-    pub(crate) fn cluster(&mut self, s: usize, e: usize) {
+    /// A run of cluster characters `s..e` (with its statistics when the caller has them).
+    pub(crate) fn cluster(&mut self, s: usize, e: usize, stats: Option<RunStats>) {
         let input = self.input;
         // IBAN: a digit run glued to letters
         let first = input[s];
@@ -245,7 +236,7 @@ impl Scanner<'_, '_, '_> {
             return;
         }
         let run = &input[s..e];
-        let st = RunStats::of(run);
+        let st = stats.unwrap_or_else(|| RunStats::of(run));
         // every shape needs at least 4 digits (an IPv4), and without a dot at least 7
         if st.digits < 4 || (st.digits < 7 && st.dots == 0) {
             return;
@@ -255,6 +246,10 @@ impl Scanner<'_, '_, '_> {
         }
         // coordinates "lat, lng"
         if st.commas > 0 && self.coords(s, e) {
+            return;
+        }
+        if st.digits == run.len() {
+            self.digit_segment(s, e);
             return;
         }
         if st.commas == 0 && !st.double_space {
@@ -313,6 +308,19 @@ impl Scanner<'_, '_, '_> {
         {
             return;
         }
+        self.card_segment(s, e, &sh);
+    }
+
+    /// A segment of digits only (the most common kind: ids, timestamps, barcodes): what
+    /// [`Scanner::segment`] does with it, without parsing separators. No digit group, no dot and no
+    /// `+` inside leave only cards (an E.164 phone needs the `+` before it).
+    fn digit_segment(&mut self, s: usize, e: usize) {
+        let input = self.input;
+        if e - s > 40 || before(input, s) == b'+' || before(input, s).is_ascii_digit() {
+            self.segment(s, e);
+            return;
+        }
+        let sh = Shape::of_digits(&self.input[s..e]);
         self.card_segment(s, e, &sh);
     }
 
@@ -393,6 +401,27 @@ impl<'v> Shape<'v> {
             }
             sh.ng += 1;
         }
+        sh
+    }
+
+    /// [`Shape::of`] for a segment of at most 40 digits and nothing else.
+    #[inline]
+    pub(crate) fn of_digits(v: &'v [u8]) -> Shape<'v> {
+        debug_assert!(v.len() <= 40 && v.iter().all(u8::is_ascii_digit));
+        let mut sh = Shape {
+            v,
+            digits: [0u8; 40],
+            nd: v.len(),
+            groups: [0u8; 8],
+            ng: 1,
+            seps: 0,
+            sep_kind: 0,
+            mixed: false,
+            has_dot: false,
+            has_paren: false,
+        };
+        sh.digits[..v.len()].copy_from_slice(v);
+        sh.groups[0] = v.len() as u8;
         sh
     }
 

@@ -2,6 +2,7 @@
 //! of [`Scanner`](crate::scan::Scanner). The candidate pass in `scan` dispatches to them.
 
 pub(crate) mod cards;
+pub(crate) mod digit_masks;
 pub(crate) mod digits;
 pub(crate) mod email;
 pub(crate) mod geo;

@@ -13,14 +13,8 @@ pub(crate) fn key_suppresses(path: &str, t: DataType) -> bool {
     if !matches!(t, DataType::IpPublic | DataType::IpInternal) {
         return false;
     }
-    let last = path
-        .rsplit(['.', '[', ' '])
-        .next()
-        .unwrap_or(path)
-        .to_ascii_lowercase();
-    ["version", "build", "release", "revision", "firmware"]
-        .iter()
-        .any(|w| last.contains(w))
+    let last = path.rsplit(['.', '[', ' ']).next().unwrap_or(path);
+    crate::keys::is_version_key(last)
 }
 
 /// Whether a key's type and a pattern's type agree (so the key raises confidence).

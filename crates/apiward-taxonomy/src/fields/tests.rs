@@ -2,8 +2,8 @@
 //! Adyen, Google and smaller APIs) with what a reviewer says they mean.
 
 use super::{
-    Meaning, Personal as P, Privilege, Strength, UrlRole, classify, is_id, is_url, privilege,
-    url_role,
+    Internal, Meaning, Personal as P, Privilege, Strength, UrlRole, classify, internal, is_id,
+    is_person_object, is_url, is_version, privilege, url_role,
 };
 use Meaning::{Masked, Reference};
 use P::*;
@@ -279,4 +279,88 @@ fn ids_and_urls() {
     assert_eq!(url_role("website"), Some(UrlRole::Display));
     assert_eq!(url_role("support_url"), Some(UrlRole::Display));
     assert_eq!(url_role("privacy_policy_url"), Some(UrlRole::Display));
+}
+
+/// What the detector used to decide with its own word lists (AWS and DynamoDB shapes, account ids,
+/// stack traces, person-like parent objects, version keys), now asked here.
+#[test]
+fn internals() {
+    use Internal::*;
+    let table: &[(&str, Internal, Strength)] = &[
+        ("LastEvaluatedKey", PagingKey, Strong),
+        ("ExclusiveStartKey", PagingKey, Strong),
+        ("ConsumedCapacity", ConsumedCapacity, Strong),
+        ("ResponseMetadata", ResponseMetadata, Strong),
+        ("Account", CloudAccountId, Weak),
+        ("AccountId", CloudAccountId, Weak),
+        ("account_id", CloudAccountId, Weak),
+        ("OwnerAccount", CloudAccountId, Weak),
+        ("aws_account_id", CloudAccountId, Weak),
+        ("AwsAccountNumber", CloudAccountId, Weak),
+        ("stackTrace", StackTrace, Weak),
+        ("stack_trace", StackTrace, Weak),
+        ("traceback", StackTrace, Weak),
+        ("exception_stack", StackTrace, Weak),
+    ];
+    for &(name, i, st) in table {
+        assert_eq!(internal(name), Some((i, st)), "{name}");
+    }
+    for name in [
+        "balanceAccountId",
+        "adminAccountId",
+        "bandwidthAccountId",
+        "account_number",
+        "trace_id",
+        "traceparent",
+        "stackName",
+        "LastEvaluatedTime",
+        "capacity",
+    ] {
+        assert_eq!(internal(name), None, "{name}");
+    }
+}
+
+#[test]
+fn person_objects_and_versions() {
+    for name in [
+        "user",
+        "customer",
+        "billing_details",
+        "cardholder",
+        "accountHolder",
+    ] {
+        assert!(is_person_object(name), "{name}");
+    }
+    for name in ["product", "organization", "usage", "users_count_total"] {
+        assert_eq!(
+            is_person_object(name),
+            name == "users_count_total",
+            "{name}"
+        );
+    }
+    for name in [
+        "version",
+        "apiVersion",
+        "firmwareVersion",
+        "build_number",
+        "release",
+    ] {
+        assert!(is_version(name), "{name}");
+    }
+    for name in ["server_ip", "conversion", "subversion", "ip"] {
+        assert!(!is_version(name), "{name}");
+    }
+}
+
+#[test]
+fn abbreviations() {
+    assert_eq!(m("acctNo"), Some((Meaning::Personal(BankAccount), Strong)));
+    assert_eq!(
+        m("acct_number"),
+        Some((Meaning::Personal(BankAccount), Strong))
+    );
+    assert_eq!(
+        m("pw_digest"),
+        Some((Meaning::Secret(super::Secret::PasswordHash), Strong))
+    );
 }

@@ -215,7 +215,7 @@ pub async fn check(s: &mut Scanner, out: &mut Vec<Finding>) {
         }
         // A bounded probe: a handful of fields per object.
         while escalated.len() > 8 {
-            let Some(last) = escalated.keys().last().cloned() else {
+            let Some(last) = escalated.keys().next_back().cloned() else {
                 break;
             };
             escalated.remove(&last);

@@ -95,6 +95,13 @@ CREATE TABLE deliveries (
 );
 CREATE INDEX deliveries_by_webhook ON deliveries(webhook_id, id);
 "#,
+    // 2: what a schedule scans with. JSON arrays of strings. Identities are references only
+    // (`NAME=KIND:env:VAR`): the credential stays in the service's environment, never here.
+    r#"
+ALTER TABLE schedules ADD COLUMN identities TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE schedules ADD COLUMN include_ops TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE schedules ADD COLUMN exclude_ops TEXT NOT NULL DEFAULT '[]';
+"#,
 ];
 
 /// The schema version this build writes.
@@ -115,4 +122,35 @@ pub fn migrate(conn: &mut Connection) -> crate::Result<()> {
         tx.commit()?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn version_1_schedules_gain_empty_settings() {
+        let mut conn = Connection::open_in_memory().expect("open");
+        conn.execute_batch(MIGRATIONS[0]).expect("v1");
+        conn.pragma_update(None, "user_version", 1).expect("version");
+        conn.execute(
+            "INSERT INTO schedules (target, interval_secs, next_run, created_at) VALUES ('http://127.0.0.1:9', 600, 0, 'now')",
+            [],
+        )
+        .expect("v1 row");
+        migrate(&mut conn).expect("migrate");
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .expect("version");
+        assert_eq!(version, SCHEMA_VERSION);
+        let (ids, inc, exc, enabled): (String, String, String, bool) = conn
+            .query_row(
+                "SELECT identities, include_ops, exclude_ops, enabled FROM schedules",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .expect("row kept");
+        assert_eq!((ids.as_str(), inc.as_str(), exc.as_str()), ("[]", "[]", "[]"));
+        assert!(enabled);
+    }
 }

@@ -192,6 +192,55 @@ impl Every {
     }
 }
 
+/// What a schedule scans with, besides its target and spec. Checked by the caller (the service
+/// knows the scanner's syntax); the store only bounds sizes.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct ScanSettings {
+    /// `NAME=KIND:env:VAR` references, resolved from the environment at each run. Never a
+    /// credential itself.
+    pub identities: Vec<String>,
+    /// Operation patterns (`METHOD /path/glob`) called although the risk model would skip them.
+    pub include: Vec<String>,
+    /// Operation patterns that get no request.
+    pub exclude: Vec<String>,
+}
+
+/// At most this many identities, include and exclude patterns per schedule (each list).
+pub const MAX_SETTINGS_ITEMS: usize = 64;
+/// Longest identity reference or pattern.
+pub const MAX_SETTINGS_ITEM_LEN: usize = 512;
+
+impl ScanSettings {
+    fn validate(&self) -> Result<()> {
+        for (what, list) in [
+            ("identities", &self.identities),
+            ("include", &self.include),
+            ("exclude", &self.exclude),
+        ] {
+            if list.len() > MAX_SETTINGS_ITEMS {
+                return Err(Error::Invalid(format!(
+                    "{what}: at most {MAX_SETTINGS_ITEMS} entries"
+                )));
+            }
+            if list.iter().any(|i| i.len() > MAX_SETTINGS_ITEM_LEN) {
+                return Err(Error::Invalid(format!(
+                    "{what}: an entry is longer than {MAX_SETTINGS_ITEM_LEN} characters"
+                )));
+            }
+        }
+        Ok(())
+    }
+}
+
+fn json_list(list: &[String]) -> String {
+    serde_json::to_string(list).unwrap_or_else(|_| "[]".into())
+}
+
+/// A stored JSON list; a column that is not one reads as empty rather than failing the row.
+fn parse_list(text: &str) -> Vec<String> {
+    serde_json::from_str(text).unwrap_or_default()
+}
+
 /// A monitoring schedule: scan `target` (read-only unless the server runs with `--active`).
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Schedule {
@@ -199,6 +248,9 @@ pub struct Schedule {
     pub target: String,
     pub spec: Option<String>,
     pub every: Every,
+    /// Identity references, include and exclude patterns.
+    #[serde(flatten)]
+    pub settings: ScanSettings,
     pub enabled: bool,
     /// Unix seconds.
     pub next_run: u64,
@@ -295,7 +347,7 @@ fn finding_row(r: &Row<'_>) -> rusqlite::Result<FindingRow> {
     })
 }
 
-const SCHEDULE_COLUMNS: &str = "id, target, spec, interval_secs, cron, enabled, next_run, last_run, last_status, last_error, last_scan_id, created_at";
+const SCHEDULE_COLUMNS: &str = "id, target, spec, interval_secs, cron, enabled, next_run, last_run, last_status, last_error, last_scan_id, created_at, identities, include_ops, exclude_ops";
 
 fn schedule_row(r: &Row<'_>) -> rusqlite::Result<Schedule> {
     let interval: Option<i64> = r.get(3)?;
@@ -310,6 +362,11 @@ fn schedule_row(r: &Row<'_>) -> rusqlite::Result<Schedule> {
         target: r.get(1)?,
         spec: r.get(2)?,
         every,
+        settings: ScanSettings {
+            identities: parse_list(&r.get::<_, String>(12)?),
+            include: parse_list(&r.get::<_, String>(13)?),
+            exclude: parse_list(&r.get::<_, String>(14)?),
+        },
         enabled: r.get(5)?,
         next_run: r.get::<_, i64>(6)?.max(0) as u64,
         last_run: r.get::<_, Option<i64>>(7)?.map(|v| v.max(0) as u64),
@@ -794,17 +851,84 @@ impl Store {
         every: &Every,
         first_run: u64,
     ) -> Result<Schedule> {
+        self.add_schedule_with(
+            target,
+            spec,
+            every,
+            &ScanSettings::default(),
+            true,
+            first_run,
+        )
+    }
+
+    /// Add a schedule with identities and include / exclude patterns, enabled or not.
+    pub fn add_schedule_with(
+        &self,
+        target: &str,
+        spec: Option<&str>,
+        every: &Every,
+        settings: &ScanSettings,
+        enabled: bool,
+        first_run: u64,
+    ) -> Result<Schedule> {
         every.validate()?;
+        settings.validate()?;
         let (interval, cron) = match every {
             Every::IntervalSecs(s) => (Some(*s as i64), None),
             Every::Cron(c) => (None, Some(c.trim().to_string())),
         };
         let id = self.write(|c| {
             c.execute(
-                "INSERT INTO schedules (target, spec, interval_secs, cron, next_run, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![target, spec, interval, cron, first_run as i64, apiward_core::time::now_rfc3339()],
+                "INSERT INTO schedules (target, spec, interval_secs, cron, enabled, next_run, created_at, identities, include_ops, exclude_ops) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                params![
+                    target,
+                    spec,
+                    interval,
+                    cron,
+                    enabled,
+                    first_run as i64,
+                    apiward_core::time::now_rfc3339(),
+                    json_list(&settings.identities),
+                    json_list(&settings.include),
+                    json_list(&settings.exclude),
+                ],
             )?;
             Ok(c.last_insert_rowid())
+        })?;
+        self.schedule(id)
+    }
+
+    /// Turn a schedule on or off. An enabled schedule whose due time passed while it was off
+    /// runs at the next check.
+    pub fn set_schedule_enabled(&self, id: i64, enabled: bool) -> Result<Schedule> {
+        self.write(|c| {
+            match c.execute(
+                "UPDATE schedules SET enabled = ?2 WHERE id = ?1",
+                params![id, enabled],
+            )? {
+                0 => Err(Error::NotFound(format!("schedule {id}"))),
+                _ => Ok(()),
+            }
+        })?;
+        self.schedule(id)
+    }
+
+    /// Replace a schedule's identities and include / exclude patterns.
+    pub fn set_schedule_settings(&self, id: i64, settings: &ScanSettings) -> Result<Schedule> {
+        settings.validate()?;
+        self.write(|c| {
+            match c.execute(
+                "UPDATE schedules SET identities = ?2, include_ops = ?3, exclude_ops = ?4 WHERE id = ?1",
+                params![
+                    id,
+                    json_list(&settings.identities),
+                    json_list(&settings.include),
+                    json_list(&settings.exclude)
+                ],
+            )? {
+                0 => Err(Error::NotFound(format!("schedule {id}"))),
+                _ => Ok(()),
+            }
         })?;
         self.schedule(id)
     }

@@ -2,7 +2,7 @@
 //! runs the way an API changes (an operation removed, then put back).
 
 use apiward_core::Report;
-use apiward_history::{Every, Store};
+use apiward_history::{Every, ScanSettings, Store};
 use std::collections::HashSet;
 use std::path::PathBuf;
 
@@ -272,6 +272,50 @@ fn schedules_are_claimed_once_per_due_time() {
     assert_eq!(b.last_error.as_deref(), Some("target down"));
     store.delete_schedule(a.id).expect("delete");
     assert!(store.delete_schedule(a.id).is_err());
+}
+
+#[test]
+fn schedule_settings_and_enabled_toggle() {
+    let db = temp_db("settings");
+    let store = Store::open(&db).expect("open");
+    let settings = ScanSettings {
+        identities: vec!["alice=bearer:env:ALICE_TOKEN".into()],
+        include: vec!["POST /search".into()],
+        exclude: vec!["/admin/**".into()],
+    };
+    let s = store
+        .add_schedule_with(
+            "http://127.0.0.1:9",
+            None,
+            &Every::IntervalSecs(600),
+            &settings,
+            false,
+            1000,
+        )
+        .expect("add");
+    assert!(!s.enabled);
+    assert_eq!(s.settings, settings);
+    // Disabled: never handed out, however overdue.
+    assert!(store.claim_due(10_000, |_| 20_000).expect("claim").is_empty());
+    let s = store.set_schedule_enabled(s.id, true).expect("enable");
+    assert!(s.enabled);
+    let due = store.claim_due(10_000, |_| 20_000).expect("claim");
+    assert_eq!(due.len(), 1);
+    assert_eq!(due[0].settings, settings, "the run gets the settings");
+    let s = store
+        .set_schedule_settings(s.id, &ScanSettings::default())
+        .expect("clear");
+    assert!(s.settings.identities.is_empty() && s.settings.exclude.is_empty());
+    assert!(store.set_schedule_enabled(9999, true).is_err());
+    let too_many = ScanSettings {
+        exclude: vec!["/x".into(); apiward_history::MAX_SETTINGS_ITEMS + 1],
+        ..ScanSettings::default()
+    };
+    assert!(store.set_schedule_settings(s.id, &too_many).is_err());
+    // Survives a reopen (stored, not cached).
+    drop(store);
+    let store = Store::open(&db).expect("reopen");
+    assert!(store.schedule(s.id).expect("get").enabled);
 }
 
 const CHILD_DB: &str = "APIWARD_HISTORY_CHILD_DB";

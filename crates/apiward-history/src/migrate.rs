@@ -132,7 +132,8 @@ mod tests {
     fn version_1_schedules_gain_empty_settings() {
         let mut conn = Connection::open_in_memory().expect("open");
         conn.execute_batch(MIGRATIONS[0]).expect("v1");
-        conn.pragma_update(None, "user_version", 1).expect("version");
+        conn.pragma_update(None, "user_version", 1)
+            .expect("version");
         conn.execute(
             "INSERT INTO schedules (target, interval_secs, next_run, created_at) VALUES ('http://127.0.0.1:9', 600, 0, 'now')",
             [],
@@ -150,7 +151,10 @@ mod tests {
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
             )
             .expect("row kept");
-        assert_eq!((ids.as_str(), inc.as_str(), exc.as_str()), ("[]", "[]", "[]"));
+        assert_eq!(
+            (ids.as_str(), inc.as_str(), exc.as_str()),
+            ("[]", "[]", "[]")
+        );
         assert!(enabled);
     }
 }

@@ -296,7 +296,12 @@ fn schedule_settings_and_enabled_toggle() {
     assert!(!s.enabled);
     assert_eq!(s.settings, settings);
     // Disabled: never handed out, however overdue.
-    assert!(store.claim_due(10_000, |_| 20_000).expect("claim").is_empty());
+    assert!(
+        store
+            .claim_due(10_000, |_| 20_000)
+            .expect("claim")
+            .is_empty()
+    );
     let s = store.set_schedule_enabled(s.id, true).expect("enable");
     assert!(s.enabled);
     let due = store.claim_due(10_000, |_| 20_000).expect("claim");

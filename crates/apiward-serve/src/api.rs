@@ -30,6 +30,10 @@ pub fn router(app: Arc<App>) -> Router {
         )
         .route("/schedules/{id}/run", post(crate::pages::schedule_run_form))
         .route(
+            "/schedules/{id}/enabled",
+            post(crate::pages::schedule_enabled_form),
+        )
+        .route(
             "/schedules/{id}/delete",
             post(crate::pages::schedule_delete_form),
         )
@@ -60,7 +64,9 @@ pub fn router(app: Arc<App>) -> Router {
         )
         .route(
             "/api/v1/schedules/{id}",
-            get(get_schedule).delete(delete_schedule),
+            get(get_schedule)
+                .patch(update_schedule)
+                .delete(delete_schedule),
         )
         .route("/api/v1/schedules/{id}/run", post(run_schedule))
         .route("/api/v1/webhooks", get(list_webhooks).post(create_webhook))
@@ -274,6 +280,25 @@ pub struct NewSchedule {
     pub spec: Option<String>,
     pub interval_secs: Option<u64>,
     pub cron: Option<String>,
+    /// `NAME=KIND:env:VAR` references; literal credentials are refused.
+    #[serde(default)]
+    pub identities: Vec<String>,
+    #[serde(default)]
+    pub include: Vec<String>,
+    #[serde(default)]
+    pub exclude: Vec<String>,
+    /// Default: enabled.
+    pub enabled: Option<bool>,
+}
+
+/// A change to a schedule: only the fields given change.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScheduleUpdate {
+    pub enabled: Option<bool>,
+    pub identities: Option<Vec<String>>,
+    pub include: Option<Vec<String>>,
+    pub exclude: Option<Vec<String>>,
 }
 
 /// Check a scan target the way a scan will (http(s), a parseable origin, no metadata address).
@@ -319,12 +344,62 @@ pub async fn add_schedule(
         (None, Some(c)) => Every::Cron(c),
         _ => return Err(bad("give exactly one of interval_secs and cron".into())),
     };
+    let settings = crate::settings::check(&n.identities, &n.include, &n.exclude).map_err(bad)?;
+    let enabled = n.enabled.unwrap_or(true);
     let target = n.target.trim().to_string();
     let now = apiward_core::time::unix_now();
     db(app, move |s| {
-        s.add_schedule(&target, spec.as_deref(), &every, now)
+        s.add_schedule_with(&target, spec.as_deref(), &every, &settings, enabled, now)
     })
     .await
+}
+
+/// Apply a change to a schedule (checked like a new one).
+pub async fn change_schedule(
+    app: &Arc<App>,
+    id: i64,
+    u: ScheduleUpdate,
+) -> Result<apiward_history::Schedule, ApiError> {
+    let bad = |m: String| ApiError(StatusCode::BAD_REQUEST, m);
+    let current = db(app, move |s| s.schedule(id)).await?;
+    let settings = if u.identities.is_some() || u.include.is_some() || u.exclude.is_some() {
+        let old = &current.settings;
+        Some(
+            crate::settings::check(
+                u.identities.as_ref().unwrap_or(&old.identities),
+                u.include.as_ref().unwrap_or(&old.include),
+                u.exclude.as_ref().unwrap_or(&old.exclude),
+            )
+            .map_err(bad)?,
+        )
+    } else {
+        None
+    };
+    let enabled = u.enabled;
+    db(app, move |s| {
+        let mut out = current;
+        if let Some(settings) = &settings {
+            out = s.set_schedule_settings(id, settings)?;
+        }
+        if let Some(on) = enabled {
+            out = s.set_schedule_enabled(id, on)?;
+        }
+        Ok(out)
+    })
+    .await
+}
+
+/// Make a schedule due now; a disabled one is refused (it would never be picked up).
+pub async fn run_now(app: &Arc<App>, id: i64) -> Result<(), ApiError> {
+    let now = apiward_core::time::unix_now();
+    let schedule = db(app, move |s| s.schedule(id)).await?;
+    if !schedule.enabled {
+        return Err(ApiError(
+            StatusCode::CONFLICT,
+            format!("schedule {id} is disabled; enable it first"),
+        ));
+    }
+    db(app, move |s| s.run_schedule_now(id, now)).await
 }
 
 async fn create_schedule(
@@ -333,6 +408,15 @@ async fn create_schedule(
 ) -> Result<Response, ApiError> {
     let s = add_schedule(&app, n).await?;
     Ok((StatusCode::CREATED, Json(schedule_json(&app, &s))).into_response())
+}
+
+async fn update_schedule(
+    State(app): State<Arc<App>>,
+    Path(id): Path<i64>,
+    Json(u): Json<ScheduleUpdate>,
+) -> Result<Response, ApiError> {
+    let s = change_schedule(&app, id, u).await?;
+    Ok(Json(schedule_json(&app, &s)).into_response())
 }
 
 async fn delete_schedule(
@@ -347,8 +431,7 @@ async fn run_schedule(
     State(app): State<Arc<App>>,
     Path(id): Path<i64>,
 ) -> Result<Response, ApiError> {
-    let now = apiward_core::time::unix_now();
-    db(&app, move |s| s.run_schedule_now(id, now)).await?;
+    run_now(&app, id).await?;
     Ok((
         StatusCode::ACCEPTED,
         Json(json!({"status": "queued", "schedule": id})),

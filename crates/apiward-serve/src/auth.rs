@@ -229,7 +229,8 @@ pub async fn guard(State(app): State<Arc<App>>, mut req: Request<Body>, next: Ne
         }
     };
     // The JSON API's POSTs: a bearer token, or a JSON body (which no cross-site form can send
-    // without a CORS preflight this service never answers). DELETE always needs that preflight.
+    // without a CORS preflight this service never answers). DELETE and PATCH always need that
+    // preflight.
     if api && *req.method() == Method::POST && !matches!(caller, Caller::Bearer) {
         let json = req
             .headers()

@@ -20,6 +20,7 @@ mod auth;
 mod monitor;
 mod openapi;
 mod pages;
+mod settings;
 mod webhook;
 
 use apiward_history::Store;

@@ -2,7 +2,7 @@
 //! record each run, and send webhooks for what changed.
 
 use crate::App;
-use apiward_history::{Every, Recorded, Schedule};
+use apiward_history::{Every, Recorded, ScanSettings, Schedule};
 use apiward_scan::{ScanConfig, SpecInput};
 use std::sync::Arc;
 use tokio::sync::watch;
@@ -72,7 +72,14 @@ pub async fn run(app: Arc<App>, mut stop: watch::Receiver<bool>) {
 }
 
 async fn run_schedule(app: &Arc<App>, schedule: Schedule) {
-    let result = scan_and_record(app, &schedule.target, schedule.spec.as_deref(), "schedule").await;
+    let result = scan_and_record(
+        app,
+        &schedule.target,
+        schedule.spec.as_deref(),
+        &schedule.settings,
+        "schedule",
+    )
+    .await;
     let store = Arc::clone(&app.store);
     let id = schedule.id;
     let (scan_id, error) = match &result {
@@ -90,14 +97,17 @@ pub async fn scan_and_record(
     app: &Arc<App>,
     target: &str,
     spec: Option<&str>,
+    settings: &ScanSettings,
     trigger: &str,
 ) -> Result<Recorded, String> {
+    let mut cfg = ScanConfig::new(target)?;
+    // Credentials are read now, before waiting for a slot: a missing one fails at once.
+    crate::settings::apply(settings, &mut cfg)?;
     let _slot = app
         .scan_slots
         .acquire()
         .await
         .map_err(|_| "the service is stopping".to_string())?;
-    let mut cfg = ScanConfig::new(target)?;
     // Writes only when the service itself was started with --active.
     cfg.engine.active = app.cfg.active;
     cfg.engine.budget = app.cfg.scan_budget;

@@ -36,7 +36,7 @@ a{color:#1565c0}
 form.inline{display:inline}
 form.stack{display:grid;grid-template-columns:max-content minmax(200px,480px);gap:8px 12px;align-items:center}
 form.stack button{grid-column:2;justify-self:start}
-input[type=text],input[type=url],input[type=number],input[type=password],select{font:inherit;padding:3px 8px;border:1px solid var(--line);border-radius:6px;background:#fff}
+input[type=text],input[type=url],input[type=number],input[type=password],select,textarea{font:inherit;padding:3px 8px;border:1px solid var(--line);border-radius:6px;background:#fff}
 button{font:inherit;padding:3px 10px;border:1px solid var(--line);border-radius:6px;background:#fff;cursor:pointer}
 svg.spark{vertical-align:middle}
 .hint{color:var(--mute);font-size:13px}
@@ -589,24 +589,54 @@ async fn render_schedules(
                     _ => "never".to_string(),
                 }
             };
+            let mut about = String::new();
+            if let Some(sp) = &s.spec {
+                let _ = write!(about, "<br><span class=\"hint\">spec {}</span>", h(sp));
+            }
+            for (what, list) in [
+                ("as", &s.settings.identities),
+                ("include", &s.settings.include),
+                ("exclude", &s.settings.exclude),
+            ] {
+                if !list.is_empty() {
+                    let items: Vec<String> = list
+                        .iter()
+                        .map(|i| format!("<code>{}</code>", h(i)))
+                        .collect();
+                    let _ = write!(
+                        about,
+                        "<br><span class=\"hint\">{what} {}</span>",
+                        items.join(", ")
+                    );
+                }
+            }
+            let next = if s.enabled {
+                h(&apiward_history::rfc3339(s.next_run))
+            } else {
+                "<span class=\"state unchanged\">disabled</span>".to_string()
+            };
+            let run = if s.enabled {
+                format!(
+                    "<form class=\"inline\" method=\"post\" action=\"/schedules/{}/run\">{csrf}<button type=\"submit\">Run now</button></form> ",
+                    s.id
+                )
+            } else {
+                String::new()
+            };
             let _ = write!(
                 o,
-                "<tr><td><code>{}</code>{}</td><td>{every}</td><td>{}</td><td>{last}</td><td><form class=\"inline\" method=\"post\" action=\"/schedules/{}/run\">{csrf}<button type=\"submit\">Run now</button></form> <form class=\"inline\" method=\"post\" action=\"/schedules/{}/delete\">{csrf}<button type=\"submit\">Delete</button></form></td></tr>",
+                "<tr data-schedule=\"{id}\"><td><code>{}</code>{about}</td><td>{every}</td><td>{next}</td><td>{last}</td><td>{run}<form class=\"inline\" method=\"post\" action=\"/schedules/{id}/enabled\">{csrf}<input type=\"hidden\" name=\"enabled\" value=\"{}\"><button type=\"submit\">{}</button></form> <form class=\"inline\" method=\"post\" action=\"/schedules/{id}/delete\">{csrf}<button type=\"submit\">Delete</button></form></td></tr>",
                 h(&s.target),
-                s.spec
-                    .as_deref()
-                    .map(|sp| format!("<br><span class=\"hint\">spec {}</span>", h(sp)))
-                    .unwrap_or_default(),
-                h(&apiward_history::rfc3339(s.next_run)),
-                s.id,
-                s.id
+                if s.enabled { "false" } else { "true" },
+                if s.enabled { "Disable" } else { "Enable" },
+                id = s.id,
             );
         }
         o.push_str("</table>");
     }
     let _ = write!(
         o,
-        "</section><section><h2>Add a schedule</h2><form class=\"stack\" method=\"post\" action=\"/schedules\">{csrf}<label for=\"target\">Base URL</label><input type=\"url\" id=\"target\" name=\"target\" required maxlength=\"2048\" placeholder=\"http://127.0.0.1:8000\"><label for=\"spec\">Spec (optional)</label><input type=\"text\" id=\"spec\" name=\"spec\" maxlength=\"2048\" placeholder=\"file path or URL on the target\"><label for=\"every\">Every (minutes)</label><input type=\"number\" id=\"every\" name=\"every_minutes\" min=\"1\" placeholder=\"60\"><label for=\"cron\">or cron (UTC)</label><input type=\"text\" id=\"cron\" name=\"cron\" maxlength=\"100\" placeholder=\"0 3 * * *\"><button type=\"submit\">Add</button></form></section>"
+        "</section><section><h2>Add a schedule</h2><form class=\"stack\" method=\"post\" action=\"/schedules\">{csrf}<label for=\"target\">Base URL</label><input type=\"url\" id=\"target\" name=\"target\" required maxlength=\"2048\" placeholder=\"http://127.0.0.1:8000\"><label for=\"spec\">Spec (optional)</label><input type=\"text\" id=\"spec\" name=\"spec\" maxlength=\"2048\" placeholder=\"file path or URL on the target\"><label for=\"every\">Every (minutes)</label><input type=\"number\" id=\"every\" name=\"every_minutes\" min=\"1\" placeholder=\"60\"><label for=\"cron\">or cron (UTC)</label><input type=\"text\" id=\"cron\" name=\"cron\" maxlength=\"100\" placeholder=\"0 3 * * *\"><label for=\"identities\">Identities (optional, one per line: <code>NAME=KIND:env:VARIABLE</code>, read from this service's environment at each run; literal credentials are refused)</label><textarea id=\"identities\" name=\"identities\" rows=\"2\" maxlength=\"4096\" placeholder=\"alice=bearer:env:ALICE_TOKEN\"></textarea><label for=\"include\">Include (optional, one pattern per line: <code>METHOD /path/glob</code>)</label><textarea id=\"include\" name=\"include\" rows=\"2\" maxlength=\"4096\" placeholder=\"GET /admin/cache/stats\"></textarea><label for=\"exclude\">Exclude (optional, one pattern per line)</label><textarea id=\"exclude\" name=\"exclude\" rows=\"2\" maxlength=\"4096\" placeholder=\"/billing/**\"></textarea><button type=\"submit\">Add</button></form></section>"
     );
     Ok(page(status, "Schedules", "/schedules", &o, false))
 }
@@ -628,6 +658,17 @@ pub struct ScheduleForm {
     every_minutes: String,
     #[serde(default)]
     cron: String,
+    #[serde(default)]
+    identities: String,
+    #[serde(default)]
+    include: String,
+    #[serde(default)]
+    exclude: String,
+}
+
+/// A textarea's lines (blank ones are dropped by the checks).
+fn lines(text: &str) -> Vec<String> {
+    text.lines().map(str::to_string).collect()
 }
 
 fn csrf_refused() -> Response {
@@ -665,6 +706,10 @@ pub async fn schedule_form(
         spec: Some(f.spec),
         interval_secs: interval,
         cron: Some(f.cron),
+        identities: lines(&f.identities),
+        include: lines(&f.include),
+        exclude: lines(&f.exclude),
+        enabled: None,
     };
     match crate::api::add_schedule(&app, n).await {
         Ok(_) => Ok(see_other("/schedules")),
@@ -686,8 +731,49 @@ pub async fn schedule_run_form(
     if !csrf_ok(&app, &caller, &f.csrf) {
         return Err(csrf_refused());
     }
-    let now = apiward_core::time::unix_now();
-    db(&app, move |s| s.run_schedule_now(id, now)).await?;
+    if let Err(e) = crate::api::run_now(&app, id).await {
+        return render_schedules(&app, &caller, e.0, Some(("error", e.1))).await;
+    }
+    Ok(see_other("/schedules"))
+}
+
+#[derive(Deserialize)]
+pub struct EnabledForm {
+    csrf: String,
+    enabled: String,
+}
+
+pub async fn schedule_enabled_form(
+    State(app): State<Arc<App>>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<i64>,
+    Form(f): Form<EnabledForm>,
+) -> PageResult {
+    if !csrf_ok(&app, &caller, &f.csrf) {
+        return Err(csrf_refused());
+    }
+    let enabled = match f.enabled.as_str() {
+        "true" => true,
+        "false" => false,
+        _ => {
+            return render_schedules(
+                &app,
+                &caller,
+                StatusCode::BAD_REQUEST,
+                Some(("error", "`enabled` must be true or false".to_string())),
+            )
+            .await;
+        }
+    };
+    let u = crate::api::ScheduleUpdate {
+        enabled: Some(enabled),
+        identities: None,
+        include: None,
+        exclude: None,
+    };
+    if let Err(e) = crate::api::change_schedule(&app, id, u).await {
+        return render_schedules(&app, &caller, e.0, Some(("error", e.1))).await;
+    }
     Ok(see_other("/schedules"))
 }
 

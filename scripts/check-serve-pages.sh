@@ -3,7 +3,8 @@
 # spec file edited in between, and a scan of the demo API), the service is started on a loopback
 # port, and every page is loaded: no console error, no exception, no CSP violation, no request
 # outside the service's origin; the filters work; a schedule added through the page's form shows
-# up (CSRF token and same-origin checks pass in a real browser).
+# up with its identity reference and exclude pattern, and its Disable button works (CSRF token
+# and same-origin checks pass in a real browser).
 #
 #   scripts/check-serve-pages.sh [PATH/TO/apiward]
 #
@@ -196,10 +197,18 @@ for (const href of apiLinks) {
 await visit("/schedules");
 where = "/schedules form";
 const submitted = waitFor("Page.loadEventFired");
-await evaluate(`(() => { document.getElementById("target").value = "http://127.0.0.1:9"; document.getElementById("every").value = "60"; document.querySelector("form[action='/schedules']").submit(); })()`);
+await evaluate(`(() => { document.getElementById("target").value = "http://127.0.0.1:9"; document.getElementById("every").value = "60"; document.getElementById("identities").value = "alice=bearer:env:APIWARD_PAGES_CHECK_TOKEN"; document.getElementById("exclude").value = "/admin/**"; document.querySelector("form[action='/schedules']").submit(); })()`);
 await submitted;
 await new Promise((r) => setTimeout(r, 150));
 expect(await evaluate(`document.body.textContent.includes("http://127.0.0.1:9")`), "the new schedule is not listed");
+expect(await evaluate(`document.body.textContent.includes("alice=bearer:env:APIWARD_PAGES_CHECK_TOKEN") && document.body.textContent.includes("/admin/**")`), "the schedule's identity and exclude pattern are not listed");
+// Disable it through its button: the row then says so and offers Enable.
+where = "/schedules disable";
+const toggled = waitFor("Page.loadEventFired");
+await evaluate(`document.querySelector("form[action$='/enabled'] button").click()`);
+await toggled;
+await new Promise((r) => setTimeout(r, 150));
+expect(await evaluate(`(() => { const row = document.querySelector("tr[data-schedule]"); return !!row && row.textContent.includes("disabled") && row.textContent.includes("Enable"); })()`), "the schedule did not show as disabled");
 await visit("/webhooks");
 await visit("/login");
 

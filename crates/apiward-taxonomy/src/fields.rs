@@ -678,6 +678,19 @@ pub fn privilege(name: &str) -> Option<(Privilege, Strength)> {
     Some(p)
 }
 
+/// A cookie name that carries a session or credential (`session`, `JSESSIONID`, `auth_token`,
+/// `cart_sid`), by whole words, never substrings (`considered` is not one).
+pub fn is_session_cookie(name: &str) -> bool {
+    let l = name.to_ascii_lowercase();
+    words(name).iter().any(|w| {
+        matches!(
+            w.as_str(),
+            "session" | "sess" | "sessionid" | "token" | "auth" | "jwt" | "sid" | "login"
+        )
+    }) || l.ends_with("sessionid")
+        || l.ends_with("sessid")
+}
+
 /// A name that identifies an object (`id`, `user_id`, `orderId`, `uuid`, `order_number`, `key`).
 pub fn is_id(name: &str) -> bool {
     let w = words(name);

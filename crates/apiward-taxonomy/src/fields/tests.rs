@@ -364,3 +364,27 @@ fn abbreviations() {
         Some((Meaning::Secret(super::Secret::PasswordHash), Strong))
     );
 }
+
+#[test]
+fn session_cookies_by_whole_words() {
+    for n in [
+        "session",
+        "JSESSIONID",
+        "PHPSESSID",
+        "auth_token",
+        "cart_sid",
+        "refreshToken",
+    ] {
+        assert!(crate::fields::is_session_cookie(n), "{n}");
+    }
+    for n in [
+        "considered",
+        "theme",
+        "lang",
+        "consent",
+        "_ga",
+        "sidebar_state",
+    ] {
+        assert!(!crate::fields::is_session_cookie(n), "{n}");
+    }
+}

@@ -44,25 +44,7 @@ pub fn check(s: &Scanner, out: &mut Vec<Finding>) {
             if missing.is_empty() {
                 continue;
             }
-            // Whole words of the name (`sessionid`, `auth_token`, `JSESSIONID`), never substrings
-            // (`considered`).
-            let sensitive_name = {
-                let l = cookie_name.to_ascii_lowercase();
-                apiward_taxonomy::words(&cookie_name).iter().any(|w| {
-                    matches!(
-                        w.as_str(),
-                        "session"
-                            | "sess"
-                            | "sessionid"
-                            | "token"
-                            | "auth"
-                            | "jwt"
-                            | "sid"
-                            | "login"
-                    )
-                }) || l.ends_with("sessionid")
-                    || l.ends_with("sessid")
-            };
+            let sensitive_name = apiward_taxonomy::fields::is_session_cookie(&cookie_name);
             let severity = if sensitive_name && missing.len() >= 2 {
                 Severity::Medium
             } else {

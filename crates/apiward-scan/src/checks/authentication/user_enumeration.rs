@@ -143,42 +143,13 @@ pub async fn check(s: &mut Scanner, out: &mut Vec<Finding>) {
 
 /// Password-reset *requests*, only to the identity's own address and a made-up one.
 async fn reset_requests(s: &mut Scanner, out: &mut Vec<Finding>, user: &str) {
-    let user = user.to_string();
     let Some((op, path, field)) = reset_request_op(s) else {
         return;
     };
-    let unknown = "apiward-nobody-4f2c9@example.invalid".to_string();
+    let unknown = "apiward-nobody-4f2c9@example.invalid";
     s.guard
-        .allow_reset_requests(op, vec![user.clone(), unknown.clone()], ENUM_TRIES);
-    let mut known_idx = Vec::new();
-    let mut unknown_idx = Vec::new();
-    for _ in 0..ENUM_TRIES {
-        for (who, into) in [(&user, &mut known_idx), (&unknown, &mut unknown_idx)] {
-            let body = serde_json::json!({ field.clone(): who }).to_string();
-            let send = ScanRequest {
-                purpose: Purpose::Probe,
-                op: Some(op),
-                path: path.clone(),
-                identity: None,
-                request: Request::new(Method::POST, s.url(&path))
-                    .header("content-type", "application/json")
-                    .body(body.into_bytes()),
-            };
-            if let Some(i) = s.send(send).await {
-                into.push(i);
-            }
-        }
-    }
-    let what = format!("POST {path}");
-    compare_accounts(
-        s,
-        out,
-        &what,
-        "reset",
-        &known_idx,
-        &unknown_idx,
-        [&user, &unknown],
-    );
+        .allow_reset_requests(op, vec![user.to_string(), unknown.to_string()], ENUM_TRIES);
+    compare_one_member_posts(s, out, (op, &path, &field), "reset", [user, unknown]).await;
 }
 
 /// Registration attempts naming only the account (the identity's own, then a made-up one) and
@@ -188,43 +159,45 @@ async fn registration_probes(s: &mut Scanner, out: &mut Vec<Finding>, user: &str
     let Some((op, path, field)) = registration_op(s, user.contains('@')) else {
         return;
     };
-    let user = user.to_string();
     let unknown = if user.contains('@') {
-        "apiward-nobody-4f2c9@example.invalid".to_string()
+        "apiward-nobody-4f2c9@example.invalid"
     } else {
-        "apiward_nobody_4f2c9".to_string()
+        "apiward_nobody_4f2c9"
     };
     s.guard
-        .allow_registration_probes(op, vec![user.clone(), unknown.clone()], ENUM_TRIES);
-    let mut known_idx = Vec::new();
-    let mut unknown_idx = Vec::new();
+        .allow_registration_probes(op, vec![user.to_string(), unknown.to_string()], ENUM_TRIES);
+    compare_one_member_posts(s, out, (op, &path, &field), "registration", [user, unknown]).await;
+}
+
+/// POST `{field: account}` for the known and the unknown account, [`ENUM_TRIES`] times each (the
+/// guard admits exactly these bodies), and compare the answers.
+async fn compare_one_member_posts(
+    s: &mut Scanner,
+    out: &mut Vec<Finding>,
+    (op, path, field): (usize, &str, &str),
+    label: &str,
+    accounts: [&str; 2],
+) {
+    let mut idx: [Vec<usize>; 2] = [Vec::new(), Vec::new()];
     for _ in 0..ENUM_TRIES {
-        for (who, into) in [(&user, &mut known_idx), (&unknown, &mut unknown_idx)] {
-            let body = serde_json::json!({ field.clone(): who }).to_string();
+        for (k, who) in accounts.iter().enumerate() {
+            let body = serde_json::json!({ field: who }).to_string();
             let send = ScanRequest {
                 purpose: Purpose::Probe,
                 op: Some(op),
-                path: path.clone(),
+                path: path.to_string(),
                 identity: None,
-                request: Request::new(Method::POST, s.url(&path))
+                request: Request::new(Method::POST, s.url(path))
                     .header("content-type", "application/json")
                     .body(body.into_bytes()),
             };
             if let Some(i) = s.send(send).await {
-                into.push(i);
+                idx[k].push(i);
             }
         }
     }
     let what = format!("POST {path}");
-    compare_accounts(
-        s,
-        out,
-        &what,
-        "registration",
-        &known_idx,
-        &unknown_idx,
-        [&user, &unknown],
-    );
+    compare_accounts(s, out, &what, label, &idx[0], &idx[1], accounts);
 }
 
 /// A sign-up operation: a POST without path parameters whose path says register, registration,

@@ -232,6 +232,47 @@ static NUMBER_BYTE: [bool; 256] = {
     t
 };
 
+/// End of the run of number bytes starting at `i`.
+#[inline(always)]
+fn number_end(input: &[u8], i: usize) -> usize {
+    let mut k = i;
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::*;
+        // SAFETY: SSE2 is baseline on x86_64; each 16-byte unaligned load reads input[k..k + 16],
+        // which the loop condition keeps in bounds.
+        unsafe {
+            let zero = _mm_set1_epi8(b'0' as i8);
+            let nine = _mm_set1_epi8(9);
+            let dot = _mm_set1_epi8(b'.' as i8);
+            let minus = _mm_set1_epi8(b'-' as i8);
+            let plus = _mm_set1_epi8(b'+' as i8);
+            let e = _mm_set1_epi8(b'e' as i8);
+            // only `e` and `E` become `e` under | 0x20
+            let lower = _mm_set1_epi8(0x20);
+            while k + 16 <= input.len() {
+                let x = _mm_loadu_si128(input.as_ptr().add(k) as *const __m128i);
+                let d = _mm_sub_epi8(x, zero);
+                let digit = _mm_cmpeq_epi8(_mm_min_epu8(d, nine), d);
+                let sign = _mm_or_si128(_mm_cmpeq_epi8(x, minus), _mm_cmpeq_epi8(x, plus));
+                let other = _mm_or_si128(
+                    _mm_cmpeq_epi8(x, dot),
+                    _mm_cmpeq_epi8(_mm_or_si128(x, lower), e),
+                );
+                let m = _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(digit, sign), other)) as u32;
+                if m != 0xffff {
+                    return k + (!m).trailing_zeros() as usize;
+                }
+                k += 16;
+            }
+        }
+    }
+    k + input[k..]
+        .iter()
+        .take_while(|&&c| NUMBER_BYTE[c as usize])
+        .count()
+}
+
 /// The walk's state between tokens. Each token method takes the token's position and returns the
 /// position after it, or the position of a syntax error.
 struct Walk<'w, 'd, 'a, 'o> {
@@ -337,10 +378,7 @@ impl Walk<'_, '_, '_, '_> {
     #[inline(always)]
     fn number(&mut self, i: usize, pend: &mut usize) -> Result<usize, usize> {
         let input = self.input;
-        let mut next = i + input[i..]
-            .iter()
-            .take_while(|&&c| NUMBER_BYTE[c as usize])
-            .count();
+        let mut next = number_end(input, i);
         if self.done_root {
             return Err(i);
         }
@@ -721,5 +759,36 @@ impl Memo {
             facts,
         };
         facts
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn number_end_scalar(input: &[u8], i: usize) -> usize {
+        i + input[i..]
+            .iter()
+            .take_while(|&&c| NUMBER_BYTE[c as usize])
+            .count()
+    }
+
+    #[test]
+    fn vector_number_end_agrees_with_the_byte_loop() {
+        // every byte value at every offset of a 16-byte block, after runs of number bytes
+        let fill = b"0123456789.-+eE9";
+        for stop in 0..=255u8 {
+            for at in 0..40 {
+                let mut v: Vec<u8> = (0..48).map(|k| fill[k % fill.len()]).collect();
+                v[at] = stop;
+                for from in 0..at.min(20) + 1 {
+                    assert_eq!(
+                        number_end(&v, from),
+                        number_end_scalar(&v, from),
+                        "stop byte {stop:#x} at {at}, from {from}"
+                    );
+                }
+            }
+        }
     }
 }

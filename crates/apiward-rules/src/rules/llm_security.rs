@@ -8,7 +8,7 @@ rule! {
         name: "llm-endpoint-unauthenticated",
         category: LlmSecurity,
         severity: Medium,
-        level: L0,
+        level: Static,
         spec: true,
         cwe: [306, 770],
         owasp: "LLM10:2025",

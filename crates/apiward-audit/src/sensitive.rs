@@ -4,7 +4,7 @@
 
 use apiward_detect::{DataClass, DataType, Detector, Sensitivity};
 use apiward_spec::{Schema, SchemaId, Spec};
-use apiward_taxonomy::{Meaning, Personal, Secret, Strength};
+use apiward_taxonomy::{Meaning, Secret, Strength};
 use std::sync::OnceLock;
 
 /// What supports the judgement, weakest first.
@@ -81,25 +81,9 @@ pub fn never_returned(_spec: &Spec, schema: &Schema) -> bool {
     is_masked(schema)
 }
 
-/// The detector's data type for a personal-data meaning of the taxonomy.
-pub fn personal_type(p: Personal) -> DataType {
-    match p {
-        Personal::Email => DataType::Email,
-        Personal::Phone => DataType::Phone,
-        Personal::Ssn | Personal::TaxId => DataType::UsSsn,
-        Personal::PaymentCard => DataType::PaymentCard,
-        Personal::Iban => DataType::Iban,
-        Personal::RoutingNumber => DataType::AbaRouting,
-        Personal::BankAccount => DataType::BankAccount,
-        Personal::DateOfBirth => DataType::DateOfBirth,
-        Personal::StreetAddress => DataType::StreetAddress,
-        Personal::Passport => DataType::Passport,
-        Personal::NationalId => DataType::NationalId,
-        Personal::IpAddress => DataType::IpPublic,
-        Personal::GeoLocation => DataType::GeoCoordinates,
-        Personal::PersonName => DataType::PersonName,
-    }
-}
+/// The detector's data type for a personal-data meaning of the taxonomy (one mapping, the
+/// detector's).
+pub use apiward_detect::personal_type;
 
 /// The detector's data type for a secret meaning of the taxonomy.
 pub fn secret_type(s: Secret) -> DataType {

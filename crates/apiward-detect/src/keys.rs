@@ -41,7 +41,7 @@ impl From<Strength> for KeyStrength {
 }
 
 /// The detector's data type for personal data the taxonomy names.
-pub(crate) fn personal_type(p: Personal) -> DataType {
+pub fn personal_type(p: Personal) -> DataType {
     match p {
         Personal::Email => DataType::Email,
         Personal::Phone => DataType::Phone,

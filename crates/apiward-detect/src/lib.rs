@@ -22,7 +22,7 @@ mod validate;
 pub use custom::CustomType;
 pub use document::{Har, InputFormat, LocatedMatch, line_of, scan_document, sniff_format};
 pub use families::secrets::aws_account_from_key_id;
-pub use keys::{KeyClass, KeyStrength, classify_key};
+pub use keys::{KeyClass, KeyStrength, classify_key, personal_type};
 pub use mask::{DEFAULT_HASH_SALT, mask, set_hash_salt, value_hash};
 pub use scan::candidate_literals;
 pub use types::{BUILTIN_TYPES, Confidence, DataClass, DataType, Sensitivity};

@@ -200,6 +200,22 @@ async fn compare_one_member_posts(
     compare_accounts(s, out, &what, label, &idx[0], &idx[1], accounts);
 }
 
+/// The top-level property names of an operation's request body (`None` without a body schema).
+fn top_body_names(spec: &apiward_spec::Spec, op: &apiward_spec::Operation) -> Option<Vec<String>> {
+    let root = op
+        .request_body
+        .as_ref()?
+        .content
+        .iter()
+        .find_map(|m| m.schema)?;
+    Some(
+        spec.flatten_properties(root, 1)
+            .into_iter()
+            .map(|p| p.name)
+            .collect(),
+    )
+}
+
 /// A sign-up operation: a POST without path parameters whose path says register, registration,
 /// signup or sign up, with a body field naming the account (an e-mail field when the identity
 /// logs in with an address, else a user name or login). `(op, path, account field)`.
@@ -215,17 +231,7 @@ fn registration_op(s: &Scanner, by_email: bool) -> Option<(usize, String, String
         {
             return None;
         }
-        let root = op
-            .request_body
-            .as_ref()?
-            .content
-            .iter()
-            .find_map(|m| m.schema)?;
-        let names: Vec<String> = spec
-            .flatten_properties(root, 1)
-            .into_iter()
-            .map(|p| p.name)
-            .collect();
+        let names = top_body_names(spec, op)?;
         let field = names.into_iter().find(|n| {
             let w = apiward_taxonomy::words(n);
             if by_email {
@@ -255,17 +261,7 @@ fn reset_request_op(s: &Scanner) -> Option<(usize, String, String)> {
         if !(has("forgot") || has("reset") || has("recover")) {
             return None;
         }
-        let root = op
-            .request_body
-            .as_ref()?
-            .content
-            .iter()
-            .find_map(|m| m.schema)?;
-        let names: Vec<String> = spec
-            .flatten_properties(root, 1)
-            .into_iter()
-            .map(|p| p.name)
-            .collect();
+        let names = top_body_names(spec, op)?;
         let sets_secret = names.iter().any(|n| {
             apiward_taxonomy::words(n).iter().any(|x| {
                 matches!(

@@ -13,7 +13,9 @@
 //!   created or to the writer's own account (`/me`), and otherwise only *no-op write-backs* — a
 //!   body whose every value equals what was just read at the same URL. DELETE only to an object
 //!   the scan created. Destructive, credential-changing and action operations (send, run,
-//!   approve, …) are never written unless `--include` names them (then once).
+//!   approve, …) are never written unless `--include` names them (then once); nor are sign-ups
+//!   (credential-issuing: the account they open is not the scan's to remove), except the
+//!   user-enumeration check's registration probes, which name an account and carry no password.
 //! - **Volume**: at most [`READ_ONLY_CAP`] requests per read-only operation, [`UNDOCUMENTED_CAP`]
 //!   per undocumented path, [`WRITE_CAP`] per write operation, 1 per included risky operation.
 //! - **Journal**: every request other than GET, HEAD and OPTIONS is recorded (method, path,
@@ -283,6 +285,7 @@ impl Guard {
                     description: op.description.as_deref(),
                     success_statuses,
                     body_fields: fields.iter().map(String::as_str).collect(),
+                    authenticated: !op.is_unauthenticated(),
                 });
                 let segments = op
                     .path
@@ -362,6 +365,7 @@ impl Guard {
         }
         match o.risk.risk {
             OperationRisk::ReadOnly => Ok(()),
+            _ if o.risk.sign_up => Err(sign_up_refusal(o)),
             OperationRisk::StateChanging if o.is_write() && !o.risk.action => Ok(()),
             _ => Err(format!(
                 "{} ({}); `--include '{} {}'` calls it once",
@@ -708,6 +712,7 @@ impl Guard {
                 );
                 return self.refuse(Some(i), reason);
             }
+            _ if o.risk.sign_up => return self.refuse(Some(i), sign_up_refusal(&o)),
             _ if o.risk.action => {
                 let reason = format!(
                     "action ({}); `--include '{} {}'` sends it once",
@@ -988,6 +993,15 @@ impl Guard {
             refused_requests: self.refused,
         }
     }
+}
+
+/// Why a sign-up is not sent: it issues credentials, and the account it opens is not the scan's
+/// to remove (no DELETE reaches an account by its sign-up's path).
+fn sign_up_refusal(o: &OpInfo) -> String {
+    format!(
+        "credential-issuing ({}): it would open an account the scan cannot remove; `--include '{} {}'` sends it once",
+        o.risk.reason, o.method, o.template
+    )
 }
 
 /// Every member of `a` has the same value in `b` (objects recursively; other values equal).

@@ -444,7 +444,7 @@ fn quill(cfg: Quill) -> impl Fn(Head) -> Reply + Send + Sync {
             if known {
                 return reply(422, "", &json!({"errors": {"email": ["is invalid"]}}));
             }
-            // The active scan's own create (sample values); never one of the probes.
+            // A completed sign-up: a scan sends it only when `--include` names it.
             return reply(201, "", &json!({"user": {"email": b["email"]}}));
         }
         // A real verifier: HS256 with the secret, signature checked.
@@ -658,12 +658,21 @@ async fn fires_user_enumeration() {
         let e = b["email"].as_str().unwrap_or("");
         assert!(e == "ann@quill.test" || e.ends_with(".invalid"), "{b}");
     }
-    // No request ever tried to register the identity's own address with a password.
+    // The sign-up itself is credential-issuing: no request ever carried a password (the active
+    // scan's create phase skipped it), and it is listed as skipped with why.
     assert!(
-        !signups
-            .iter()
-            .any(|b| b["email"] == "ann@quill.test" && !b["password"].is_null()),
+        signups.iter().all(|b| b["password"].is_null()),
         "{signups:?}"
+    );
+    assert_eq!(probes.len(), signups.len(), "{signups:?}");
+    assert!(
+        r.out
+            .safety
+            .skipped_operations
+            .iter()
+            .any(|k| k.path == "/api/users/register" && k.reason.contains("credential-issuing")),
+        "{:#?}",
+        r.out.safety.skipped_operations
     );
     assert!(
         r.out

@@ -518,3 +518,332 @@ async fn near_miss_cross_identity_write() {
     let got = runtime(&r.findings, "cross-identity-write");
     assert!(got.is_empty(), "{got:#?}");
 }
+
+// ---- Sign-ups: credential-issuing, never sent by an active scan unless included ----
+
+/// A music API unlike the testbed: an API key header, camelCase bodies, `/v2` prefix. Two ways to
+/// open an account — `POST /v2/signup` (its words say so) and `POST /v2/listeners` (no sign-up
+/// word: an unauthenticated create whose body names an account and sets its passphrase) — beside
+/// ordinary creates: playlists, a device registration (`register`, but of a device) and members
+/// an authenticated curator adds with a password (an owner creates them, and can delete them).
+const TUNES: &str = r##"
+openapi: 3.0.3
+info: {title: Tunes, version: "2.4"}
+components:
+  securitySchemes:
+    key: {type: apiKey, in: header, name: X-Tunes-Key}
+  schemas:
+    SignUp:
+      type: object
+      required: [emailAddress, password]
+      properties:
+        emailAddress: {type: string, format: email}
+        password: {type: string, format: password}
+        displayName: {type: string}
+    Listener:
+      type: object
+      properties:
+        handle: {type: string}
+        passphrase: {type: string}
+    Playlist:
+      type: object
+      properties:
+        playlistId: {type: integer}
+        title: {type: string}
+        isPublic: {type: boolean}
+    Device:
+      type: object
+      properties:
+        deviceName: {type: string}
+        platform: {type: string}
+    Member:
+      type: object
+      properties:
+        emailAddress: {type: string, format: email}
+        password: {type: string, format: password}
+security: [{key: []}]
+paths:
+  /v2/signup:
+    post:
+      security: []
+      operationId: startMembership
+      requestBody: {content: {application/json: {schema: {$ref: "#/components/schemas/SignUp"}}}}
+      responses: {"201": {description: welcome}}
+  /v2/listeners:
+    post:
+      security: []
+      requestBody: {content: {application/json: {schema: {$ref: "#/components/schemas/Listener"}}}}
+      responses: {"201": {description: listening}}
+  /v2/playlists:
+    get:
+      responses: {"200": {description: mine, content: {application/json: {schema: {type: array, items: {$ref: "#/components/schemas/Playlist"}}}}}}
+    post:
+      requestBody: {content: {application/json: {schema: {$ref: "#/components/schemas/Playlist"}}}}
+      responses: {"201": {description: created}}
+  /v2/playlists/{playlistId}:
+    get:
+      parameters: [{name: playlistId, in: path, required: true, schema: {type: integer}, example: 1}]
+      responses: {"200": {description: one, content: {application/json: {schema: {$ref: "#/components/schemas/Playlist"}}}}}
+    delete:
+      parameters: [{name: playlistId, in: path, required: true, schema: {type: integer}, example: 1}]
+      responses: {"204": {description: gone}}
+  /v2/devices/register:
+    post:
+      requestBody: {content: {application/json: {schema: {$ref: "#/components/schemas/Device"}}}}
+      responses: {"201": {description: registered}}
+  /v2/devices/{deviceId}:
+    delete:
+      parameters: [{name: deviceId, in: path, required: true, schema: {type: integer}, example: 1}]
+      responses: {"204": {description: gone}}
+  /v2/members:
+    post:
+      requestBody: {content: {application/json: {schema: {$ref: "#/components/schemas/Member"}}}}
+      responses: {"201": {description: added}}
+  /v2/members/{memberId}:
+    delete:
+      parameters: [{name: memberId, in: path, required: true, schema: {type: integer}, example: 1}]
+      responses: {"204": {description: gone}}
+"##;
+
+#[derive(Debug, Default)]
+struct Tunes {
+    /// Requests per route (`METHOD /template`).
+    per_route: BTreeMap<String, usize>,
+    /// Accounts opened (by either sign-up route); nothing can delete them.
+    accounts: Vec<Value>,
+    playlists: BTreeMap<u64, Value>,
+    devices: BTreeMap<u64, Value>,
+    members: BTreeMap<u64, Value>,
+    next_id: u64,
+}
+
+fn tunes_app(state: Arc<Mutex<Tunes>>) -> impl Fn(Head) -> Reply + Send + Sync {
+    move |h: Head| {
+        let Ok(mut st) = state.lock() else {
+            return reply(500, &json!({}));
+        };
+        let path = h.path.split('?').next().unwrap_or("").to_string();
+        let segs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+        let route = match segs.as_slice() {
+            ["v2", "playlists", _] => "/v2/playlists/{playlistId}".to_string(),
+            ["v2", "devices", id] if *id != "register" => "/v2/devices/{deviceId}".to_string(),
+            ["v2", "members", _] => "/v2/members/{memberId}".to_string(),
+            _ => path.clone(),
+        };
+        *st.per_route
+            .entry(format!("{} {route}", h.method))
+            .or_default() += 1;
+        if h.method == "OPTIONS" {
+            return Reply::Raw(response(204, "allow: GET, POST, DELETE\r\n", b""));
+        }
+        let body: Value = serde_json::from_slice(&h.body).unwrap_or(Value::Null);
+        let id = segs.get(2).and_then(|s| s.parse::<u64>().ok());
+        // The two ways to open an account need no key.
+        match (h.method.as_str(), route.as_str()) {
+            ("POST", "/v2/signup") | ("POST", "/v2/listeners") => {
+                st.accounts.push(body.clone());
+                return reply(
+                    201,
+                    &json!({"accountId": st.accounts.len(), "welcome": true}),
+                );
+            }
+            _ => {}
+        }
+        if h.header("x-tunes-key") != Some("tk-live-42") {
+            return reply(401, &json!({"message": "missing key"}));
+        }
+        let created = |st: &mut Tunes, kind: &str, body: &Value| {
+            st.next_id += 1;
+            let n = st.next_id;
+            let mut obj = body.as_object().cloned().unwrap_or_default();
+            obj.remove("password");
+            obj.insert(format!("{kind}Id"), json!(n));
+            (n, Value::Object(obj))
+        };
+        match (h.method.as_str(), route.as_str()) {
+            ("GET" | "HEAD", "/v2/playlists") => {
+                reply(200, &json!(st.playlists.values().collect::<Vec<_>>()))
+            }
+            ("POST", "/v2/playlists") => {
+                let (n, p) = created(&mut st, "playlist", &body);
+                st.playlists.insert(n, p.clone());
+                reply(201, &p)
+            }
+            ("GET" | "HEAD", "/v2/playlists/{playlistId}") => {
+                match id.and_then(|i| st.playlists.get(&i)) {
+                    Some(p) => reply(200, p),
+                    None => reply(404, &json!({"message": "no such playlist"})),
+                }
+            }
+            ("DELETE", "/v2/playlists/{playlistId}") => {
+                match id.and_then(|i| st.playlists.remove(&i)) {
+                    Some(_) => Reply::Raw(response(204, "", b"")),
+                    None => reply(404, &json!({})),
+                }
+            }
+            ("POST", "/v2/devices/register") => {
+                let (n, d) = created(&mut st, "device", &body);
+                st.devices.insert(n, d.clone());
+                Reply::Raw(response(
+                    201,
+                    &format!("content-type: application/json\r\nlocation: /v2/devices/{n}\r\n"),
+                    d.to_string().as_bytes(),
+                ))
+            }
+            ("DELETE", "/v2/devices/{deviceId}") => match id.and_then(|i| st.devices.remove(&i)) {
+                Some(_) => Reply::Raw(response(204, "", b"")),
+                None => reply(404, &json!({})),
+            },
+            ("POST", "/v2/members") => {
+                let (n, m) = created(&mut st, "member", &body);
+                st.members.insert(n, m.clone());
+                reply(201, &m)
+            }
+            ("DELETE", "/v2/members/{memberId}") => match id.and_then(|i| st.members.remove(&i)) {
+                Some(_) => Reply::Raw(response(204, "", b"")),
+                None => reply(404, &json!({})),
+            },
+            _ => reply(404, &json!({"message": "not found"})),
+        }
+    }
+}
+
+struct TunesRun {
+    state: Arc<Mutex<Tunes>>,
+    safety: ScanSafety,
+}
+
+impl TunesRun {
+    fn count(&self, route: &str) -> usize {
+        self.state
+            .lock()
+            .map(|s| s.per_route.get(route).copied().unwrap_or(0))
+            .unwrap_or(0)
+    }
+
+    /// Every request to `path`, whatever the method.
+    fn any_to(&self, path: &str) -> usize {
+        self.state
+            .lock()
+            .map(|s| {
+                s.per_route
+                    .iter()
+                    .filter(|(k, _)| k.split_once(' ').is_some_and(|(_, p)| p == path))
+                    .map(|(_, n)| n)
+                    .sum()
+            })
+            .unwrap_or(0)
+    }
+
+    fn skipped(&self, method: &str, path: &str) -> Option<&apiward_core::SkippedOperation> {
+        self.safety
+            .skipped_operations
+            .iter()
+            .find(|k| k.method == method && k.path == path)
+    }
+}
+
+async fn tunes_scan(include: &[&str]) -> TunesRun {
+    let state = Arc::new(Mutex::new(Tunes::default()));
+    let server = serve(tunes_app(state.clone())).await;
+    let mut cfg = scan_common::config(&server.base(), "tunes.yaml", TUNES);
+    cfg.engine.active = true;
+    cfg.burst = 0;
+    cfg.shadow_probe = false;
+    cfg.identities = vec![Identity {
+        name: "curator".into(),
+        auth: vec![Auth::ApiKey {
+            name: "X-Tunes-Key".into(),
+            value: "tk-live-42".into(),
+        }],
+    }];
+    cfg.include = include
+        .iter()
+        .map(|p| apiward_scan::guard::OpPattern::parse(p).expect("pattern"))
+        .collect();
+    let out = apiward_scan::scan(cfg).await.expect("scan");
+    TunesRun {
+        state,
+        safety: out.safety,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn active_scan_never_signs_up() {
+    let r = tunes_scan(&[]).await;
+    // Neither way to open an account received anything, and no account exists.
+    assert_eq!(
+        r.any_to("/v2/signup"),
+        0,
+        "{:?}",
+        r.state.lock().map(|s| s.per_route.clone())
+    );
+    assert_eq!(r.any_to("/v2/listeners"), 0);
+    assert!(r.state.lock().expect("state").accounts.is_empty());
+    // Both are listed as skipped, with why and how to send them.
+    for path in ["/v2/signup", "/v2/listeners"] {
+        let k = r.skipped("POST", path).unwrap_or_else(|| {
+            panic!("POST {path} not listed: {:#?}", r.safety.skipped_operations)
+        });
+        assert!(
+            k.reason.contains("credential-issuing")
+                && k.reason.contains(&format!("--include 'POST {path}'")),
+            "{k:?}"
+        );
+    }
+    assert!(
+        r.skipped("POST", "/v2/signup")
+            .is_some_and(|k| k.reason.contains("signup"))
+    );
+    // The near misses were exercised: an ordinary create, a device registration, and an
+    // authenticated create that carries a password; each object was deleted again.
+    for route in [
+        "POST /v2/playlists",
+        "POST /v2/devices/register",
+        "POST /v2/members",
+    ] {
+        assert!(r.count(route) >= 1, "{route} was not sent");
+    }
+    for route in [
+        "DELETE /v2/playlists/{playlistId}",
+        "DELETE /v2/devices/{deviceId}",
+        "DELETE /v2/members/{memberId}",
+    ] {
+        assert!(r.count(route) >= 1, "{route}: nothing cleaned up");
+    }
+    {
+        let st = r.state.lock().expect("state");
+        assert!(
+            st.playlists.is_empty() && st.devices.is_empty() && st.members.is_empty(),
+            "objects left: {st:?}"
+        );
+    }
+    for path in ["/v2/playlists", "/v2/devices/register", "/v2/members"] {
+        assert!(r.skipped("POST", path).is_none(), "{path} was skipped");
+    }
+    assert!(
+        r.safety
+            .writes
+            .iter()
+            .all(|w| !w.path.starts_with("/v2/signup"))
+    );
+    assert_eq!(r.safety.not_reverted(), 0, "{:#?}", r.safety.writes);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn included_sign_up_is_sent_once() {
+    let r = tunes_scan(&["POST /v2/signup"]).await;
+    assert_eq!(r.count("POST /v2/signup"), 1);
+    assert!(r.skipped("POST", "/v2/signup").is_none());
+    let w: Vec<_> = r
+        .safety
+        .writes
+        .iter()
+        .filter(|w| w.path == "/v2/signup")
+        .collect();
+    assert_eq!(w.len(), 1, "{:#?}", r.safety.writes);
+    assert_eq!(w[0].kind, "included");
+    // The other, not named, still receives nothing.
+    assert_eq!(r.any_to("/v2/listeners"), 0);
+    assert_eq!(r.state.lock().expect("state").accounts.len(), 1);
+}

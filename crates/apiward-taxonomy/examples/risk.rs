@@ -16,6 +16,11 @@ fn main() {
             description: get(4),
             ..Default::default()
         });
-        println!("{}\t{}\t{}", a.risk.as_str(), a.reason, line);
+        let risk = if a.sign_up {
+            "sign-up"
+        } else {
+            a.risk.as_str()
+        };
+        println!("{risk}\t{}\t{}", a.reason, line);
     }
 }

@@ -58,6 +58,9 @@ pub struct OperationFacts<'a> {
     pub success_statuses: Vec<u16>,
     /// Property names of the request body (top level and nested, any casing).
     pub body_fields: Vec<&'a str>,
+    /// The spec requires credentials for the operation (a sign-up is what callers without an
+    /// account call).
+    pub authenticated: bool,
 }
 
 /// The model's verdict on one operation.
@@ -69,6 +72,9 @@ pub struct RiskAssessment {
     pub action: bool,
     /// A login, token or session-creating operation (public by design, writes nothing lasting).
     pub login: bool,
+    /// A sign-up (registration, account creation by a caller without one): credential-issuing
+    /// like a login, but lasting — the account it opens usually cannot be removed by its caller.
+    pub sign_up: bool,
     /// Why, in a few words (`path word "reset"`, `method DELETE`, `operationId starts with "get"`).
     pub reason: String,
 }
@@ -79,6 +85,7 @@ impl RiskAssessment {
             risk,
             action: false,
             login: false,
+            sign_up: false,
             reason: reason.into(),
         }
     }
@@ -730,11 +737,150 @@ pub fn assess(f: &OperationFacts<'_>) -> RiskAssessment {
         "DELETE" => RiskAssessment::new(OperationRisk::Destructive, "method DELETE"),
         _ => assess_write(f, &method, &w, login),
     };
-    a.login = login && a.risk != OperationRisk::Destructive;
+    a.login = login && a.risk != OperationRisk::Destructive && !a.sign_up;
     if a.login && a.risk == OperationRisk::StateChanging {
         a.action = false;
     }
     a
+}
+
+/// Verbs that register the caller when nothing else is named as their object (`/register`,
+/// `/users/register`, `registerUser`; not `/devices/register`, `registerWebhook`).
+const SIGN_UP_VERBS: &[&str] = &["register", "registration", "enroll", "enrol", "join"];
+
+/// Nouns naming the caller's account: the object of a sign-up verb.
+const ACCOUNT_NOUNS: &[&str] = &[
+    "user",
+    "users",
+    "account",
+    "accounts",
+    "member",
+    "members",
+    "customer",
+    "customers",
+    "person",
+    "people",
+    "identity",
+    "identities",
+];
+
+/// Words that name nothing a sign-up verb could register: API prefixes, versions, articles.
+fn is_filler(w: &str) -> bool {
+    w.bytes().all(|b| b.is_ascii_digit())
+        || matches!(
+            w,
+            "api"
+                | "apis"
+                | "v"
+                | "rest"
+                | "public"
+                | "auth"
+                | "oauth"
+                | "oauth2"
+                | "iam"
+                | "a"
+                | "an"
+                | "the"
+                | "new"
+                | "my"
+                | "your"
+                | "self"
+        )
+}
+
+/// Words that end the object of a verb (`register a device for a user`: the object is a device).
+fn is_preposition(w: &str) -> bool {
+    matches!(
+        w,
+        "for" | "in" | "into" | "to" | "with" | "on" | "at" | "by" | "from" | "of" | "and"
+    )
+}
+
+/// Words (already through [`join_pairs`]) that say "sign up": `signup` (`sign-up`, `signUp`,
+/// `sign_up`), or a sign-up verb (or create/open) whose object is an account — its head noun
+/// (`registerOrganizationAdminAccount`), or for a sign-up verb with no object the noun before it
+/// (`/users/register`) or nothing at all (`/register`, `/auth/register`).
+fn names_sign_up(ws: &[String]) -> Option<String> {
+    if ws.iter().any(|w| w == "signup") {
+        return Some("signup".into());
+    }
+    let is_account = |w: &String| ACCOUNT_NOUNS.contains(&w.as_str());
+    for (i, w) in ws.iter().enumerate() {
+        let sign_up_verb = SIGN_UP_VERBS.contains(&w.as_str());
+        if !sign_up_verb && !matches!(w.as_str(), "create" | "open") {
+            continue;
+        }
+        let rest: Vec<&String> = ws[i + 1..].iter().filter(|x| !is_filler(x)).collect();
+        let object: Vec<&str> = rest
+            .iter()
+            .take_while(|x| !is_preposition(x))
+            .map(|x| x.as_str())
+            .collect();
+        let names_account = match (object.last(), sign_up_verb) {
+            (Some(head), true) => ACCOUNT_NOUNS.contains(head),
+            // Create and open name their object, and only a plain account is a sign-up
+            // (`createUser` is an ordinary create, a balance or bank account is not a login).
+            (Some(_), false) => matches!(
+                object.as_slice(),
+                ["account" | "accounts"] | ["user", "account" | "accounts"]
+            ),
+            // "Enroll in a course", "Registration of vehicles": the object follows elsewhere.
+            (None, true) if !rest.is_empty() => false,
+            (None, true) => ws[..i]
+                .iter()
+                .rfind(|x| !is_filler(x))
+                .is_none_or(is_account),
+            (None, false) => false,
+        };
+        if names_account {
+            return Some(match object.last() {
+                Some(head) if !sign_up_verb => format!("{w} {head}"),
+                _ => w.clone(),
+            });
+        }
+    }
+    None
+}
+
+/// Why `f` is a sign-up, if it is: a write to no object in particular (a sign-up opens the
+/// caller's own account, under nothing) whose path, operationId or summary title says so, or an
+/// unauthenticated POST whose body names an account and sets its password
+/// (`POST /v1/accounts {emailAddress, password}`) and that is no login.
+fn sign_up(f: &OperationFacts<'_>, method: &str, w: &Words, login: bool) -> Option<String> {
+    if !matches!(method, "POST" | "PUT") || f.path.contains('{') {
+        return None;
+    }
+    // A summary is a title: its first words (not "With Connect, you can create accounts…").
+    let title = &w.summary[..w.summary.len().min(4)];
+    for (ws, from) in [
+        (&w.path[..], "path"),
+        (&w.id[..], "operationId"),
+        (title, "summary"),
+    ] {
+        if let Some(word) = names_sign_up(ws) {
+            return Some(format!("sign-up: {from} says \"{word}\""));
+        }
+    }
+    if method != "POST" || login || f.authenticated {
+        return None;
+    }
+    let fields: Vec<Vec<String>> = f.body_fields.iter().map(|n| words(n)).collect();
+    let password = fields.iter().any(|ws| {
+        ws.iter()
+            .any(|x| matches!(x.as_str(), "password" | "passwd" | "passphrase" | "pwd"))
+    });
+    let account = fields.iter().any(|ws| {
+        ws.iter().any(|x| {
+            matches!(
+                x.as_str(),
+                "email" | "mail" | "username" | "login" | "handle" | "phone"
+            )
+        }) || matches!(ws.join("_").as_str(), "user" | "user_name")
+    });
+    (password && account).then(|| {
+        "sign-up: an unauthenticated create whose body names an account and sets its password"
+            .to_string()
+    })
 }
 
 /// POST, PUT, PATCH and unknown methods write: which kind of write?
@@ -776,6 +922,7 @@ fn assess_write(f: &OperationFacts<'_>, method: &str, w: &Words, login: bool) ->
     let names_credentials = has_credential_noun(&w.path)
         || has_credential_noun(&w.id)
         || has_credential_noun(&w.summary);
+    let signs_up = sign_up(f, method, w, login);
     match strongest {
         Some((Verb::Destructive, x)) if !names_credentials || login => RiskAssessment::new(
             OperationRisk::Destructive,
@@ -789,6 +936,13 @@ fn assess_write(f: &OperationFacts<'_>, method: &str, w: &Words, login: bool) ->
             OperationRisk::CredentialChanging,
             format!("{method} on credentials"),
         ),
+        // Before the password rule: a sign-up carries its first password, it changes none.
+        _ if signs_up.is_some() => {
+            let why = signs_up.unwrap_or_default();
+            let mut a = RiskAssessment::new(OperationRisk::StateChanging, why);
+            a.sign_up = true;
+            a
+        }
         _ if !login && !registers && !creates_account && sets_password => RiskAssessment::new(
             OperationRisk::CredentialChanging,
             format!("{method} whose body sets a password"),

@@ -269,3 +269,137 @@ fn operation_id_conventions() {
         ReadOnly
     );
 }
+
+fn write(method: &str, path: &str, id: Option<&str>, summary: Option<&str>) -> RiskAssessment {
+    assess(&OperationFacts {
+        method,
+        path,
+        operation_id: id,
+        summary,
+        ..Default::default()
+    })
+}
+
+#[test]
+fn sign_ups_by_their_words() {
+    // Paths, operationIds and summaries of sign-up operations, in several styles.
+    for (method, path, id, summary) in [
+        ("POST", "/api/users/register", None, None),
+        ("POST", "/v2/signup", None, None),
+        ("POST", "/auth/sign-up", None, None),
+        ("POST", "/users/sign_up", None, None),
+        ("POST", "/account/signUp", None, None),
+        ("POST", "/register", None, None),
+        ("POST", "/v1/registration", None, None),
+        ("POST", "/create-account", None, None),
+        ("POST", "/customers/enroll", None, None),
+        ("PUT", "/members/join", None, None),
+        ("POST", "/v1/people", Some("registerPerson"), None),
+        ("POST", "/v1/people", Some("userRegistration"), None),
+        ("POST", "/v1/profiles", Some("createAccount"), None),
+        ("POST", "/v1/profiles", None, Some("Register a new user")),
+        ("POST", "/v1/profiles", None, Some("Sign up")),
+        ("POST", "/v1/profiles", None, Some("Open an account")),
+        // AWS-style action paths: the verb's object ends in an account.
+        (
+            "POST",
+            "/account/registerOrganizationAdminAccount",
+            None,
+            None,
+        ),
+    ] {
+        let a = write(method, path, id, summary);
+        assert!(a.sign_up, "{method} {path} {id:?} {summary:?}: {a:?}");
+        assert!(!a.login && !a.action, "{path}: {a:?}");
+        assert_eq!(a.risk, OperationRisk::StateChanging, "{path}");
+        assert!(a.reason.starts_with("sign-up"), "{}", a.reason);
+    }
+    // Registering something else, reading a sign-up form, signing in, joining a team.
+    for (method, path, id, summary) in [
+        ("POST", "/devices/register", None, None),
+        ("POST", "/v2/webhooks/register", None, None),
+        ("POST", "/register/device", None, None),
+        ("POST", "/hooks", Some("registerWebhook"), None),
+        ("POST", "/events/{eventId}/registrations", None, None),
+        ("POST", "/courses/{courseId}/enroll", None, None),
+        ("POST", "/teams/{teamId}/join", None, None),
+        ("POST", "/x", None, Some("Enroll in a course")),
+        ("POST", "/users", Some("createUser"), Some("Create a user")),
+        ("POST", "/users/sign_in", None, None),
+        ("POST", "/v2/auth/login", None, None),
+        ("GET", "/signup", None, None),
+        ("POST", "/playlists", None, Some("Create a playlist")),
+        ("POST", "/hooks", None, Some("Register a device for a user")),
+        ("POST", "/createAccountHolder", None, None),
+        (
+            "POST",
+            "/balanceAccounts",
+            None,
+            Some("Create a balance account"),
+        ),
+        (
+            "POST",
+            "/rvcer/certificate",
+            Some("rvcer"),
+            Some("Registration of Vehicles"),
+        ),
+        // Under another object: not the caller's own account.
+        (
+            "POST",
+            "/users/{userId}/accounts",
+            None,
+            Some("Create account"),
+        ),
+        // A summary is a title; a sentence that mentions creating accounts is not one.
+        (
+            "POST",
+            "/v1/accounts",
+            None,
+            Some("With Connect, you can create Stripe accounts for your users."),
+        ),
+    ] {
+        let a = write(method, path, id, summary);
+        assert!(!a.sign_up, "{method} {path} {id:?} {summary:?}: {a:?}");
+    }
+    // A password-reset request stays credential-changing, refused for that reason.
+    let reset = write("POST", "/password/reset", None, None);
+    assert_eq!(reset.risk, OperationRisk::CredentialChanging);
+    assert!(!reset.sign_up);
+}
+
+#[test]
+fn sign_ups_by_their_body() {
+    let open = |path, fields: Vec<&'static str>, authenticated| {
+        assess(&OperationFacts {
+            method: "POST",
+            path,
+            body_fields: fields,
+            authenticated,
+            ..Default::default()
+        })
+    };
+    // An unauthenticated create that names an account and sets its password.
+    let a = open("/v1/accounts", vec!["emailAddress", "password"], false);
+    assert!(a.sign_up, "{a:?}");
+    assert_eq!(a.risk, OperationRisk::StateChanging);
+    assert!(open("/members", vec!["userName", "passphrase"], false).sign_up);
+    // RealWorld's `POST /users` nests the account: the flattened names count.
+    assert!(
+        open(
+            "/users",
+            vec!["user", "email", "password", "username"],
+            false
+        )
+        .sign_up
+    );
+    // An administrator creating a user: an authenticated create the scan can delete.
+    assert!(!open("/users", vec!["email", "password"], true).sign_up);
+    // A login carries the same body and opens nothing.
+    let login = open("/sessions", vec!["email", "password"], false);
+    assert!(!login.sign_up && login.login, "{login:?}");
+    // A password-protected paste names no account; a contact form sets no password.
+    assert!(!open("/pastes", vec!["content", "password"], false).sign_up);
+    assert!(!open("/contact", vec!["email", "message"], false).sign_up);
+    // Under an object: not a caller's own sign-up.
+    assert!(!open("/orgs/{org}/invites", vec!["email", "password"], false).sign_up);
+}

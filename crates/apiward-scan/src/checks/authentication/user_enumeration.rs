@@ -216,19 +216,17 @@ fn top_body_names(spec: &apiward_spec::Spec, op: &apiward_spec::Operation) -> Op
     )
 }
 
-/// A sign-up operation: a POST without path parameters whose path says register, registration,
-/// signup or sign up, with a body field naming the account (an e-mail field when the identity
-/// logs in with an address, else a user name or login). `(op, path, account field)`.
+/// A sign-up operation (the risk model's `sign_up`: its path, operationId or summary says
+/// register or sign up, or its body opens an account): a POST without path parameters with a
+/// body field naming the account (an e-mail field when the identity logs in with an address,
+/// else a user name or login). `(op, path, account field)`.
 fn registration_op(s: &Scanner, by_email: bool) -> Option<(usize, String, String)> {
     let spec = s.spec.as_ref()?;
     spec.operations.iter().enumerate().find_map(|(i, op)| {
         if op.method != apiward_spec::Method::Post || op.path.contains('{') {
             return None;
         }
-        let w = apiward_taxonomy::words(&op.path);
-        let has = |x: &str| w.iter().any(|y| y == x);
-        if !(has("register") || has("registration") || has("signup") || (has("sign") && has("up")))
-        {
+        if !s.guard.assessment(i).is_some_and(|a| a.sign_up) {
             return None;
         }
         let names = top_body_names(spec, op)?;

@@ -439,7 +439,7 @@ fn read_only(op: &Operation) -> bool {
         summary: op.summary.as_deref(),
         description: op.description.as_deref(),
         success_statuses: statuses,
-        body_fields: Vec::new(),
+        ..Default::default()
     })
     .risk
     .is_read_only()

@@ -847,6 +847,146 @@ async fn near_miss_url_input() {
     assert_quiet(&fs, "url-input");
 }
 
+/// A webhook registration (camelCase, `targetUrl`) beside a link-preview fetcher.
+const HOOKS: &str = "  /v1/webhooks:
+    post:
+      summary: Create a webhook for order events
+      requestBody:
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [targetUrl]
+              properties:
+                targetUrl: {type: string, format: uri}
+                events: {type: array, items: {type: string}}
+      responses: {'201': {description: subscribed}}
+  /v1/link-previews:
+    post:
+      requestBody:
+        content:
+          application/json:
+            schema:
+              type: object
+              properties:
+                url: {type: string, format: uri}
+      responses: {'200': {description: ok}}
+";
+
+/// Send `POST /path` with a JSON body to `url` (`http://127.0.0.1:PORT/path`) from another
+/// thread, as a delivering server would.
+fn deliver(url: &str, body: &'static str) {
+    let Some(rest) = url.strip_prefix("http://127.0.0.1:") else {
+        return;
+    };
+    let (port, path) = rest.split_once('/').unwrap_or((rest, ""));
+    let addr = format!("127.0.0.1:{port}");
+    let req = format!(
+        "POST /{path} HTTP/1.1\r\nhost: {addr}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    std::thread::spawn(move || {
+        use std::io::{Read, Write};
+        if let Ok(mut s) = std::net::TcpStream::connect(&addr) {
+            let _ = s.set_read_timeout(Some(Duration::from_secs(1)));
+            let _ = s.write_all(req.as_bytes());
+            let _ = s.read(&mut [0u8; 256]);
+        }
+    });
+}
+
+/// `delivers`: a new subscription gets a `ping` delivery at once, wherever it points. Otherwise
+/// the registration validates its target (https only) and answers 422 without calling it. The
+/// link-preview endpoint fetches any 127.0.0.1 URL in both: an SSRF, but no registration.
+/// `registrations` counts the registrations that named a 127.0.0.1 target.
+fn hooks_server(
+    delivers: bool,
+    registrations: Arc<AtomicUsize>,
+) -> impl Fn(Head) -> Reply + Send + Sync + 'static {
+    move |h| {
+        let field = |name: &str| {
+            serde_json::from_slice::<serde_json::Value>(&h.body)
+                .ok()
+                .and_then(|v| v.get(name).and_then(|u| u.as_str()).map(str::to_string))
+                .unwrap_or_default()
+        };
+        match (h.method.as_str(), path_of(&h)) {
+            ("POST", "/v1/webhooks") => {
+                let target = field("targetUrl");
+                if target.starts_with("http://127.0.0.1:") {
+                    registrations.fetch_add(1, Ordering::SeqCst);
+                }
+                if !delivers {
+                    return json(
+                        422,
+                        "",
+                        r#"{"errors": [{"field": "targetUrl", "message": "must be an https URL on a public host"}]}"#,
+                    );
+                }
+                deliver(&target, r#"{"event": "ping"}"#);
+                json(201, "", r#"{"hookId": "hk_7Qm2", "active": true}"#)
+            }
+            ("POST", "/v1/link-previews") => {
+                deliver(&field("url"), "{}");
+                json(200, "", r#"{"title": "preview"}"#)
+            }
+            _ => not_found(),
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn fires_webhook_registration() {
+    let registrations = Arc::new(AtomicUsize::new(0));
+    let fs = scan(
+        &doc(HOOKS),
+        active(),
+        hooks_server(true, registrations.clone()),
+    )
+    .await;
+    let got = fired(&fs, "webhook-registration");
+    assert!(
+        got.iter()
+            .any(|f| f.location.path.as_deref() == Some("/v1/webhooks")),
+        "{got:#?}"
+    );
+    // The fetcher is an SSRF, not a registration.
+    assert!(
+        got.iter()
+            .all(|f| f.location.path.as_deref() == Some("/v1/webhooks")),
+        "{got:#?}"
+    );
+    // The probe that registered the canary was anonymous, and the finding says so.
+    assert!(
+        got[0].message.contains("needs no credentials"),
+        "{}",
+        got[0].message
+    );
+    assert!(registrations.load(Ordering::SeqCst) >= 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn near_miss_webhook_registration() {
+    let registrations = Arc::new(AtomicUsize::new(0));
+    let fs = scan(
+        &doc(HOOKS),
+        active(),
+        hooks_server(false, registrations.clone()),
+    )
+    .await;
+    assert_quiet(&fs, "webhook-registration");
+    // The canary was offered to the registration (and refused), and the canary works: the
+    // fetcher beside it was caught.
+    assert!(registrations.load(Ordering::SeqCst) >= 1);
+    assert!(
+        fired(&fs, "url-input")
+            .iter()
+            .any(|f| f.location.path.as_deref() == Some("/v1/link-previews")),
+        "{:#?}",
+        fired(&fs, "url-input")
+    );
+}
+
 const PROFILE: &str = "  /profile:
     patch:
       requestBody:

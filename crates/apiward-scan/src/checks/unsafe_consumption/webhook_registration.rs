@@ -1,7 +1,8 @@
 //! APIW-UC-001 (runtime half, active): a webhook or callback registration that calls the canary URL
 //! at once. Reported from the SSRF canary probe (`ssrf/url_input.rs`).
-//! Tests: `fires_webhook_registration`, `near_miss_webhook_registration` (the spec half's tests in
-//! apiward-audit; the runtime half with `fires_url_input` in tests/rules_runtime.rs).
+//! Tests: `fires_webhook_registration`, `near_miss_webhook_registration` (tests/rules_runtime.rs:
+//! a registration that delivers a ping to the canary at once; one that refuses the URL beside a
+//! fetcher that is an SSRF but no registration).
 
 use crate::Scanner;
 use apiward_core::{Confidence, Finding, FindingSource, Severity};

@@ -233,7 +233,7 @@ pub struct LiveArgs {
     #[arg(long)]
     pub active: bool,
     /// Call an operation the risk model would skip (a state-changing GET, a destructive or
-    /// credential-changing write with --active), at most once: `METHOD /path/glob` or
+    /// credential-changing write or a sign-up with --active), at most once: `METHOD /path/glob` or
     /// `/path/glob` (`*` one segment, `**` any). Repeatable.
     #[arg(long = "include", value_name = "PATTERN")]
     pub include: Vec<String>,

@@ -63,8 +63,7 @@ impl RunStats {
     /// JSON comma: digits with at most one inner `.`. Without a `+` before it no shape can come
     /// from it (no digit groups, no pair for coordinates), except a card: 13–19 digits, no dot.
     #[inline]
-    fn bare_number(&self, run: &[u8]) -> bool {
-        let trailing = run.iter().rev().take_while(|&&c| c == b',').count();
+    fn bare_number(&self, run: &[u8], trailing: usize) -> bool {
         let body = &run[..run.len() - trailing];
         let (Some(first), Some(last)) = (body.first(), body.last()) else {
             return false;
@@ -241,7 +240,14 @@ impl Scanner<'_, '_, '_> {
         if st.digits < 4 || (st.digits < 7 && st.dots == 0) {
             return;
         }
-        if st.bare_number(run) && before(input, s) != b'+' {
+        let trailing = run.iter().rev().take_while(|&&c| c == b',').count();
+        if st.bare_number(run, trailing) && before(input, s) != b'+' {
+            return;
+        }
+        // only the JSON comma after a value: no pair for coordinates, one segment before it (what
+        // the two steps below come to, without their work)
+        if st.commas > 0 && st.commas == trailing && !st.double_space {
+            self.segment(s, e - trailing);
             return;
         }
         // coordinates "lat, lng"

@@ -77,45 +77,43 @@ fn build_path(input: &[u8], frames: &[Frame], deep: usize) -> String {
     p
 }
 
-/// Position of the first `"` or `\\` at or after `from`.
+/// Find the closing quote of a string whose opening quote is at `i`. Returns the index of the
+/// closing quote.
 #[inline(always)]
-fn quote_or_backslash(input: &[u8], from: usize) -> Option<usize> {
-    let mut k = from;
+fn string_end(input: &[u8], i: usize) -> Option<usize> {
+    let mut j = i + 1;
     #[cfg(target_arch = "x86_64")]
     {
         use std::arch::x86_64::*;
-        // SAFETY: SSE2 is baseline on x86_64; each 16-byte unaligned load reads input[k..k + 16],
+        // SAFETY: SSE2 is baseline on x86_64; each 16-byte unaligned load reads input[j..j + 16],
         // which the loop condition keeps in bounds.
         unsafe {
             let q = _mm_set1_epi8(b'"' as i8);
             let bs = _mm_set1_epi8(b'\\' as i8);
-            while k + 16 <= input.len() {
-                let x = _mm_loadu_si128(input.as_ptr().add(k) as *const __m128i);
-                let m =
-                    _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(x, q), _mm_cmpeq_epi8(x, bs)));
+            while j + 16 <= input.len() {
+                let x = _mm_loadu_si128(input.as_ptr().add(j) as *const __m128i);
+                let quotes = _mm_movemask_epi8(_mm_cmpeq_epi8(x, q)) as u32;
+                let escapes = _mm_movemask_epi8(_mm_cmpeq_epi8(x, bs)) as u32;
+                let m = quotes | escapes;
                 if m != 0 {
-                    return Some(k + m.trailing_zeros() as usize);
+                    let k = m.trailing_zeros();
+                    if quotes >> k & 1 == 1 {
+                        return Some(j + k as usize);
+                    }
+                    // a backslash: the byte after it is escaped
+                    j += k as usize + 2;
+                    continue;
                 }
-                k += 16;
+                j += 16;
             }
         }
     }
-    memchr::memchr2(b'"', b'\\', &input[k.min(input.len())..]).map(|p| p + k)
-}
-
-/// Find the closing quote of a string whose opening quote is at `i`. Returns the index of the
-/// closing quote.
-fn string_end(input: &[u8], i: usize) -> Option<usize> {
-    let mut j = i + 1;
     loop {
-        let p = quote_or_backslash(input, j)?;
+        let p = memchr::memchr2(b'"', b'\\', input.get(j..)?)? + j;
         if input[p] == b'"' {
             return Some(p);
         }
         j = p + 2;
-        if j > input.len() {
-            return None;
-        }
     }
 }
 
@@ -172,9 +170,8 @@ fn walk_with(
         0
     };
     let n = input.len();
-    // index of the next pending pattern match (they are sorted by start); a local, as its address
-    // is handed to the slow paths
-    let mut pend = 0usize;
+    // the next pending pattern match; a local, as its address is handed to the slow paths
+    let mut pend = Pend::first(w.s);
     // each arm handles its own error, so a failure branches straight out of the token method
     macro_rules! next {
         ($step:expr) => {
@@ -339,7 +336,7 @@ impl Walk<'_, '_, '_, '_> {
     /// A string: a key (classified, then the `:` after it is taken) or a value (then a `,` right
     /// after it is taken).
     #[inline(always)]
-    fn string(&mut self, i: usize, pend: &mut usize) -> Result<usize, usize> {
+    fn string(&mut self, i: usize, pend: &mut Pend) -> Result<usize, usize> {
         let input = self.input;
         let n = input.len();
         let end = string_end(input, i).ok_or(i)?;
@@ -376,7 +373,7 @@ impl Walk<'_, '_, '_, '_> {
     }
 
     #[inline(always)]
-    fn number(&mut self, i: usize, pend: &mut usize) -> Result<usize, usize> {
+    fn number(&mut self, i: usize, pend: &mut Pend) -> Result<usize, usize> {
         let input = self.input;
         let mut next = number_end(input, i);
         if self.done_root {
@@ -396,7 +393,7 @@ impl Walk<'_, '_, '_, '_> {
 
     /// `true`, `false` or `null`.
     #[inline(always)]
-    fn literal(&mut self, i: usize, pend: &mut usize) -> Result<usize, usize> {
+    fn literal(&mut self, i: usize, pend: &mut Pend) -> Result<usize, usize> {
         let input = self.input;
         let next = i + input[i..]
             .iter()
@@ -519,7 +516,7 @@ fn on_key(
     frames: &mut [Frame],
     memo: &mut Memo,
     span: Range<usize>,
-    pend: &mut usize,
+    pend: &mut Pend,
 ) {
     let input = s.input;
     let nframes = frames.len();
@@ -534,10 +531,11 @@ fn on_key(
         f.pii_sibling |= facts.personal;
     }
     // pattern matches inside the key itself (checked here: keys rarely hold one, and the call costs)
-    if s.pending_before(*pend, span.end) {
+    if pend.before(span.end) {
         let fr = &frames;
         let path = || build_path(input, fr, 0);
-        s.apply_key(None, &path, span.clone(), pend, ValKind::Str, false);
+        s.apply_key(None, &path, span.clone(), &mut pend.idx, ValKind::Str, false);
+        pend.refresh(s);
     }
     if facts.key_only
         && let Some(k) = kc
@@ -566,13 +564,45 @@ fn value(
     frames: &mut [Frame],
     span: Range<usize>,
     kind: ValKind,
-    pend: &mut usize,
+    pend: &mut Pend,
 ) {
     let idle = frames.last().is_none_or(|f| f.av == 0 && f.kc.is_none());
-    if idle && !s.pending_before(*pend, span.end) {
+    if idle && !pend.before(span.end) {
         return;
     }
-    value_slow(s, frames, span, kind, pend);
+    value_slow(s, frames, span, kind, &mut pend.idx);
+    pend.refresh(s);
+}
+
+/// The next pending pattern match (they are sorted by start): its index and its start
+/// (`usize::MAX` when none is left), so the hot path compares one number.
+pub(crate) struct Pend {
+    idx: usize,
+    start: usize,
+}
+
+impl Pend {
+    fn first(s: &Scanner) -> Pend {
+        let mut p = Pend { idx: 0, start: 0 };
+        p.refresh(s);
+        p
+    }
+
+    /// Whether the next pending match starts before `end`.
+    #[inline(always)]
+    fn before(&self, end: usize) -> bool {
+        self.start < end
+    }
+
+    /// After a slow path moved `idx`.
+    #[inline]
+    fn refresh(&mut self, s: &Scanner) {
+        self.start = if self.idx < s.npending {
+            s.out[s.base + self.idx].span.start
+        } else {
+            usize::MAX
+        };
+    }
 }
 
 fn value_slow(
@@ -687,6 +717,8 @@ impl KeyFacts {
 #[derive(Default)]
 struct Memo {
     entries: Vec<[MemoEntry; 32]>,
+    /// Facts of a key the memo does not keep (read in place, like an entry's).
+    uncached: KeyFacts,
 }
 
 #[derive(Default, Clone, Copy)]
@@ -735,30 +767,28 @@ fn key_words(input: &[u8], span: Range<usize>) -> [u64; 2] {
 }
 
 impl Memo {
+    /// The facts of the key `input[span]` at this depth and member index, read in place (a copy
+    /// returned through memory showed as a store-forwarding stall).
     #[inline]
-    fn facts(&mut self, depth: usize, idx: usize, input: &[u8], span: Range<usize>) -> KeyFacts {
+    fn facts(&mut self, depth: usize, idx: usize, input: &[u8], span: Range<usize>) -> &KeyFacts {
         let n = span.len();
-        if n > 16 || idx >= 32 {
-            return KeyFacts::of(&input[span]);
+        if n > 16 || idx >= 32 || depth >= 64 {
+            self.uncached = KeyFacts::of(&input[span]);
+            return &self.uncached;
         }
         if depth >= self.entries.len() {
-            if depth >= 64 {
-                return KeyFacts::of(&input[span]);
-            }
             self.entries.resize(depth + 1, [MemoEntry::default(); 32]);
         }
         let w = key_words(input, span.clone());
         let e = &mut self.entries[depth][idx];
-        if e.len as usize == n && e.w == w {
-            return e.facts;
+        if e.len as usize != n || e.w != w {
+            *e = MemoEntry {
+                len: n as u8,
+                w,
+                facts: KeyFacts::of(&input[span]),
+            };
         }
-        let facts = KeyFacts::of(&input[span]);
-        *e = MemoEntry {
-            len: n as u8,
-            w,
-            facts,
-        };
-        facts
+        &e.facts
     }
 }
 
@@ -771,6 +801,39 @@ mod tests {
             .iter()
             .take_while(|&&c| NUMBER_BYTE[c as usize])
             .count()
+    }
+
+    fn string_end_scalar(input: &[u8], i: usize) -> Option<usize> {
+        let mut j = i + 1;
+        while j < input.len() {
+            match input[j] {
+                b'"' => return Some(j),
+                b'\\' => j += 2,
+                _ => j += 1,
+            }
+        }
+        None
+    }
+
+    #[test]
+    fn vector_string_end_agrees_with_the_byte_loop() {
+        // quotes and backslashes at every offset, across 16-byte blocks and at the very end
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        for len in 1..80 {
+            for _ in 0..200 {
+                let v: Vec<u8> = (0..len)
+                    .map(|_| {
+                        seed ^= seed << 13;
+                        seed ^= seed >> 7;
+                        seed ^= seed << 17;
+                        b"ab\\\"x\\yz01"[(seed % 10) as usize]
+                    })
+                    .collect();
+                for i in 0..len {
+                    assert_eq!(string_end(&v, i), string_end_scalar(&v, i), "{v:?} from {i}");
+                }
+            }
+        }
     }
 
     #[test]

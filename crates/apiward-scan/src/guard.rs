@@ -263,14 +263,17 @@ impl Guard {
             .iter()
             .map(|op| {
                 let method = op.method.as_str().to_ascii_uppercase();
-                let fields: Vec<String> = op
+                let (fields, typed): (Vec<String>, Vec<bool>) = op
                     .request_body
                     .iter()
                     .flat_map(|b| b.content.iter().filter_map(|m| m.schema))
                     .flat_map(|root| spec.flatten_properties(root, 2))
-                    .map(|p| p.name)
+                    .map(|p| {
+                        let format = spec.schema(p.schema).format.as_deref();
+                        (p.name, apiward_taxonomy::fields::is_url_format(format))
+                    })
                     .take(200)
-                    .collect();
+                    .unzip();
                 let success_statuses = op
                     .responses
                     .iter()
@@ -285,6 +288,12 @@ impl Guard {
                     description: op.description.as_deref(),
                     success_statuses,
                     body_fields: fields.iter().map(String::as_str).collect(),
+                    url_fields: fields
+                        .iter()
+                        .zip(&typed)
+                        .filter(|(_, t)| **t)
+                        .map(|(n, _)| n.as_str())
+                        .collect(),
                     authenticated: !op.is_unauthenticated(),
                 });
                 let segments = op

@@ -987,6 +987,190 @@ async fn near_miss_webhook_registration() {
     );
 }
 
+/// Registrations the live scan once missed: a `/v1/hooks` collection whose URL field is
+/// `endpoint` (untyped), a "Subscribe to events" action-looking create with a `notifyUrl`; beside a
+/// delivery retry under a webhook that carries no URL.
+const EVENT_HOOKS: &str = "  /v1/hooks:
+    post:
+      requestBody:
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [endpoint]
+              properties:
+                endpoint: {type: string}
+                events: {type: array, items: {type: string}}
+      responses: {'201': {description: created}}
+  /v1/hooks/{hook_id}:
+    delete:
+      parameters: [{name: hook_id, in: path, required: true, schema: {type: string}}]
+      responses: {'204': {description: deleted}}
+  /events/subscribe:
+    post:
+      summary: Subscribe to events
+      requestBody:
+        content:
+          application/json:
+            schema:
+              type: object
+              properties:
+                notifyUrl: {type: string}
+                topics: {type: array, items: {type: string}}
+      responses: {'201': {description: subscribed}}
+  /webhooks/{hook_id}/deliveries/retry:
+    post:
+      operationId: retryWebhookDelivery
+      summary: Retry a webhook delivery
+      parameters: [{name: hook_id, in: path, required: true, schema: {type: string}}]
+      requestBody:
+        content:
+          application/json:
+            schema:
+              type: object
+              properties:
+                delivery_id: {type: string}
+      responses: {'202': {description: queued}}
+";
+
+/// What the event-hooks API saw: registrations naming a 127.0.0.1 URL per route, hooks deleted,
+/// delivery retries.
+#[derive(Default)]
+struct EventHooksLog {
+    hooks_to_loopback: AtomicUsize,
+    subscriptions_to_loopback: AtomicUsize,
+    loopback_hook_ids: std::sync::Mutex<Vec<String>>,
+    deleted: std::sync::Mutex<Vec<String>>,
+    retries: AtomicUsize,
+}
+
+/// `/v1/hooks` pings a new hook's `endpoint` at once when `hooks_deliver`, else validates it
+/// (https on a public host) and answers 422 without calling it; `/events/subscribe` always
+/// confirms a subscription by calling its `notifyUrl`.
+fn event_hooks_server(
+    hooks_deliver: bool,
+    log: Arc<EventHooksLog>,
+) -> impl Fn(Head) -> Reply + Send + Sync + 'static {
+    let next_id = AtomicUsize::new(1);
+    move |h| {
+        let field = |name: &str| {
+            serde_json::from_slice::<serde_json::Value>(&h.body)
+                .ok()
+                .and_then(|v| v.get(name).and_then(|u| u.as_str()).map(str::to_string))
+                .unwrap_or_default()
+        };
+        let path = path_of(&h);
+        match (h.method.as_str(), path) {
+            ("POST", "/v1/hooks") => {
+                let target = field("endpoint");
+                let loopback = target.starts_with("http://127.0.0.1:");
+                if loopback {
+                    log.hooks_to_loopback.fetch_add(1, Ordering::SeqCst);
+                }
+                if !hooks_deliver {
+                    return json(
+                        422,
+                        "",
+                        r#"{"detail": [{"loc": ["body", "endpoint"], "msg": "must be an https URL on a public host"}]}"#,
+                    );
+                }
+                let id = format!("hk_{}", next_id.fetch_add(1, Ordering::SeqCst));
+                if loopback {
+                    log.loopback_hook_ids.lock().expect("log").push(id.clone());
+                }
+                deliver(&target, r#"{"type": "hook.ping"}"#);
+                json(
+                    201,
+                    "",
+                    &format!(r#"{{"id": "{id}", "endpoint": "redacted"}}"#),
+                )
+            }
+            ("DELETE", p) if p.starts_with("/v1/hooks/") => {
+                let id = p.trim_start_matches("/v1/hooks/").to_string();
+                log.deleted.lock().expect("log").push(id);
+                Reply::Raw(response(204, "", b""))
+            }
+            ("POST", "/events/subscribe") => {
+                let target = field("notifyUrl");
+                if target.starts_with("http://127.0.0.1:") {
+                    log.subscriptions_to_loopback.fetch_add(1, Ordering::SeqCst);
+                }
+                deliver(&target, r#"{"type": "subscription.confirm"}"#);
+                json(
+                    201,
+                    "",
+                    r#"{"subscriptionId": "sub_9", "status": "active"}"#,
+                )
+            }
+            ("POST", p) if p.ends_with("/deliveries/retry") => {
+                log.retries.fetch_add(1, Ordering::SeqCst);
+                json(202, "", r#"{"queued": true}"#)
+            }
+            _ => not_found(),
+        }
+    }
+}
+
+fn uc_paths(fs: &[Finding]) -> Vec<String> {
+    let mut v: Vec<String> = fired(fs, "webhook-registration")
+        .iter()
+        .filter_map(|f| f.location.path.clone())
+        .collect();
+    v.sort();
+    v
+}
+
+/// Both registrations call the canary at once: each is reported, and the delivery retry is never
+/// sent nor reported. The canary goes to each registration once, and the hook it registered is
+/// deleted again (the API returned its id and documents a DELETE).
+#[tokio::test(flavor = "multi_thread")]
+async fn fires_webhook_registration_hooks_and_subscribe() {
+    let log = Arc::new(EventHooksLog::default());
+    let fs = scan(
+        &doc(EVENT_HOOKS),
+        active(),
+        event_hooks_server(true, log.clone()),
+    )
+    .await;
+    assert_eq!(
+        uc_paths(&fs),
+        ["/events/subscribe", "/v1/hooks"],
+        "{:#?}",
+        fired(&fs, "webhook-registration")
+    );
+    let hook = fired(&fs, "webhook-registration")
+        .into_iter()
+        .find(|f| f.location.path.as_deref() == Some("/v1/hooks"))
+        .expect("hook finding");
+    assert!(hook.message.contains("`endpoint`"), "{}", hook.message);
+    assert_eq!(log.hooks_to_loopback.load(Ordering::SeqCst), 1);
+    assert_eq!(log.subscriptions_to_loopback.load(Ordering::SeqCst), 1);
+    assert_eq!(log.retries.load(Ordering::SeqCst), 0);
+    let registered = log.loopback_hook_ids.lock().expect("log").clone();
+    let deleted = log.deleted.lock().expect("log").clone();
+    assert!(
+        !registered.is_empty() && registered.iter().all(|id| deleted.contains(id)),
+        "registered {registered:?}, deleted {deleted:?}"
+    );
+}
+
+/// `/v1/hooks` validates the URL and refuses it: no registration finding there, though the canary
+/// was offered to it; the subscription beside it still calls back and is still reported.
+#[tokio::test(flavor = "multi_thread")]
+async fn near_miss_webhook_registration_refused_hook() {
+    let log = Arc::new(EventHooksLog::default());
+    let fs = scan(
+        &doc(EVENT_HOOKS),
+        active(),
+        event_hooks_server(false, log.clone()),
+    )
+    .await;
+    assert_eq!(uc_paths(&fs), ["/events/subscribe"]);
+    assert_eq!(log.hooks_to_loopback.load(Ordering::SeqCst), 1);
+    assert!(log.deleted.lock().expect("log").is_empty());
+    assert_eq!(log.retries.load(Ordering::SeqCst), 0);
+}
+
 const PROFILE: &str = "  /profile:
     patch:
       requestBody:

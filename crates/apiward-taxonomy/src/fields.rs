@@ -827,6 +827,16 @@ pub fn url_role(name: &str) -> Option<UrlRole> {
     Some(UrlRole::Fetch)
 }
 
+/// A schema `format` that types a value as a URL: `uri`, `url` or `iri`, in any casing (not
+/// `uri-reference`, which may be relative).
+pub fn is_url_format(format: Option<&str>) -> bool {
+    format.is_some_and(|f| {
+        f.eq_ignore_ascii_case("uri")
+            || f.eq_ignore_ascii_case("url")
+            || f.eq_ignore_ascii_case("iri")
+    })
+}
+
 /// A name whose value is a URL the server may fetch (`callback_url`, `avatarUrl`, `webhook`).
 pub fn is_url(name: &str) -> bool {
     url_role(name) == Some(UrlRole::Fetch)

@@ -9,6 +9,8 @@
 //! - [`words`] — compound-name splitting (camelCase, snake_case, kebab-case, acronyms, digits).
 //! - [`fields`] — what a property or parameter name means: personal data, a secret, a reference,
 //!   a privileged field, an id, a URL; with the strength of that evidence.
+//! - [`callbacks`] — writes that register a URL the API will call later (webhooks, callbacks,
+//!   subscriptions, notification endpoints, event destinations).
 //! - [`accounts`] — names that say a record is a person's account (whose role a privilege field
 //!   describes), account words in paths.
 //! - [`endpoints`] — public-by-design endpoints (login, token, register, health, discovery,
@@ -18,6 +20,7 @@
 //!   credential-changing), from its method and the words of its path, id, summary and description.
 
 pub mod accounts;
+pub mod callbacks;
 pub mod endpoints;
 pub mod fields;
 pub mod lifecycle;

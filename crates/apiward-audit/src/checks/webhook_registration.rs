@@ -2,9 +2,40 @@
 //! Tests: `fires_webhook_registration`, `near_miss_webhook_registration` (src/tests/rules.rs).
 
 use crate::Ctx;
-use crate::shape::{is_url_name, segments};
 use apiward_core::{Finding, Location};
 use apiward_rules::unsafe_consumption::WEBHOOK_REGISTRATION as RULE;
+use apiward_spec::Operation;
+use apiward_taxonomy::OperationFacts;
+use apiward_taxonomy::callbacks::{Registration, registers_url};
+use apiward_taxonomy::fields::is_url_format;
+
+/// How deep request bodies are read for the URL (`config.url`, JSON:API `data.attributes.url`).
+const BODY_DEPTH: usize = 3;
+
+/// The taxonomy's one definition of a registration (`apiward_taxonomy::callbacks`), asked with
+/// the operation's words and the names and formats of its request body.
+fn registration(ctx: &Ctx, op: &Operation) -> Option<Registration> {
+    let body = op.request_body.as_ref()?;
+    let mut names: Vec<String> = Vec::new();
+    let mut typed: Vec<String> = Vec::new();
+    for root in body.content.iter().filter_map(|m| m.schema) {
+        for p in ctx.flatten(root, BODY_DEPTH).iter() {
+            if is_url_format(ctx.spec.schema(p.schema).format.as_deref()) {
+                typed.push(p.name.clone());
+            }
+            names.push(p.name.clone());
+        }
+    }
+    registers_url(&OperationFacts {
+        method: op.method.as_str(),
+        path: &op.path,
+        operation_id: op.operation_id.as_deref(),
+        summary: op.summary.as_deref(),
+        body_fields: names.iter().map(String::as_str).collect(),
+        url_fields: typed.iter().map(String::as_str).collect(),
+        ..OperationFacts::default()
+    })
+}
 
 pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
     for op in ctx.operations() {
@@ -22,31 +53,18 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
             ));
             continue;
         }
-        // The registration is the collection itself (`/webhooks`, `/webhook_endpoints/{id}`), not
-        // a resource under an Azure-style `/subscriptions/{subscriptionId}/…` scope.
-        let registers = !op.method.is_safe()
-            && segments(&op.path).last().is_some_and(|s| {
-                s.contains("webhook") || s.contains("callback") || s.contains("subscription")
-            })
-            && op.request_body.as_ref().is_some_and(|b| {
-                b.content.iter().any(|m| {
-                    m.schema.is_some_and(|s| {
-                        ctx.flatten(s, 2).iter().any(|p| {
-                            is_url_name(&p.name)
-                                || ctx.spec.schema(p.schema).format.as_deref() == Some("uri")
-                        })
-                    })
-                })
-            });
-        if registers {
+        if let Some(r) = registration(ctx, op) {
             out.push(ctx.finding(
                 &RULE,
                 ctx.at(op, &op.loc),
                 "registration",
                 format!("{} registers webhook URLs", op.label()),
                 format!(
-                    "{} stores caller-supplied URLs the API will call later.",
-                    op.label()
+                    "{} stores caller-supplied URLs the API will call later (its {} says \"{}\"; `{}` carries the URL).",
+                    op.label(),
+                    r.named.from,
+                    r.named.words,
+                    r.field
                 ),
             ));
         }

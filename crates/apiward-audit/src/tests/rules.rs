@@ -822,6 +822,109 @@ fn near_miss_webhook_registration() {
     assert_quiet(&fs, "webhook-registration");
 }
 
+/// The taxonomy's one definition of a registration, on spec shapes from the corpus: the
+/// collection names hooks or notification endpoints, or the summary subscribes, and the body
+/// carries the URL (by name, by `format: uri`, or nested as GitHub's `config.url` and JSON:API's
+/// `data.attributes.url`).
+#[test]
+fn webhook_registration_shared_definition() {
+    let fs = audit(&doc("paths:
+  /v1/hooks:
+    post:
+      requestBody:
+        content:
+          application/json:
+            schema: {type: object, properties: {endpoint: {type: string}}}
+      responses: {'201': {description: created}}
+  /notifications/endpoints:
+    post:
+      requestBody:
+        content:
+          application/json:
+            schema: {type: object, properties: {address: {type: string, format: uri}}}
+      responses: {'201': {description: created}}
+  /events/subscribe:
+    post:
+      summary: Subscribe to events
+      requestBody:
+        content:
+          application/json:
+            schema: {type: object, properties: {notifyUrl: {type: string}}}
+      responses: {'201': {description: subscribed}}
+  /repos/{owner}/{repo}/hooks:
+    post:
+      operationId: repos/create-webhook
+      parameters:
+        - {name: owner, in: path, required: true, schema: {type: string}}
+        - {name: repo, in: path, required: true, schema: {type: string}}
+      requestBody:
+        content:
+          application/json:
+            schema:
+              type: object
+              properties:
+                config: {type: object, properties: {url: {type: string, format: uri}}}
+      responses: {'201': {description: created}}
+  /webhook_subscriptions:
+    post:
+      requestBody:
+        content:
+          application/json:
+            schema:
+              type: object
+              properties:
+                data:
+                  type: object
+                  properties:
+                    attributes: {type: object, properties: {url: {type: string}}}
+      responses: {'201': {description: created}}
+  /webhooks/{id}/deliveries/retry:
+    post:
+      operationId: retryWebhookDelivery
+      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+      requestBody:
+        content:
+          application/json:
+            schema: {type: object, properties: {delivery_id: {type: string}}}
+      responses: {'202': {description: queued}}
+  /v1/subscriptions:
+    post:
+      requestBody:
+        content:
+          application/json:
+            schema:
+              type: object
+              properties:
+                customer: {type: string}
+                transfer_data: {type: object, properties: {destination: {type: string}}}
+      responses: {'200': {description: ok}}
+  /callbacks-log:
+    post:
+      requestBody:
+        content:
+          application/json:
+            schema: {type: object, properties: {url: {type: string}}}
+      responses: {'201': {description: created}}
+"));
+    let mut got = paths(&fs, "webhook-registration");
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            "/events/subscribe",
+            "/notifications/endpoints",
+            "/repos/{owner}/{repo}/hooks",
+            "/v1/hooks",
+            "/webhook_subscriptions",
+        ]
+    );
+    let hooks = fired(&fs, "webhook-registration")
+        .into_iter()
+        .find(|f| f.location.path.as_deref() == Some("/v1/hooks"))
+        .expect("hooks");
+    assert!(hooks.message.contains("`endpoint`"), "{}", hooks.message);
+}
+
 fn external_ref(url: &str) -> String {
     doc(&format!(
         "paths:

@@ -11,7 +11,7 @@ rule! {
         spec: true,
         cwe: [20, 829],
         owasp: "API10:2023",
-        summary: "The API registers caller-supplied webhook or callback URLs (`callbacks`, `webhooks`, or a registration operation) that it later calls or whose responses it consumes.",
+        summary: "The API registers caller-supplied webhook or callback URLs (`callbacks`, `webhooks`, or a registration operation: a write to hooks, subscriptions, notification endpoints or event destinations whose body carries the URL) that it later calls or whose responses it consumes.",
         why: "Data coming back from a third party is input like any other; and the registration itself is a stored SSRF vector.",
         example: "`POST /webhooks` with `{\"url\": \"…\"}` and a `callbacks` object.",
         fix: "Validate and allow-list webhook destinations, sign outgoing calls, treat responses as untrusted (validate, bound size and time).",

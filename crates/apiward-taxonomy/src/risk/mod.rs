@@ -58,6 +58,8 @@ pub struct OperationFacts<'a> {
     pub success_statuses: Vec<u16>,
     /// Property names of the request body (top level and nested, any casing).
     pub body_fields: Vec<&'a str>,
+    /// Those of `body_fields` the spec types as URLs (`format: uri`, `url`, `iri`).
+    pub url_fields: Vec<&'a str>,
     /// The spec requires credentials for the operation (a sign-up is what callers without an
     /// account call).
     pub authenticated: bool,
@@ -422,7 +424,7 @@ const LOGIN_WORDS: &[&str] = &[
 ];
 
 /// Two-word verbs written apart (`log out`, `sign-out`, `log_in`).
-fn join_pairs(ws: &[String]) -> Vec<String> {
+pub(crate) fn join_pairs(ws: &[String]) -> Vec<String> {
     let mut out = Vec::with_capacity(ws.len());
     let mut i = 0;
     while i < ws.len() {
@@ -560,7 +562,7 @@ fn phrase_verdict(ws: &[String]) -> Option<Said> {
 
 /// Lower-case words of an `operationId`: GitHub-style `tag/verb-object` keeps only the part after
 /// the last `/` or `.` (the verb leads there).
-fn operation_id_words(id: &str) -> Vec<String> {
+pub(crate) fn operation_id_words(id: &str) -> Vec<String> {
     let mut tail = id.rsplit(['/', '.']).next().unwrap_or(id);
     // Azure's `Resource_Verb` (`SoftwareUpdateConfigurations_GetByName`): the verb follows `_`.
     if let Some((noun, verb)) = tail.split_once('_')
@@ -789,7 +791,7 @@ fn is_filler(w: &str) -> bool {
 }
 
 /// Words that end the object of a verb (`register a device for a user`: the object is a device).
-fn is_preposition(w: &str) -> bool {
+pub(crate) fn is_preposition(w: &str) -> bool {
     matches!(
         w,
         "for" | "in" | "into" | "to" | "with" | "on" | "at" | "by" | "from" | "of" | "and"
@@ -913,12 +915,14 @@ fn assess_write(f: &OperationFacts<'_>, method: &str, w: &Words, login: bool) ->
         && w.path
             .last()
             .is_some_and(|x| matches!(x.as_str(), "users" | "accounts" | "members"));
+    // A webhook's password is the one its deliveries carry (Adyen's notification subscriptions):
+    // registering it changes no caller's credentials.
     let sets_password = fields.iter().any(|x| {
         matches!(
             x.as_str(),
             "password" | "passwd" | "passphrase" | "pwd" | "pin"
         )
-    });
+    }) && crate::callbacks::registers_url(f).is_none();
     let names_credentials = has_credential_noun(&w.path)
         || has_credential_noun(&w.id)
         || has_credential_noun(&w.summary);
@@ -947,6 +951,15 @@ fn assess_write(f: &OperationFacts<'_>, method: &str, w: &Words, login: bool) ->
             OperationRisk::CredentialChanging,
             format!("{method} whose body sets a password"),
         ),
+        // "Subscribe to events" with the URL to call creates a subscription, like `POST /webhooks`.
+        Some((Verb::Change { action: true }, x))
+            if x == "subscribe" && crate::callbacks::registers_url(f).is_some() =>
+        {
+            RiskAssessment::new(
+                OperationRisk::StateChanging,
+                format!("{method} whose name says \"{x}\": it registers a URL to call"),
+            )
+        }
         Some((Verb::Change { action }, x)) => {
             let mut a = RiskAssessment::new(
                 OperationRisk::StateChanging,

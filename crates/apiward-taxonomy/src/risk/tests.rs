@@ -403,3 +403,69 @@ fn sign_ups_by_their_body() {
     // Under an object: not a caller's own sign-up.
     assert!(!open("/orgs/{org}/invites", vec!["email", "password"], false).sign_up);
 }
+
+/// A subscription that stores the URL to call is a create (offered to the active scan like
+/// `POST /webhooks`); subscribing without one (a newsletter, a follow) stays an action.
+#[test]
+fn subscribe_registrations_are_creates() {
+    use OperationRisk::*;
+    let write = |path, id, summary, body: Vec<&'static str>| {
+        assess(&OperationFacts {
+            method: "POST",
+            path,
+            operation_id: id,
+            summary,
+            body_fields: body,
+            authenticated: true,
+            ..Default::default()
+        })
+    };
+    for a in [
+        write(
+            "/events/subscribe",
+            None,
+            Some("Subscribe to events"),
+            vec!["notifyUrl", "events"],
+        ),
+        // Adyen: the operationId says create, the summary subscribe; the password is the one
+        // its deliveries carry.
+        write(
+            "/createNotificationConfiguration",
+            Some("post-createNotificationConfiguration"),
+            Some("Subscribe to notifications"),
+            vec![
+                "configurationDetails",
+                "notifyURL",
+                "notifyUsername",
+                "notifyPassword",
+            ],
+        ),
+    ] {
+        assert_eq!(a.risk, StateChanging, "{a:?}");
+        assert!(!a.action, "{a:?}");
+    }
+    for a in [
+        write(
+            "/newsletter/subscribe",
+            None,
+            Some("Subscribe to the newsletter"),
+            vec!["email"],
+        ),
+        write(
+            "/events/subscribe",
+            None,
+            Some("Subscribe to events"),
+            vec!["events"],
+        ),
+        // A redirect after subscribing is not where deliveries go.
+        write(
+            "/lists/{id}/subscribe",
+            None,
+            Some("Subscribe to a list"),
+            vec!["email", "redirect_url"],
+        ),
+    ] {
+        assert_eq!(a.risk, StateChanging, "{a:?}");
+        assert!(a.action, "{a:?}");
+    }
+}

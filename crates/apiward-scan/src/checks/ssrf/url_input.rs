@@ -4,12 +4,14 @@
 //! the target.
 //! Tests: `fires_url_input`, `near_miss_url_input` (tests/rules_runtime.rs).
 
+use crate::checks::unsafe_consumption::webhook_registration;
 use crate::evidence::response;
 use crate::store::Purpose;
 use crate::{ScanRequest, Scanner};
 use apiward_core::{Confidence, Finding, FindingSource, Location, Severity};
 use apiward_http::{Method, Request};
 use apiward_rules::ssrf;
+use apiward_taxonomy::fields::is_url_format;
 use serde_json::{Value, json};
 use std::time::Duration;
 
@@ -51,27 +53,35 @@ pub async fn check(s: &mut Scanner, out: &mut Vec<Finding>) {
         let token = c.token(i);
         let canary_url = c.url_for(&token);
         let planned = crate::plan::plan(&spec, i, op, &s.harvest);
+        let is_url = |name: &str, schema: Option<apiward_spec::SchemaId>| {
+            let format = schema.and_then(|id| spec.schema(id).format.as_deref());
+            apiward_taxonomy::fields::is_url(name) || is_url_format(format)
+        };
         let url_params: Vec<&str> = op
             .parameters
             .iter()
             .filter(|p| p.location == apiward_spec::ParamLocation::Query)
-            .filter(|p| {
-                apiward_audit::shape::is_url_name(&p.name)
-                    || p.schema
-                        .and_then(|id| spec.schema(id).format.as_deref())
-                        .is_some_and(|f| f == "uri" || f == "url")
-            })
+            .filter(|p| is_url(&p.name, p.schema))
             .map(|p| p.name.as_str())
             .collect();
+        // A registration gets the canary in the field the taxonomy says carries its callback
+        // (`url` before a bare `target`); anything else in its first URL field.
+        let registration = webhook_registration::named(op);
         let body_prop = op.request_body.as_ref().and_then(|b| {
             b.content.iter().filter_map(|m| m.schema).find_map(|root| {
-                spec.flatten_properties(root, 1).into_iter().find(|p| {
-                    apiward_audit::shape::is_url_name(&p.name)
-                        || spec
-                            .schema(p.schema)
-                            .format
-                            .as_deref()
-                            .is_some_and(|f| f == "uri" || f == "url")
+                let props = spec.flatten_properties(root, 1);
+                let callback = registration.as_ref().and_then(|n| {
+                    let fields = props
+                        .iter()
+                        .map(|p| (p.name.as_str(), spec.schema(p.schema).format.as_deref()));
+                    apiward_taxonomy::callbacks::pick_callback_field(fields, n.naming)
+                        .map(str::to_string)
+                });
+                callback.or_else(|| {
+                    props
+                        .iter()
+                        .find(|p| is_url(&p.name, Some(p.schema)))
+                        .map(|p| p.name.clone())
                 })
             })
         });
@@ -89,11 +99,11 @@ pub async fn check(s: &mut Scanner, out: &mut Vec<Finding>) {
             );
         }
         let mut req = Request::new(method, s.url(&path));
-        if let Some(p) = &body_prop {
+        if let Some(name) = &body_prop {
             let mut body: Value =
                 serde_json::from_slice(&crate::sample::sample_body(&spec, op)).unwrap_or(json!({}));
             if let Value::Object(m) = &mut body {
-                m.insert(p.name.clone(), json!(canary_url));
+                m.insert(name.clone(), json!(canary_url));
             }
             req = req
                 .header("content-type", "application/json")
@@ -108,21 +118,26 @@ pub async fn check(s: &mut Scanner, out: &mut Vec<Finding>) {
                 request: req.clone(),
             });
         }
-        tokens.push((token, i));
+        let fields: Vec<String> = url_params
+            .iter()
+            .map(|x| x.to_string())
+            .chain(body_prop)
+            .collect();
+        tokens.push((token, i, fields));
     }
     let got = s.send_all(sends).await;
     // A remote target may fetch later than one on this machine.
     let wait = if c.loopback_only { 800 } else { 3000 };
     tokio::time::sleep(Duration::from_millis(wait)).await;
     let mut confirmed = Vec::new();
-    for (token, i) in tokens {
+    for (token, i, fields) in tokens {
         let hits = c.hits_for(&token);
         if let Some(first) = hits.first() {
-            confirmed.push((i, first.clone(), hits.len()));
+            confirmed.push((i, first.clone(), hits.len(), fields));
         }
     }
     c.stop();
-    for (i, hit, count) in confirmed {
+    for (i, hit, count, fields) in confirmed {
         let op = &spec.operations[i];
         let witness = got
             .iter()
@@ -156,7 +171,8 @@ pub async fn check(s: &mut Scanner, out: &mut Vec<Finding>) {
             ));
         }
         // A registration that calls the canary at once is the webhook rule's runtime half.
-        crate::checks::unsafe_consumption::webhook_registration::report(s, op, witness, &f, out);
+        let fields: Vec<&str> = fields.iter().map(String::as_str).collect();
+        webhook_registration::report(s, op, &fields, witness, &f, out);
         out.push(f);
     }
 }

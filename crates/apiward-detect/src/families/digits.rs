@@ -220,9 +220,14 @@ impl Scanner<'_, '_, '_> {
         let input = self.input;
         // IBAN: a digit run glued to letters
         let first = input[s];
-        if is_alnum(before(input, s)) {
+        let prev = before(input, s);
+        if is_alnum(prev) {
             if first.is_ascii_digit() {
-                self.iban_from(s);
+                // an IBAN starts with uppercase letters: after a lowercase one (hex digests)
+                // there is none, as `iban_from` would conclude
+                if !prev.is_ascii_lowercase() {
+                    self.iban_from(s);
+                }
                 return;
             }
             if matches!(first, b'-' | b'.') {

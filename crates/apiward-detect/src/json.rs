@@ -534,7 +534,14 @@ fn on_key(
     if pend.before(span.end) {
         let fr = &frames;
         let path = || build_path(input, fr, 0);
-        s.apply_key(None, &path, span.clone(), &mut pend.idx, ValKind::Str, false);
+        s.apply_key(
+            None,
+            &path,
+            span.clone(),
+            &mut pend.idx,
+            ValKind::Str,
+            false,
+        );
         pend.refresh(s);
     }
     if facts.key_only
@@ -830,7 +837,11 @@ mod tests {
                     })
                     .collect();
                 for i in 0..len {
-                    assert_eq!(string_end(&v, i), string_end_scalar(&v, i), "{v:?} from {i}");
+                    assert_eq!(
+                        string_end(&v, i),
+                        string_end_scalar(&v, i),
+                        "{v:?} from {i}"
+                    );
                 }
             }
         }

@@ -209,8 +209,14 @@ async fn plain_http_request_head_and_keep_alive() {
     assert_eq!(post.method, "POST");
     assert_eq!(post.body, br#"{"a":1}"#);
     assert_eq!(post.header("content-length"), Some("7"));
-    // Sequential requests share one keep-alive connection.
-    assert_eq!(server.accepted(), 1);
+    // Sequential requests reuse keep-alive connections. The pool gets a connection back
+    // asynchronously, so on a loaded machine a request may occasionally open a second one; without
+    // keep-alive every request would open its own.
+    assert!(
+        server.accepted() <= 2,
+        "{} connections for 6 sequential requests",
+        server.accepted()
+    );
     let stats = engine.stats();
     assert_eq!(stats.requests, 6);
     assert_eq!(stats.by_method.get("GET"), Some(&5));

@@ -824,17 +824,40 @@ impl Memo {
             self.uncached = KeyFacts::of(&input[span]);
             return &self.uncached;
         }
-        let key = key_word(input, span.clone());
         let e = &mut self.entries[depth][idx];
-        if e.len as usize != n || e.key != key {
+        if e.len as usize != n || !same_key(e.key, input, span.clone()) {
             *e = MemoEntry {
                 len: n as u8,
-                key,
+                key: key_word(input, span.clone()),
                 facts: KeyFacts::of(&input[span]),
             };
         }
         &e.facts
     }
+}
+
+/// Whether `input[span]` (at most 16 bytes) is the key kept as `word`: one masked 16-byte compare
+/// in registers (the two-word compare spilled both words).
+#[inline(always)]
+fn same_key(word: u128, input: &[u8], span: Range<usize>) -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::*;
+        let n = span.len();
+        if span.start + 16 <= input.len() && n <= 16 {
+            // SAFETY: SSE2 is baseline on x86_64; the loads read input[span.start..span.start + 16]
+            // (in bounds, tested above), KEEP[16 - n..32 - n] (n <= 16) and the 16 bytes of `word`.
+            unsafe {
+                let key = _mm_and_si128(
+                    _mm_loadu_si128(input.as_ptr().add(span.start) as *const __m128i),
+                    _mm_loadu_si128(KEEP.as_ptr().add(16 - n) as *const __m128i),
+                );
+                let kept = _mm_loadu_si128(&word as *const u128 as *const __m128i);
+                return _mm_movemask_epi8(_mm_cmpeq_epi8(key, kept)) == 0xffff;
+            }
+        }
+    }
+    key_word(input, span) == word
 }
 
 #[cfg(test)]

@@ -526,7 +526,9 @@ fn on_key(
     if let Some(f) = frames.last_mut() {
         f.key = span.clone();
         f.kc = kc;
-        f.av = if f.idx == 0 { facts.av } else { 0 };
+        // only a first key opens an AttributeValue; masked rather than branched (12 in 13 keys
+        // are not first)
+        f.av = facts.av & 0u8.wrapping_sub(u8::from(f.idx == 0));
         f.marks |= flags;
     }
     // pattern matches inside the key itself (checked here: keys rarely hold one, and the call costs)

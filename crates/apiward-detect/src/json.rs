@@ -20,10 +20,9 @@ struct Frame {
     person: bool,
     /// DynamoDB typed-AttributeValue candidate: the type code seen as first key.
     av: u8,
-    /// `loc`/`msg` seen (Pydantic error object).
-    saw_loc: bool,
-    /// A personal-data key seen in this object (email, phone, ssn, dob, address…).
-    pii_sibling: bool,
+    /// [`LOC_OR_MSG`] (Pydantic error object) and [`PERSONAL`] keys seen in this object, OR-ed in
+    /// from each key's facts in one step.
+    marks: u8,
     /// A bare `name` value waiting for a personal-data sibling: (key span, value span).
     deferred_name: Option<(Range<usize>, Range<usize>)>,
 }
@@ -346,7 +345,7 @@ impl Walk<'_, '_, '_, '_> {
             return Ok(next);
         }
         if self.expect_key {
-            on_key(self.s, self.frames, self.memo, span, pend);
+            on_key(self.s, input, self.frames, self.memo, span, pend);
             self.expect_key = false;
             // fast path: `:` (and one space) right after a key
             if next < n && input[next] == b':' {
@@ -485,8 +484,7 @@ fn open_frame(s: &mut Scanner, frames: &mut Vec<Frame>, is_obj: bool) {
         kc: if is_obj { None } else { kc },
         person,
         av: 0,
-        saw_loc: false,
-        pii_sibling: false,
+        marks: 0,
         deferred_name: None,
     });
 }
@@ -498,7 +496,7 @@ fn close_frame(s: &mut Scanner, frames: &mut Vec<Frame>, is_obj: bool) -> bool {
     // a bare `name` in an object that also holds personal data is a person's name
     if let Some(f) = frames.last_mut()
         && f.is_obj
-        && f.pii_sibling
+        && f.marks & PERSONAL != 0
         && let Some((key, val)) = f.deferred_name.take()
     {
         f.key = key;
@@ -509,26 +507,29 @@ fn close_frame(s: &mut Scanner, frames: &mut Vec<Frame>, is_obj: bool) -> bool {
 }
 
 /// A key: classify it (memoized), note typed-AttributeValue, Pydantic and paging shapes, and attach
-/// it to pattern matches inside the key itself.
+/// it to pattern matches inside the key itself. `input` is the walk's copy of `s.input` (read
+/// through the scanner it cost two loads per key).
 #[inline(always)]
 fn on_key(
     s: &mut Scanner,
+    input: &[u8],
     frames: &mut [Frame],
     memo: &mut Memo,
     span: Range<usize>,
     pend: &mut Pend,
 ) {
-    let input = s.input;
     let nframes = frames.len();
     let idx = frames.last().map(|f| f.idx as usize).unwrap_or(0);
     let facts = memo.facts(nframes, idx, input, span.clone());
     let kc = facts.class;
+    let flags = facts.flags;
     if let Some(f) = frames.last_mut() {
         f.key = span.clone();
         f.kc = kc;
-        f.av = if f.idx == 0 { facts.av } else { 0 };
-        f.saw_loc |= facts.loc_or_msg;
-        f.pii_sibling |= facts.personal;
+        // only a first key opens an AttributeValue; masked rather than branched (12 in 13 keys
+        // are not first)
+        f.av = facts.av & 0u8.wrapping_sub(u8::from(f.idx == 0));
+        f.marks |= flags;
     }
     // pattern matches inside the key itself (checked here: keys rarely hold one, and the call costs)
     if pend.before(span.end) {
@@ -544,19 +545,40 @@ fn on_key(
         );
         pend.refresh(s);
     }
-    if facts.key_only
+    if flags & (KEY_ONLY | INPUT) != 0 {
+        on_rare_key(s, frames, flags, kc, span);
+    }
+}
+
+/// A key that is itself a finding, or a Pydantic `input` (rare: kept out of the hot path).
+#[cold]
+#[inline(never)]
+fn on_rare_key(
+    s: &mut Scanner,
+    frames: &[Frame],
+    flags: u8,
+    kc: Option<KeyClass>,
+    span: Range<usize>,
+) {
+    let input = s.input;
+    let nframes = frames.len();
+    if flags & KEY_ONLY != 0
         && let Some(k) = kc
     {
         s.emit_key(k.data_type, span.clone(), build_path(input, frames, 0));
     }
-    if facts.input && nframes >= 3 {
+    if flags & INPUT != 0 && nframes >= 3 {
         let gp = &frames[nframes - 3];
         let p = &frames[nframes - 2];
         let me = &frames[nframes - 1];
-        if !p.is_obj && gp.is_obj && &input[gp.key.clone()] == b"detail" && me.saw_loc {
+        if !p.is_obj
+            && gp.is_obj
+            && &input[gp.key.clone()] == b"detail"
+            && me.marks & LOC_OR_MSG != 0
+        {
             s.emit_key(
                 DataType::PydanticInputEcho,
-                span.clone(),
+                span,
                 build_path(input, frames, 0),
             );
         }
@@ -670,16 +692,19 @@ struct KeyFacts {
     /// DynamoDB AttributeValue type code when the key opens an object: `S`, `O` (BOOL/NULL), `M`,
     /// `L`; 0 otherwise.
     av: u8,
-    /// `loc` or `msg` (a Pydantic error object).
-    loc_or_msg: bool,
-    /// `input` (the echoed value of a Pydantic error).
-    input: bool,
-    /// A strong personal-data key (email, phone, ssn, dob, address): a bare `name` beside it is a
-    /// person's name.
-    personal: bool,
-    /// The key alone is the finding (DynamoDB paging key, ConsumedCapacity, ResponseMetadata).
-    key_only: bool,
+    /// [`LOC_OR_MSG`], [`PERSONAL`], [`INPUT`], [`KEY_ONLY`].
+    flags: u8,
 }
+
+/// `loc` or `msg` (a Pydantic error object).
+const LOC_OR_MSG: u8 = 1;
+/// A strong personal-data key (email, phone, ssn, dob, address): a bare `name` beside it is a
+/// person's name.
+const PERSONAL: u8 = 2;
+/// `input` (the echoed value of a Pydantic error).
+const INPUT: u8 = 4;
+/// The key alone is the finding (DynamoDB paging key, ConsumedCapacity, ResponseMetadata).
+const KEY_ONLY: u8 = 8;
 
 impl KeyFacts {
     fn of(key: &[u8]) -> KeyFacts {
@@ -698,78 +723,97 @@ impl KeyFacts {
                 b"L" | b"SS" | b"NS" | b"BS" => b'L',
                 _ => 0,
             },
-            loc_or_msg: key == b"loc" || key == b"msg",
-            input: key == b"input",
-            personal: strong(&[
-                DataType::Email,
-                DataType::Phone,
-                DataType::UsSsn,
-                DataType::DateOfBirth,
-                DataType::StreetAddress,
-            ]),
-            key_only: class.is_some_and(|k| {
-                matches!(
-                    k.data_type,
-                    DataType::DynamodbPagingKey
-                        | DataType::DynamodbConsumedCapacity
-                        | DataType::AwsResponseMetadata
-                )
-            }),
+            flags: if key == b"loc" || key == b"msg" {
+                LOC_OR_MSG
+            } else {
+                0
+            } | if key == b"input" { INPUT } else { 0 }
+                | if strong(&[
+                    DataType::Email,
+                    DataType::Phone,
+                    DataType::UsSsn,
+                    DataType::DateOfBirth,
+                    DataType::StreetAddress,
+                ]) {
+                    PERSONAL
+                } else {
+                    0
+                }
+                | if class.is_some_and(|k| {
+                    matches!(
+                        k.data_type,
+                        DataType::DynamodbPagingKey
+                            | DataType::DynamodbConsumedCapacity
+                            | DataType::AwsResponseMetadata
+                    )
+                }) {
+                    KEY_ONLY
+                } else {
+                    0
+                },
         }
     }
 }
 
 /// Keys of homogeneous objects repeat at the same depth and member index: remember the last key
 /// seen there (keys up to 16 bytes) and its facts, so the common case is two compares.
-#[derive(Default)]
 struct Memo {
-    entries: Vec<[MemoEntry; 32]>,
+    /// `[depth][member index]`, fixed size so a checked lookup needs no bounds check.
+    entries: Box<[[MemoEntry; MEMO_IDX]; MEMO_DEPTH]>,
     /// Facts of a key the memo does not keep (read in place, like an entry's).
     uncached: KeyFacts,
+}
+
+const MEMO_DEPTH: usize = 64;
+const MEMO_IDX: usize = 32;
+
+impl Default for Memo {
+    fn default() -> Memo {
+        let rows = vec![[MemoEntry::default(); MEMO_IDX]; MEMO_DEPTH].into_boxed_slice();
+        Memo {
+            entries: match rows.try_into() {
+                Ok(e) => e,
+                Err(_) => unreachable!("MEMO_DEPTH rows"),
+            },
+            uncached: KeyFacts::default(),
+        }
+    }
 }
 
 #[derive(Default, Clone, Copy)]
 struct MemoEntry {
     len: u8,
-    w: [u64; 2],
+    key: u128,
     facts: KeyFacts,
 }
 
-/// The key `input[span]` (at most 16 bytes) as two zero-padded little-endian words.
+/// `KEEP[16 - n..32 - n]` keeps the low `n` bytes of a 16-byte little-endian word.
+static KEEP: [u8; 32] = {
+    let mut t = [0u8; 32];
+    let mut k = 0;
+    while k < 16 {
+        t[k] = 0xff;
+        k += 1;
+    }
+    t
+};
+
+/// The key `input[span]` (at most 16 bytes) as one zero-padded little-endian word.
 #[inline(always)]
-fn key_words(input: &[u8], span: Range<usize>) -> [u64; 2] {
+fn key_word(input: &[u8], span: Range<usize>) -> u128 {
     let n = span.len();
     debug_assert!(n <= 16);
-    if span.start + 16 <= input.len() {
-        let load = |at: usize| {
-            let mut b = [0u8; 8];
-            b.copy_from_slice(&input[at..at + 8]);
-            u64::from_le_bytes(b)
-        };
-        // KEEP[k] keeps the low k bytes of a word
-        const KEEP: [u64; 9] = {
-            let mut t = [u64::MAX; 9];
-            let mut k = 0;
-            while k < 8 {
-                t[k] = (1u64 << (8 * k)) - 1;
-                k += 1;
-            }
-            t
-        };
-        [
-            load(span.start) & KEEP[n.min(8)],
-            load(span.start + 8) & KEEP[n.saturating_sub(8)],
-        ]
+    let word = |b: &[u8]| {
+        let mut a = [0u8; 16];
+        a.copy_from_slice(b);
+        u128::from_le_bytes(a)
+    };
+    if span.start + 16 <= input.len() && n <= 16 {
+        word(&input[span.start..span.start + 16]) & word(&KEEP[16 - n..32 - n])
     } else {
         let mut b = [0u8; 16];
         b[..n].copy_from_slice(&input[span]);
-        let (lo, hi) = b.split_at(8);
-        let word = |h: &[u8]| {
-            let mut a = [0u8; 8];
-            a.copy_from_slice(h);
-            u64::from_le_bytes(a)
-        };
-        [word(lo), word(hi)]
+        u128::from_le_bytes(b)
     }
 }
 
@@ -779,24 +823,45 @@ impl Memo {
     #[inline]
     fn facts(&mut self, depth: usize, idx: usize, input: &[u8], span: Range<usize>) -> &KeyFacts {
         let n = span.len();
-        if n > 16 || idx >= 32 || depth >= 64 {
+        if n > 16 || idx >= MEMO_IDX || depth >= MEMO_DEPTH {
             self.uncached = KeyFacts::of(&input[span]);
             return &self.uncached;
         }
-        if depth >= self.entries.len() {
-            self.entries.resize(depth + 1, [MemoEntry::default(); 32]);
-        }
-        let w = key_words(input, span.clone());
         let e = &mut self.entries[depth][idx];
-        if e.len as usize != n || e.w != w {
+        if e.len as usize != n || !same_key(&e.key, input, span.clone()) {
             *e = MemoEntry {
                 len: n as u8,
-                w,
+                key: key_word(input, span.clone()),
                 facts: KeyFacts::of(&input[span]),
             };
         }
         &e.facts
     }
+}
+
+/// Whether `input[span]` (at most 16 bytes) is the key kept as `word`: one masked 16-byte compare
+/// in registers (the two-word compare spilled both words); `word` by reference, so it is read
+/// straight into the vector register rather than through two general ones.
+#[inline(always)]
+fn same_key(word: &u128, input: &[u8], span: Range<usize>) -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::*;
+        let n = span.len();
+        if span.start + 16 <= input.len() && n <= 16 {
+            // SAFETY: SSE2 is baseline on x86_64; the loads read input[span.start..span.start + 16]
+            // (in bounds, tested above), KEEP[16 - n..32 - n] (n <= 16) and the 16 bytes of `word`.
+            unsafe {
+                let key = _mm_and_si128(
+                    _mm_loadu_si128(input.as_ptr().add(span.start) as *const __m128i),
+                    _mm_loadu_si128(KEEP.as_ptr().add(16 - n) as *const __m128i),
+                );
+                let kept = _mm_loadu_si128(word as *const u128 as *const __m128i);
+                return _mm_movemask_epi8(_mm_cmpeq_epi8(key, kept)) == 0xffff;
+            }
+        }
+    }
+    key_word(input, span) == *word
 }
 
 #[cfg(test)]

@@ -174,11 +174,6 @@ fn is_page_shaped(spec: &Spec, root: SchemaId) -> bool {
     })
 }
 
-/// A name that suggests the value is a URL the server may fetch (the taxonomy's reading).
-pub fn is_url_name(name: &str) -> bool {
-    apiward_taxonomy::fields::is_url(name)
-}
-
 const LLM_WORDS: &[&str] = &[
     "chat",
     "chats",
@@ -263,9 +258,9 @@ mod tests {
         assert!(is_id_name("user_id"));
         assert!(is_id_name("orderId"));
         assert!(!is_id_name("paid"));
-        assert!(is_url_name("callback_url"));
-        assert!(is_url_name("avatarUrl"));
-        assert!(!is_url_name("curl_count"));
+        assert!(apiward_taxonomy::fields::is_url("callback_url"));
+        assert!(apiward_taxonomy::fields::is_url("avatarUrl"));
+        assert!(!apiward_taxonomy::fields::is_url("curl_count"));
         assert!(is_page_size_name("per_page"));
         assert!(!is_page_size_name("page"));
     }

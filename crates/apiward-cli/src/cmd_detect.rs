@@ -492,7 +492,10 @@ fn scan_file<'s, W: Write>(
         if cut == 0 {
             break;
         }
-        let rest = buf.split_off(cut);
+        // the next batch's buffer is sized once: growing it by doubling copied every batch again
+        let mut rest = Vec::with_capacity(BATCH.max(buf.len() - cut) + 64 * 1024);
+        rest.extend_from_slice(&buf[cut..]);
+        buf.truncate(cut);
         let batch = std::mem::replace(&mut buf, rest);
         let lines = memchr::memchr_iter(b'\n', &batch).count();
         let start = first_line;

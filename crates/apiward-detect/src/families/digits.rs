@@ -252,7 +252,11 @@ impl Scanner<'_, '_, '_> {
         // only the JSON comma after a value: no pair for coordinates, one segment before it (what
         // the two steps below come to, without their work)
         if st.commas > 0 && st.commas == trailing && !st.double_space {
-            self.segment(s, e - trailing);
+            if st.digits == run.len() - trailing {
+                self.digit_segment(s, e - trailing);
+            } else {
+                self.segment(s, e - trailing);
+            }
             return;
         }
         // coordinates "lat, lng"
@@ -331,7 +335,7 @@ impl Scanner<'_, '_, '_> {
             self.segment(s, e);
             return;
         }
-        let sh = Shape::of_digits(&self.input[s..e]);
+        let sh = Shape::of_digits(self.input, s, e);
         self.card_segment(s, e, &sh);
     }
 
@@ -415,25 +419,31 @@ impl<'v> Shape<'v> {
         sh
     }
 
-    /// [`Shape::of`] for a segment of at most 40 digits and nothing else.
+    /// [`Shape::of`] for the segment `input[s..e]` of at most 40 digits and nothing else.
     #[inline]
-    pub(crate) fn of_digits(v: &'v [u8]) -> Shape<'v> {
+    pub(crate) fn of_digits(input: &'v [u8], s: usize, e: usize) -> Shape<'v> {
+        let v = &input[s..e];
         debug_assert!(v.len() <= 40 && v.iter().all(u8::is_ascii_digit));
-        let mut sh = Shape {
+        let mut digits = [0u8; 40];
+        // a fixed-size copy where the input allows (bytes past the segment are never read)
+        match input.get(s..s + 40) {
+            Some(w) => digits.copy_from_slice(w),
+            None => digits[..v.len()].copy_from_slice(v),
+        }
+        let mut groups = [0u8; 8];
+        groups[0] = v.len() as u8;
+        Shape {
             v,
-            digits: [0u8; 40],
+            digits,
             nd: v.len(),
-            groups: [0u8; 8],
+            groups,
             ng: 1,
             seps: 0,
             sep_kind: 0,
             mixed: false,
             has_dot: false,
             has_paren: false,
-        };
-        sh.digits[..v.len()].copy_from_slice(v);
-        sh.groups[0] = v.len() as u8;
-        sh
+        }
     }
 
     /// The digits, separators removed.

@@ -119,11 +119,21 @@ impl Scanner<'_, '_, '_> {
     /// The exact run of cluster characters around `p` (not reaching back before `done`), scanned
     /// when it is long enough. Returns the run's end, or `None` once the match cap is reached.
     #[inline(always)]
-    fn run_around(&mut self, lanes: Lanes, p: usize, done: usize) -> Option<usize> {
+    fn run_around(
+        &mut self,
+        lanes: Lanes,
+        p: usize,
+        done: usize,
+        gap_before: bool,
+    ) -> Option<usize> {
         let input = self.input;
         let mut st = p;
-        while st > done && is_cluster(input[st - 1]) {
-            st -= 1;
+        // with `gap_before` the byte before `p` is outside the window's mask: a cluster character
+        // only if it is the `,` the mask leaves out
+        if !gap_before || input[p - 1] == b',' {
+            while st > done && is_cluster(input[st - 1]) {
+                st -= 1;
+            }
         }
         // the bytes from `st` to `p` are cluster characters: the run from `st` is the run around `p`
         let (e, stats) = match RunStats::from_masks(lanes, input, st) {
@@ -186,7 +196,9 @@ impl Scanner<'_, '_, '_> {
                 if p < done {
                     continue;
                 }
-                let Some(e) = self.run_around(lanes, p, done) else {
+                // the lowest start left: the mask bit before it is clear unless `p` opens the
+                // window (a set bit there would have been a start of the same run, already seen)
+                let Some(e) = self.run_around(lanes, p, done, p > off) else {
                     return;
                 };
                 done = e.max(p + 1);
@@ -207,7 +219,7 @@ impl Scanner<'_, '_, '_> {
                 i += 1;
                 continue;
             }
-            let Some(e) = self.run_around(lanes, i, done) else {
+            let Some(e) = self.run_around(lanes, i, done, false) else {
                 return;
             };
             done = e;

@@ -205,7 +205,7 @@ impl Literals {
             let kinds: Vec<Kind> = chunk.iter().map(|(_, k)| *k).collect();
             let ac = AhoCorasick::builder()
                 .match_kind(MatchKind::LeftmostFirst)
-                .kind(Some(AhoCorasickKind::DFA))
+                .kind(Some(AhoCorasickKind::ContiguousNFA))
                 .build(&pats)
                 .or_else(|_| {
                     AhoCorasick::builder()

@@ -344,14 +344,34 @@ impl Walk<'_, '_, '_, '_> {
     fn string(&mut self, i: usize, pend: &mut Pend) -> Result<usize, usize> {
         let input = self.input;
         let n = input.len();
-        let end = string_end(input, i).ok_or(i)?;
+        // a key is most often the one seen last at this depth and member index: its end comes
+        // from the memo (checked, and the check is predicted), not from a search whose result
+        // every later token waits for
+        let known = if self.expect_key && self.deep == 0 {
+            let idx = self.frames.last().map_or(0, |f| f.idx as usize);
+            self.memo.known_key_end(self.frames.len(), idx, input, i)
+        } else {
+            None
+        };
+        let end = match known {
+            Some(end) => end,
+            None => string_end(input, i).ok_or(i)?,
+        };
         let span = i + 1..end;
         let mut next = end + 1;
         if self.deep > 0 {
             return Ok(next);
         }
         if self.expect_key {
-            on_key(self.s, input, self.frames, self.memo, span, pend);
+            on_key(
+                self.s,
+                input,
+                self.frames,
+                self.memo,
+                span,
+                known.is_some(),
+                pend,
+            );
             self.expect_key = false;
             // fast path: `:` (and one space) right after a key
             if next < n && input[next] == b':' {
@@ -522,11 +542,17 @@ fn on_key(
     frames: &mut [Frame],
     memo: &mut Memo,
     span: Range<usize>,
+    known: bool,
     pend: &mut Pend,
 ) {
     let nframes = frames.len();
     let idx = frames.last().map(|f| f.idx as usize).unwrap_or(0);
-    let facts = memo.facts(nframes, idx, input, span.clone());
+    let facts = if known {
+        // `known_key_end` matched this very entry
+        &memo.entries[nframes][idx].facts
+    } else {
+        memo.facts(nframes, idx, input, span.clone())
+    };
     let kc = facts.class;
     let flags = facts.flags;
     if let Some(f) = frames.last_mut() {
@@ -842,6 +868,22 @@ impl Memo {
             };
         }
         &e.facts
+    }
+}
+
+impl Memo {
+    /// The closing quote of the key opening at `i` when it is the (non-empty) key kept for this
+    /// depth and member index. The same bytes after the same opening quote end at the same
+    /// unescaped quote, so this is [`string_end`]'s answer whenever it answers.
+    #[inline(always)]
+    fn known_key_end(&self, depth: usize, idx: usize, input: &[u8], i: usize) -> Option<usize> {
+        if idx >= MEMO_IDX || depth >= MEMO_DEPTH {
+            return None;
+        }
+        let e = &self.entries[depth][idx];
+        let end = i + 1 + e.len as usize;
+        let hit = e.len > 0 && input.get(end) == Some(&b'"') && same_key(&e.key, input, i + 1..end);
+        hit.then_some(end)
     }
 }
 

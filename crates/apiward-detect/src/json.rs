@@ -935,6 +935,54 @@ mod tests {
         None
     }
 
+    /// A key end taken from the memo is the quote search's answer, or no answer: same key, longer
+    /// key, shorter key, escaped quotes, a key at the end of the input, the empty key.
+    #[test]
+    fn memo_key_end_agrees_with_the_quote_search() {
+        let kept: [&[u8]; 6] = [
+            b"id",
+            b"a\\\"b",
+            b"order_number",
+            b"",
+            b"x\\",
+            b"0123456789abcdef",
+        ];
+        let seen: [&[u8]; 10] = [
+            b"id",
+            b"idx",
+            b"i",
+            b"a\\\"b",
+            b"a\\\"bc",
+            b"order_number",
+            b"order_numbers",
+            b"",
+            b"x\\",
+            b"0123456789abcdef",
+        ];
+        for k in kept {
+            for v in seen {
+                for tail in [&b"\":1,"[..], &b"\""[..], &b"\\\":1}"[..], &b""[..]] {
+                    // the walk keeps only keys the quote search ended (`x\\` never is one)
+                    let mut memo = Memo::default();
+                    let mut doc = b"\"".to_vec();
+                    doc.extend_from_slice(k);
+                    doc.push(b'"');
+                    if string_end(&doc, 0) != Some(1 + k.len()) {
+                        continue;
+                    }
+                    memo.facts(1, 0, &doc, 1..1 + k.len());
+                    let mut doc = b"\"".to_vec();
+                    doc.extend_from_slice(v);
+                    doc.extend_from_slice(tail);
+                    if let Some(end) = memo.known_key_end(1, 0, &doc, 0) {
+                        assert_eq!(Some(end), string_end(&doc, 0), "{k:?} then {doc:?}");
+                        assert_eq!(k, v);
+                    }
+                }
+            }
+        }
+    }
+
     #[test]
     fn vector_string_end_agrees_with_the_byte_loop() {
         // quotes and backslashes at every offset, across 16-byte blocks and at the very end

@@ -380,55 +380,58 @@ pub(crate) struct Shape<'v> {
 }
 
 impl<'v> Shape<'v> {
-    /// Parse a segment of at most 40 bytes.
+    /// Parse a segment of at most 40 bytes. The counters live in locals, not in the `Shape`
+    /// being built: as fields they went through memory on every byte (a store-forwarding chain).
     #[inline]
     pub(crate) fn of(v: &'v [u8]) -> Shape<'v> {
-        let mut sh = Shape {
-            v,
-            digits: [0u8; 40],
-            nd: 0,
-            groups: [0u8; 8],
-            ng: 0,
-            seps: 0,
-            sep_kind: 0,
-            mixed: false,
-            has_dot: false,
-            has_paren: false,
-        };
-        let mut cur = 0u8;
+        let mut digits = [0u8; 40];
+        let mut groups = [0u8; 8];
+        let (mut nd, mut ng, mut cur, mut seps) = (0usize, 0usize, 0u8, 0usize);
+        let (mut sep_kind, mut mixed, mut has_dot, mut has_paren) = (0u8, false, false, false);
         for &c in v {
             if c.is_ascii_digit() {
-                sh.digits[sh.nd] = c;
-                sh.nd += 1;
+                digits[nd] = c;
+                nd += 1;
                 cur += 1;
             } else {
                 if cur > 0 {
-                    if sh.ng < 8 {
-                        sh.groups[sh.ng] = cur;
+                    if ng < 8 {
+                        groups[ng] = cur;
                     }
-                    sh.ng += 1;
+                    ng += 1;
                     cur = 0;
                 }
-                sh.seps += 1;
+                seps += 1;
                 // noted here rather than by two more passes over the segment
-                sh.has_dot |= c == b'.';
-                sh.has_paren |= c == b'(';
+                has_dot |= c == b'.';
+                has_paren |= c == b'(';
                 if matches!(c, b' ' | b'-' | b'.') {
-                    if sh.sep_kind == 0 {
-                        sh.sep_kind = c;
-                    } else if sh.sep_kind != c {
-                        sh.mixed = true;
+                    if sep_kind == 0 {
+                        sep_kind = c;
+                    } else if sep_kind != c {
+                        mixed = true;
                     }
                 }
             }
         }
         if cur > 0 {
-            if sh.ng < 8 {
-                sh.groups[sh.ng] = cur;
+            if ng < 8 {
+                groups[ng] = cur;
             }
-            sh.ng += 1;
+            ng += 1;
         }
-        sh
+        Shape {
+            v,
+            digits,
+            nd,
+            groups,
+            ng,
+            seps,
+            sep_kind,
+            mixed,
+            has_dot,
+            has_paren,
+        }
     }
 
     /// [`Shape::of`] for the segment `input[s..e]` of at most 40 digits and nothing else.

@@ -379,9 +379,29 @@ impl Walk<'_, '_, '_, '_> {
                 if next < n && input[next] == b' ' {
                     next += 1;
                 }
+                // and the value after it, without going round the loop's dispatch
+                if next < n {
+                    let c = input[next];
+                    if c == b'"' {
+                        let end = string_end(input, next).ok_or(next)?;
+                        return self.string_value(next + 1..end, pend);
+                    }
+                    if c.is_ascii_digit() || c == b'-' {
+                        return self.number(next, pend);
+                    }
+                }
             }
             return Ok(next);
         }
+        self.string_value(span, pend)
+    }
+
+    /// A value string `span` (inside its quotes) at kept depth.
+    #[inline(always)]
+    fn string_value(&mut self, span: Range<usize>, pend: &mut Pend) -> Result<usize, usize> {
+        let input = self.input;
+        let i = span.start - 1;
+        let mut next = span.end + 1;
         if self.done_root {
             return Err(i);
         }

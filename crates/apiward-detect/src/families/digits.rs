@@ -189,13 +189,15 @@ impl Scanner<'_, '_, '_> {
             }
             let a = m & (m >> 1);
             let b = a & (a >> 2);
-            let mut c = (b & (b >> 3)) & ((1u64 << 57) - 1);
+            // starts inside a run examined from the window before are dropped at once
+            let mut c = (b & (b >> 3))
+                & ((1u64 << 57) - 1)
+                & u64::MAX
+                    .checked_shl(done.saturating_sub(off) as u32)
+                    .unwrap_or(0);
             while c != 0 {
                 let p = off + c.trailing_zeros() as usize;
                 c &= c - 1;
-                if p < done {
-                    continue;
-                }
                 // the lowest start left: the mask bit before it is clear unless `p` opens the
                 // window (a set bit there would have been a start of the same run, already seen)
                 let Some(e) = self.run_around(lanes, p, done, p > off) else {
